@@ -1,0 +1,1 @@
+Console.WriteLine("CacheBot benchmarks: work in progress");

@@ -1,0 +1,174 @@
+using CacheBot.Linq.Model;
+
+namespace CacheBot.Linq.Analysis;
+
+/// <summary>
+/// Projects the collected predicates onto each table occurrence and turns them into dependency groups
+/// (scheme + value tuples), applying <c>Cache(paths)</c>, the granularity option and the tuple bound.
+/// </summary>
+internal static class DependencyBuilder
+{
+    public static QueryAnalysis Build(List<Occurrence> occurrences, List<Dnf> formulas, AnalysisSettings settings)
+    {
+        var tables = new List<TableModel>();
+        var groups = new Dictionary<(ulong Table, string Columns), DependencyGroup>();
+        foreach (var occurrence in occurrences)
+        {
+            var table = occurrence.Table;
+            if (settings.IgnoredTables.Contains(table.Name) || settings.IgnoredTables.Contains(table.QualifiedName))
+            {
+                return QueryAnalysis.Refused(RefusalReason.IgnoredTable, "table " + table.QualifiedName + " is in IgnoredTables");
+            }
+
+            if (!tables.Contains(table))
+            {
+                tables.Add(table);
+            }
+
+            var dnf = Dnf.True;
+            if (settings.Granularity != InvalidationGranularity.PerTable)
+            {
+                foreach (var formula in formulas)
+                {
+                    dnf = Dnf.And(dnf, formula.Project(c => ReferenceEquals(c.Occurrence, occurrence) && IsAllowed(c, settings.AllowedPaths)));
+                }
+            }
+
+            foreach (var conjunction in dnf.Conjunctions)
+            {
+                if (settings.Granularity == InvalidationGranularity.PerField && conjunction.Count > 1)
+                {
+                    foreach (var pair in conjunction)
+                    {
+                        AddConjunction(groups, table, new() { [pair.Key] = pair.Value }, settings.MaxValueTuples);
+                    }
+                }
+                else
+                {
+                    AddConjunction(groups, table, conjunction, settings.MaxValueTuples);
+                }
+            }
+        }
+
+        return QueryAnalysis.Cacheable(tables, [.. groups.Values]);
+    }
+
+    private static void AddConjunction(
+        Dictionary<(ulong Table, string Columns), DependencyGroup> groups,
+        TableModel table,
+        Dictionary<ColumnRef, IReadOnlyList<object?>> conjunction,
+        int maxTuples)
+    {
+        var columns = new List<(ColumnModel Column, IReadOnlyList<object?> Values)>();
+        foreach (var pair in conjunction)
+        {
+            columns.Add((pair.Key.Column, pair.Value));
+        }
+
+        // Bound the cross product: drop the column with most values until it fits (fewer columns = coarser, still sound).
+        while (columns.Count > 0 && Product(columns) > maxTuples)
+        {
+            var widest = 0;
+            for (var i = 1; i < columns.Count; i++)
+            {
+                if (columns[i].Values.Count > columns[widest].Values.Count)
+                {
+                    widest = i;
+                }
+            }
+
+            columns.RemoveAt(widest);
+        }
+
+        columns.Sort(static (a, b) => a.Column.Ordinal.CompareTo(b.Column.Ordinal));
+        var schemeColumns = new ColumnModel[columns.Count];
+        for (var i = 0; i < schemeColumns.Length; i++)
+        {
+            schemeColumns[i] = columns[i].Column;
+        }
+
+        var signature = string.Join(",", Array.ConvertAll(schemeColumns, static c => c.Ordinal));
+        if (!groups.TryGetValue((table.Id, signature), out var group))
+        {
+            group = new DependencyGroup(table, schemeColumns);
+            groups.Add((table.Id, signature), group);
+        }
+
+        AddTuples(group, columns, 0, new object?[columns.Count]);
+    }
+
+    private static void AddTuples(DependencyGroup group, List<(ColumnModel Column, IReadOnlyList<object?> Values)> columns, int index, object?[] current)
+    {
+        if (index == columns.Count)
+        {
+            group.Tuples.Add((object?[])current.Clone());
+            return;
+        }
+
+        foreach (var value in columns[index].Values)
+        {
+            current[index] = value;
+            AddTuples(group, columns, index + 1, current);
+        }
+    }
+
+    private static long Product(List<(ColumnModel Column, IReadOnlyList<object?> Values)> columns)
+    {
+        long product = 1;
+        foreach (var c in columns)
+        {
+            product *= Math.Max(1, c.Values.Count);
+            if (product > int.MaxValue)
+            {
+                return product;
+            }
+        }
+
+        return product;
+    }
+
+    /// <summary>With <c>Cache(paths)</c>, only constraints on those paths (their tables, or the foreign keys that lead to them) narrow.</summary>
+    private static bool IsAllowed(ColumnRef column, IReadOnlyList<string>? paths)
+    {
+        if (paths is null)
+        {
+            return true;
+        }
+
+        var path = column.Occurrence.Path;
+        if (path is null)
+        {
+            return false;
+        }
+
+        foreach (var allowed in paths)
+        {
+            if (path == allowed || path.StartsWith(allowed + ".", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            var columnPath = path.Length == 0 ? column.Column.Member.Name : path + "." + column.Column.Member.Name;
+            if (columnPath == allowed)
+            {
+                return true;
+            }
+
+            var dot = allowed.LastIndexOf('.');
+            var prefix = dot < 0 ? string.Empty : allowed[..dot];
+            var last = dot < 0 ? allowed : allowed[(dot + 1)..];
+            if (path == prefix)
+            {
+                foreach (var association in column.Occurrence.Table.Associations)
+                {
+                    if (association.Member.Name == last && association.ThisKeys.Any(k => MemberKeyComparer.Instance.Equals(k, column.Column.Member)))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+}

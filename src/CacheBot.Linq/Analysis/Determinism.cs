@@ -1,0 +1,74 @@
+using System.Reflection;
+
+namespace CacheBot.Linq.Analysis;
+
+/// <summary>
+/// Which methods and members give the same answer for the same inputs. A client-evaluated call that is not known
+/// pure is refused: the key holds its inputs, not its result, so caching it could serve another run's answer.
+/// </summary>
+internal static class Determinism
+{
+    private static readonly HashSet<Type> PureTypes =
+    [
+        typeof(string), typeof(Math), typeof(MathF), typeof(Convert), typeof(char), typeof(bool), typeof(byte), typeof(sbyte),
+        typeof(short), typeof(ushort), typeof(int), typeof(uint), typeof(long), typeof(ulong), typeof(float), typeof(double),
+        typeof(decimal), typeof(Guid), typeof(TimeSpan), typeof(DateOnly), typeof(TimeOnly), typeof(DateTime), typeof(DateTimeOffset),
+        typeof(Enum), typeof(Nullable), typeof(object), typeof(StringComparer), typeof(Enumerable), typeof(Queryable),
+    ];
+
+    public static bool IsNonDeterministic(MemberInfo member)
+    {
+        var type = member.DeclaringType;
+        if (type == typeof(DateTime) || type == typeof(DateTimeOffset))
+        {
+            return member.Name is "Now" or "UtcNow" or "Today";
+        }
+
+        if (type == typeof(Guid))
+        {
+            return member.Name is "NewGuid" or "CreateVersion7";
+        }
+
+        if (type == typeof(Environment))
+        {
+            return member.Name is "TickCount" or "TickCount64";
+        }
+
+        return type == typeof(Random) || type == typeof(TimeProvider) || type == typeof(System.Diagnostics.Stopwatch)
+            || (type?.IsGenericType == true && type.GetGenericTypeDefinition() == typeof(Lazy<>));
+    }
+
+    /// <summary>Returns whether a client-side call to <paramref name="method"/> is known to be pure (same inputs, same output).</summary>
+    public static bool IsKnownPure(MethodInfo method)
+    {
+        if (IsNonDeterministic(method))
+        {
+            return false;
+        }
+
+        var type = method.DeclaringType;
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (PureTypes.Contains(type) || type.IsEnum || type.IsPrimitive)
+        {
+            return true;
+        }
+
+        if (type.IsGenericType)
+        {
+            var definition = type.GetGenericTypeDefinition();
+            if (definition == typeof(Nullable<>) || definition == typeof(List<>) || definition == typeof(HashSet<>)
+                || definition == typeof(ICollection<>) || definition == typeof(IList<>) || definition == typeof(ISet<>)
+                || definition == typeof(IReadOnlySet<>) || definition == typeof(Dictionary<,>))
+            {
+                return method.Name is "Contains" or "ContainsKey" or "get_Item" or "get_Count" or "GetValueOrDefault" or "get_Value"
+                    or "get_HasValue" or "Equals";
+            }
+        }
+
+        return method.Name is "Equals" or "GetValueOrDefault" or "CompareTo";
+    }
+}

@@ -1,0 +1,47 @@
+using CacheBot.Linq.Model;
+
+namespace CacheBot.Linq.Analysis;
+
+/// <summary>The dependencies of one table occurrence set: a scheme (sorted columns) and the value tuples a write must match.</summary>
+internal sealed class DependencyGroup(TableModel table, ColumnModel[] columns)
+{
+    public TableModel Table { get; } = table;
+
+    public ColumnModel[] Columns { get; } = columns;
+
+    public List<object?[]> Tuples { get; } = [];
+
+    public override string ToString() =>
+        Table.QualifiedName + "(" + string.Join(",", (IEnumerable<ColumnModel>)Columns) + ") x" + Tuples.Count;
+}
+
+/// <summary>The outcome of analysing a query: refused (with the reason), or its tables and dependency groups.</summary>
+internal sealed class QueryAnalysis
+{
+    private QueryAnalysis(RefusalReason refusal, string? detail, IReadOnlyList<TableModel> tables, IReadOnlyList<DependencyGroup> groups)
+    {
+        Refusal = refusal;
+        Detail = detail;
+        Tables = tables;
+        Groups = groups;
+    }
+
+    public RefusalReason Refusal { get; }
+
+    public string? Detail { get; }
+
+    public bool IsCacheable => Refusal == RefusalReason.None;
+
+    /// <summary>Gets every distinct table the query reads (each holds its epoch key).</summary>
+    public IReadOnlyList<TableModel> Tables { get; }
+
+    public IReadOnlyList<DependencyGroup> Groups { get; }
+
+    public static QueryAnalysis Refused(RefusalReason reason, string detail) => new(reason, detail, [], []);
+
+    public static QueryAnalysis Cacheable(IReadOnlyList<TableModel> tables, IReadOnlyList<DependencyGroup> groups) =>
+        new(RefusalReason.None, null, tables, groups);
+
+    public override string ToString() =>
+        IsCacheable ? string.Join("; ", Groups) : Refusal + ": " + Detail;
+}

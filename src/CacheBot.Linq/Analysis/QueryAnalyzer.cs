@@ -1,0 +1,89 @@
+using System.Linq.Expressions;
+using CacheBot.Linq.Model;
+
+namespace CacheBot.Linq.Analysis;
+
+/// <summary>
+/// Turns a query expression into dependencies: the tables it reads and, per table occurrence, the equality
+/// constraints that rows must meet to matter (DESIGN "Model"). One instance per analysis; runs on misses only.
+/// </summary>
+/// <remarks>
+/// Soundness rules, each of which only ever weakens a constraint: a predicate narrows an occurrence only when it is
+/// applied in the same chain scope (subqueries get their own scope), before any operator that makes row membership
+/// depend on other rows (<c>Take</c>, <c>Skip</c>, ...); exclusions, ranges and unknown predicates constrain nothing;
+/// disjunctions and cross products beyond their bounds collapse to "any row". Anything that cannot be identified (a
+/// table, a client-side value the key does not hold) refuses the query, which then runs uncached.
+/// </remarks>
+internal sealed partial class QueryAnalyzer
+{
+    private readonly IEntityModel _model;
+    private readonly IQueryDialect? _dialect;
+    private readonly AnalysisSettings _settings;
+    private readonly List<Occurrence> _occurrences = [];
+    private readonly List<Dnf> _formulas = [];
+    private int _nextScope;
+    private RefusalReason _refusal;
+    private string? _refusalDetail;
+
+    private QueryAnalyzer(IEntityModel model, IQueryDialect? dialect, AnalysisSettings settings)
+    {
+        _model = model;
+        _dialect = dialect;
+        _settings = settings;
+    }
+
+    public static QueryAnalysis Analyze(Expression expression, IEntityModel model, IQueryDialect? dialect, AnalysisSettings settings)
+    {
+        var analyzer = new QueryAnalyzer(model, dialect, settings);
+        try
+        {
+            analyzer.ProcessChain(expression, null, analyzer.NewScope(), isMainChain: true);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException or InvalidCastException
+            or System.Reflection.TargetInvocationException or NullReferenceException)
+        {
+            analyzer.Refuse(RefusalReason.UnsupportedOperator, "analysis failed: " + ex.GetType().Name);
+        }
+
+        if (analyzer._refusal != RefusalReason.None)
+        {
+            return QueryAnalysis.Refused(analyzer._refusal, analyzer._refusalDetail ?? string.Empty);
+        }
+
+        return DependencyBuilder.Build(analyzer._occurrences, analyzer._formulas, settings);
+    }
+
+    private int NewScope() => _nextScope++;
+
+    private void Refuse(RefusalReason reason, string detail)
+    {
+        if (_refusal == RefusalReason.None)
+        {
+            _refusal = reason;
+            _refusalDetail = detail;
+        }
+    }
+
+    private Occurrence NewRoot(TableModel table, int scope, bool isMainChain)
+    {
+        var occurrence = new Occurrence(table, scope, null, null, isMainChain ? string.Empty : null);
+        _occurrences.Add(occurrence);
+        return occurrence;
+    }
+
+    private static LambdaExpression? GetLambda(Expression argument) =>
+        argument is UnaryExpression { NodeType: ExpressionType.Quote } quote ? quote.Operand as LambdaExpression : argument as LambdaExpression;
+
+    private static void Freeze(Binding binding)
+    {
+        switch (binding)
+        {
+            case RowBinding row:
+                row.Occurrence.Frozen = true;
+                break;
+            case ObjectBinding obj:
+                obj.FreezeAll();
+                break;
+        }
+    }
+}

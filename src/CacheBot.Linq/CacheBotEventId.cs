@@ -1,0 +1,17 @@
+namespace CacheBot.Linq;
+
+/// <summary>Event ids of CacheBot's log messages: 1000s querying, 2000s analysis, 3000s invalidation, 4000s storage.</summary>
+public static class CacheBotEventId
+{
+    /// <summary>A query that asked to be cached ran uncached (Debug).</summary>
+    public const int QueryNotCacheable = 2001;
+
+    /// <summary>A write was applied: stamps were replaced (Debug).</summary>
+    public const int WriteApplied = 3001;
+
+    /// <summary>Writes recorded in a scope or transaction were dropped on rollback (Debug).</summary>
+    public const int WritesDiscarded = 3002;
+
+    /// <summary>The result store threw; the query ran uncached (Warning).</summary>
+    public const int StoreFailed = 4001;
+}

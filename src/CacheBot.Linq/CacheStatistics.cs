@@ -1,0 +1,52 @@
+using CacheBot.Linq.Diagnostics;
+
+namespace CacheBot.Linq;
+
+/// <summary>Counters of a <see cref="QueryCache"/> since it was created. Reads are cheap; values are approximate under concurrency.</summary>
+public sealed class CacheStatistics
+{
+    private readonly StripedCounter _hits = new();
+    private readonly StripedCounter _misses = new();
+    private readonly StripedCounter _stores = new();
+    private readonly StripedCounter _bypasses = new();
+    private readonly Func<long> _invalidations;
+
+    internal CacheStatistics(Func<long> invalidations) => _invalidations = invalidations;
+
+    /// <summary>Gets the number of queries answered from the cache.</summary>
+    public long Hits => _hits.Value;
+
+    /// <summary>Gets the number of cacheable queries that ran on the database (absent, stale or expired entry).</summary>
+    public long Misses => _misses.Value;
+
+    /// <summary>Gets the number of results stored.</summary>
+    public long Stores => _stores.Value;
+
+    /// <summary>
+    /// Gets the number of queries that asked to be cached but ran uncached: not analysable (non-deterministic, unknown
+    /// table), an ignored table, inside a transaction, or a failing store.
+    /// </summary>
+    public long Bypasses => _bypasses.Value;
+
+    /// <summary>Gets the number of version stamps replaced by writes (each may invalidate any number of entries).</summary>
+    public long Invalidations => _invalidations();
+
+    /// <summary>Gets hits / (hits + misses), or 0 before any cacheable query.</summary>
+    public double HitRatio
+    {
+        get
+        {
+            var hits = Hits;
+            var total = hits + Misses;
+            return total == 0 ? 0 : (double)hits / total;
+        }
+    }
+
+    internal void Hit() => _hits.Increment();
+
+    internal void Miss() => _misses.Increment();
+
+    internal void Store() => _stores.Increment();
+
+    internal void Bypass() => _bypasses.Increment();
+}

@@ -1,0 +1,66 @@
+using CacheBot.Linq.Model;
+
+namespace CacheBot.Linq.Invalidation;
+
+/// <summary>
+/// Computes the 64-bit keys whose stamps entries hold: one per (scheme, value tuple), and one epoch key per table.
+/// The same function serves readers (values from the query) and writers (values from the row), which is what makes
+/// "a write hits a dependency" a key equality.
+/// </summary>
+internal static class DependencyKeys
+{
+    private const byte KindTuple = 1, KindEpoch = 2;
+
+    /// <summary>The key every entry on <paramref name="table"/> holds; a table write replaces its stamp.</summary>
+    public static ulong TableEpoch(TableModel table)
+    {
+        Span<byte> stack = stackalloc byte[32];
+        var bytes = new KeyBytes(stack);
+        bytes.Add(KindEpoch);
+        bytes.AddUInt64(table.Id);
+        var key = bytes.Hash64();
+        bytes.Dispose();
+        return key;
+    }
+
+    /// <summary>The key of <paramref name="scheme"/> with <paramref name="values"/> (one per scheme column, in order); false when a value cannot be encoded.</summary>
+    public static bool TryForTuple(Scheme scheme, ReadOnlySpan<object?> values, out ulong key)
+    {
+        Span<byte> stack = stackalloc byte[256];
+        var bytes = new KeyBytes(stack);
+        try
+        {
+            bytes.Add(KindTuple);
+            bytes.AddUInt64(scheme.Table.Id);
+            bytes.AddUInt64(scheme.Id);
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (!ValueEncoder.TryAppend(ref bytes, values[i], scheme.Columns[i].StringMatching))
+                {
+                    key = 0;
+                    return false;
+                }
+            }
+
+            key = bytes.Hash64();
+            return true;
+        }
+        finally
+        {
+            bytes.Dispose();
+        }
+    }
+
+    /// <summary>The key of <paramref name="scheme"/> for a row (an entity snapshot read through the scheme's column getters).</summary>
+    public static bool TryForRow(Scheme scheme, object row, out ulong key)
+    {
+        var columns = scheme.Columns;
+        var values = new object?[columns.Length];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            values[i] = columns[i].Getter(row);
+        }
+
+        return TryForTuple(scheme, values, out key);
+    }
+}

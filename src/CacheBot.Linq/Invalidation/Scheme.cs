@@ -1,0 +1,29 @@
+using CacheBot.Linq.Model;
+
+namespace CacheBot.Linq.Invalidation;
+
+/// <summary>
+/// A set of columns of one table whose values a cached query constrains. The empty scheme means "any row".
+/// Schemes are canonical per table (see <see cref="SchemeRegistry"/>), so reference equality is value equality.
+/// </summary>
+internal sealed class Scheme
+{
+    public Scheme(TableModel table, ColumnModel[] columns, ulong id)
+    {
+        Table = table;
+        Columns = columns;
+        Id = id;
+    }
+
+    public TableModel Table { get; }
+
+    /// <summary>Gets the columns, sorted by ordinal.</summary>
+    public ColumnModel[] Columns { get; }
+
+    /// <summary>Gets the identity of the column set within its table.</summary>
+    public ulong Id { get; }
+
+    public bool IsEmpty => Columns.Length == 0;
+
+    public override string ToString() => Table.QualifiedName + "(" + string.Join(",", (IEnumerable<ColumnModel>)Columns) + ")";
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using CacheBot.Linq.Model;
+
+namespace CacheBot.Linq.Invalidation;
+
+/// <summary>
+/// The per-table registry of schemes that cached queries use.
+/// </summary>
+/// <remarks>
+/// Invariants: a scheme, once registered, is never removed while the cache lives (its size is bounded by the number
+/// of distinct query shapes), because a write must bump the keys of every scheme any live entry may hold.
+/// Readers register <em>before</em> they read stamps; writers read the scheme list <em>after</em> their commit. Each table's
+/// list is a copy-on-write array published with <see cref="Volatile.Write{T}(ref T, T)"/>; registration takes a lock per
+/// table, reads take none. The full fence after registration (in <see cref="Register"/>) orders it before the stamp
+/// reads that follow, which is the store-load ordering the race argument in docs/architecture.md needs.
+/// </remarks>
+internal sealed class SchemeRegistry
+{
+    private readonly ConcurrentDictionary<ulong, TableSchemes> _tables = new();
+
+    /// <summary>Returns the canonical scheme of <paramref name="columns"/> on <paramref name="table"/>, registering it if new.</summary>
+    public Scheme Register(TableModel table, ColumnModel[] columns)
+    {
+        var id = SchemeId(columns);
+        var entry = _tables.GetOrAdd(table.Id, static _ => new TableSchemes());
+        var current = Volatile.Read(ref entry.Schemes);
+        foreach (var s in current)
+        {
+            if (s.Id == id && SameColumns(s.Columns, columns))
+            {
+                return s;
+            }
+        }
+
+        lock (entry)
+        {
+            current = entry.Schemes;
+            foreach (var s in current)
+            {
+                if (s.Id == id && SameColumns(s.Columns, columns))
+                {
+                    return s;
+                }
+            }
+
+            var scheme = new Scheme(table, columns, id);
+            Volatile.Write(ref entry.Schemes, [.. current, scheme]);
+            Interlocked.MemoryBarrier();
+            return scheme;
+        }
+    }
+
+    /// <summary>Returns the schemes registered on <paramref name="table"/> (possibly empty).</summary>
+    public Scheme[] GetSchemes(TableModel table) =>
+        _tables.TryGetValue(table.Id, out var entry) ? Volatile.Read(ref entry.Schemes) : [];
+
+    /// <summary>Gets the number of registered schemes over all tables.</summary>
+    public int Count
+    {
+        get
+        {
+            var n = 0;
+            foreach (var pair in _tables)
+            {
+                n += Volatile.Read(ref pair.Value.Schemes).Length;
+            }
+
+            return n;
+        }
+    }
+
+    private static bool SameColumns(ColumnModel[] a, ColumnModel[] b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (!ReferenceEquals(a[i], b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ulong SchemeId(ColumnModel[] columns)
+    {
+        // Columns are sorted by ordinal; the id mixes the ordinals so it is stable for a column set.
+        ulong h = 0xcbf29ce484222325;
+        foreach (var c in columns)
+        {
+            h = (h ^ (ulong)(c.Ordinal + 1)) * 0x100000001b3;
+        }
+
+        return h;
+    }
+
+    private sealed class TableSchemes
+    {
+        public Scheme[] Schemes = [];
+    }
+}

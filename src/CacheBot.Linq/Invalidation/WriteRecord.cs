@@ -1,0 +1,20 @@
+using CacheBot.Linq.Model;
+
+namespace CacheBot.Linq.Invalidation;
+
+/// <summary>
+/// One write to apply: a row write (old and/or new row) or a table write (unknown rows). Rows are shallow snapshots
+/// (member-wise copies) taken when the write is reported, so later mutations of the caller's object cannot change what
+/// is invalidated at commit, and any entity model's column getters can read them.
+/// </summary>
+internal readonly record struct WriteRecord(TableModel Table, object? OldRow, object? NewRow, bool IsTableWrite)
+{
+    private static readonly Func<object, object> Snapshot =
+        typeof(object).GetMethod("MemberwiseClone", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .CreateDelegate<Func<object, object>>();
+
+    public static WriteRecord ForTable(TableModel table) => new(table, null, null, true);
+
+    public static WriteRecord ForRows(TableModel table, object? oldEntity, object? newEntity) =>
+        new(table, oldEntity is null ? null : Snapshot(oldEntity), newEntity is null ? null : Snapshot(newEntity), false);
+}

@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using CacheBot.Linq.Analysis;
+using CacheBot.Linq.Invalidation;
+using CacheBot.Linq.Model;
+using CacheBot.Linq.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CacheBot.Linq;
+
+/// <summary>
+/// A query-result cache with automatic, precise invalidation. Holds the result store, the version stamps and the
+/// registry of dependency schemes; wrap queries with <c>AsCacheBot(cache)</c> (or linq2db's <c>UseCacheBot(cache)</c>).
+/// Thread-safe; create one per application (or per database group) and share it.
+/// </summary>
+/// <remarks>Documentation: README.md, docs/architecture.md, docs/invalidation.md.</remarks>
+public sealed partial class QueryCache : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ClrEntityModel> _clrModels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Type, bool> _getCachingDisabled = new();
+    private readonly ConcurrentDictionary<UInt128, RefusalReason> _refusedShapes = new();
+    private readonly AsyncLocal<CacheWriteScope?> _scope = new();
+    private readonly bool _ownsStore;
+
+    /// <summary>Creates a cache.</summary>
+    /// <param name="options">Cache-wide settings; <c>new QueryCacheOptions()</c> works without DI.</param>
+    /// <param name="loggerFactory">Where to log (Debug: why a query was not cached); <see langword="null"/> disables logging.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    public QueryCache(IOptions<QueryCacheOptions> options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Value;
+        Logger = (ILogger?)loggerFactory?.CreateLogger("CacheBot.Linq") ?? NullLogger.Instance;
+        TimeProvider = Options.TimeProvider ?? TimeProvider.System;
+        _ownsStore = Options.ResultStore is null;
+        Store = Options.ResultStore ?? new MemoryQueryResultStore(Options.SizeLimit);
+        Stamps = new StampTable(Options.StampSlotsLog2);
+        Schemes = new SchemeRegistry();
+        Engine = new InvalidationEngine(Stamps, Schemes);
+        Statistics = new CacheStatistics(() => Engine.Invalidations);
+        AnalysisSettings = new AnalysisSettings(Options.MaxValueTuples, Options.Granularity, Options.IgnoredTables, null);
+    }
+
+    /// <summary>Gets the cache-wide settings.</summary>
+    public QueryCacheOptions Options { get; }
+
+    /// <summary>Gets hit, miss, store, bypass and invalidation counters.</summary>
+    public CacheStatistics Statistics { get; }
+
+    internal ILogger Logger { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    internal IQueryResultStore Store { get; }
+
+    internal StampTable Stamps { get; }
+
+    internal SchemeRegistry Schemes { get; }
+
+    internal InvalidationEngine Engine { get; }
+
+    internal AnalysisSettings AnalysisSettings { get; }
+
+    /// <summary>Gets whether a <see cref="CacheWriteScope"/> is open on the current async flow.</summary>
+    internal bool InWriteScope => _scope.Value is not null;
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_ownsStore && Store is IDisposable disposable)
+        {
+            disposable.Dispose();
+        }
+    }
+
+    internal ClrEntityModel GetClrModel(string database) => _clrModels.GetOrAdd(database, static d => new ClrEntityModel(d));
+
+    internal bool IsGetCachingDisabled(Type entityType) =>
+        _getCachingDisabled.GetOrAdd(entityType, static (t, options) =>
+            options.CacheGetDisabledFor.Contains(t) || t.GetCustomAttribute<CacheBotEntityAttribute>() is { CacheGet: false }, Options);
+
+    internal bool TryGetRefusedShape(UInt128 shape, out RefusalReason reason) => _refusedShapes.TryGetValue(shape, out reason);
+
+    internal void RememberRefusedShape(UInt128 shape, RefusalReason reason)
+    {
+        // Only refusals that the shape alone decides are remembered; value-dependent ones (ignored tables chosen by a
+        // captured TableName) are analysed again.
+        if (reason is RefusalReason.NonDeterministic or RefusalReason.UnsupportedOperator or RefusalReason.Unhashable)
+        {
+            _refusedShapes.TryAdd(shape, reason);
+        }
+    }
+}

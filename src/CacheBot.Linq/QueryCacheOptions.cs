@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Options;
+
+namespace CacheBot.Linq;
+
+/// <summary>
+/// Cache-wide settings of a <see cref="QueryCache"/>. Per-query choices live in <see cref="CacheQueryOptions"/>.
+/// Implements <see cref="IOptions{TOptions}"/> so <c>new QueryCache(new QueryCacheOptions())</c> works without DI.
+/// </summary>
+/// <remarks>Documentation: README.md "Configuration".</remarks>
+public sealed class QueryCacheOptions : IOptions<QueryCacheOptions>
+{
+    private TimeSpan _defaultTimeToLive = TimeSpan.FromMinutes(10);
+    private long _sizeLimit = 100_000;
+    private int _stampSlotsLog2 = 20;
+    private int _maxValueTuples = 256;
+
+    /// <summary>
+    /// Gets or sets whether "get" queries (<c>First</c>, <c>FirstOrDefault</c>, <c>Single</c>, <c>SingleOrDefault</c>)
+    /// are cached without an explicit <c>Cache()</c> call, like django-cachebot's <c>CACHEBOT_CACHE_GET</c>. Default <see langword="true"/>.
+    /// </summary>
+    public bool CacheGet { get; set; } = true;
+
+    /// <summary>
+    /// Gets the tables (by mapped table name, case-insensitive) whose queries are never cached, like django-cachebot's
+    /// <c>CACHEBOT_TABLE_BLACKLIST</c>. A query touching any of them runs uncached and counts as a bypass.
+    /// </summary>
+    public ISet<string> IgnoredTables { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets the entity types for which "get" queries are not cached by default (they are still cached with an explicit
+    /// <c>Cache()</c>), like django-cachebot's <c>CacheBotManager(cache_get=False)</c>. <see cref="CacheBotEntityAttribute"/> does the same on the type.
+    /// </summary>
+    public ISet<Type> CacheGetDisabledFor { get; } = new HashSet<Type>();
+
+    /// <summary>Gets or sets how long a result stays cached when the query does not say otherwise. Default 10 minutes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public TimeSpan DefaultTimeToLive
+    {
+        get => _defaultTimeToLive;
+        set => _defaultTimeToLive = value > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "DefaultTimeToLive must be positive.");
+    }
+
+    /// <summary>
+    /// Gets or sets the size bound of the in-memory result store, in units of cached rows (a scalar result counts as 1,
+    /// a sequence as its row count plus 1). Default 100,000.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public long SizeLimit
+    {
+        get => _sizeLimit;
+        set => _sizeLimit = value > 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "SizeLimit must be positive.");
+    }
+
+    /// <summary>
+    /// Gets or sets the base-2 logarithm of the number of version-stamp slots (default 20: 1,048,576 slots, 8 MiB).
+    /// Dependencies that share a slot invalidate each other: fewer slots cost precision, never correctness.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 10..28.</exception>
+    public int StampSlotsLog2
+    {
+        get => _stampSlotsLog2;
+        set => _stampSlotsLog2 = value is >= 10 and <= 28
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "StampSlotsLog2 must be between 10 and 28.");
+    }
+
+    /// <summary>
+    /// Gets or sets the largest number of value tuples one dependency may hold (the bounded cross product of
+    /// equality and <c>Contains</c> values). Above it, the column with most values drops out. Default 256.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 1..65536.</exception>
+    public int MaxValueTuples
+    {
+        get => _maxValueTuples;
+        set => _maxValueTuples = value is >= 1 and <= 65536
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxValueTuples must be between 1 and 65536.");
+    }
+
+    /// <summary>
+    /// Gets or sets how writes invalidate: <see cref="InvalidationGranularity.Conjunctive"/> (default, most precise),
+    /// <see cref="InvalidationGranularity.PerField"/> (django-cachebot's rule) or <see cref="InvalidationGranularity.PerTable"/>
+    /// (cheapest writes, coarsest invalidation; useful for write-heavy tables).
+    /// </summary>
+    public InvalidationGranularity Granularity { get; set; } = InvalidationGranularity.Conjunctive;
+
+    /// <summary>Gets or sets the name used in metrics tags and logs. Default "default".</summary>
+    public string CacheName { get; set; } = "default";
+
+    /// <summary>Gets or sets the clock used for time-to-live; <see langword="null"/> uses <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>
+    /// Gets or sets the result store; <see langword="null"/> uses an in-memory store bounded by <see cref="SizeLimit"/>.
+    /// </summary>
+    public IQueryResultStore? ResultStore { get; set; }
+
+    QueryCacheOptions IOptions<QueryCacheOptions>.Value => this;
+}

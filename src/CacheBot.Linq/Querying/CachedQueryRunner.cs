@@ -1,0 +1,221 @@
+using System.IO.Hashing;
+using System.Linq.Expressions;
+using System.Runtime.InteropServices;
+using CacheBot.Linq.Analysis;
+using CacheBot.Linq.Diagnostics;
+using CacheBot.Linq.Keys;
+
+namespace CacheBot.Linq.Querying;
+
+/// <summary>
+/// The read path: key, lookup, validate stamps (hit) or analyse, register, read stamps, run, store (miss).
+/// One implementation for sync and async (a <c>bool async</c> parameter); a hit completes synchronously.
+/// </summary>
+/// <remarks>
+/// Reader order (DESIGN "version stamps"): on a miss the schemes are registered, then the stamps are read, then the
+/// inner query runs, then the entry is stored with the stamps read before the query. A write that commits while the
+/// query runs changes a stamp the entry already holds, so a stale result can never validate. A hit checks every stamp
+/// and the global epoch, then returns a copy; it never calls the inner provider.
+/// </remarks>
+internal static class CachedQueryRunner
+{
+    private const byte KindScalar = 1, KindSequence = 2;
+
+    public static async ValueTask<TResult> ExecuteScalarAsync<TResult>(
+        CacheBotQueryContext context, Expression expression, bool async, CancellationToken cancellationToken)
+    {
+        var (value, fromCache, shared) = await RunAsync(
+            context,
+            expression,
+            KindScalar,
+            static (ctx, e, a, ct) => ctx.ExecuteInnerAsync<TResult>(e, a, ct),
+            static _ => 1,
+            async,
+            cancellationToken).ConfigureAwait(false);
+        return fromCache && !shared ? ResultCopier.Copy(value) : value;
+    }
+
+    public static async ValueTask<List<T>> ExecuteSequenceAsync<T>(
+        CacheBotQueryContext context, Expression expression, bool async, CancellationToken cancellationToken)
+    {
+        var (array, fromCache, shared) = await RunAsync(
+            context,
+            expression,
+            KindSequence,
+            static async (ctx, e, a, ct) => (await ctx.ExecuteInnerSequenceAsync<T>(e, a, ct).ConfigureAwait(false)).ToArray(),
+            static v => v.Length + 1,
+            async,
+            cancellationToken).ConfigureAwait(false);
+        if (fromCache)
+        {
+            return shared ? [.. array] : ResultCopier.CopyList(array);
+        }
+
+        return [.. array];
+    }
+
+    private static async ValueTask<(TStored Value, bool FromCache, bool Shared)> RunAsync<TStored>(
+        CacheBotQueryContext context,
+        Expression expression,
+        byte kind,
+        Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<TStored>> runInner,
+        Func<TStored, long> size,
+        bool async,
+        CancellationToken cancellationToken)
+    {
+        var cache = context.Cache;
+        var hash = ExpressionHasher.Hash(expression, context);
+        var flags = hash.Flags;
+        var wantsCache = (flags & ExpressionHashFlags.NoCacheMarker) == 0
+            && ((flags & ExpressionHashFlags.CacheMarker) != 0 || IsCachedGet(cache, expression));
+        if (!wantsCache)
+        {
+            var plain = (flags & (ExpressionHashFlags.CacheMarker | ExpressionHashFlags.NoCacheMarker)) != 0 ? MarkerStripper.Strip(expression) : expression;
+            return (await runInner(context, plain, async, cancellationToken).ConfigureAwait(false), false, false);
+        }
+
+        if ((flags & ExpressionHashFlags.Unhashable) != 0)
+        {
+            return await BypassAsync(context, expression, RefusalReason.Unhashable, "the expression holds nodes or values that cannot be keyed", runInner, async, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        if (context.IsInTransaction || cache.InWriteScope)
+        {
+            return await BypassAsync(context, expression, RefusalReason.InsideTransaction, "reads inside a transaction or write scope bypass the cache", runInner, async, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        var key = ComputeKey(hash.Full, context.Identity, kind, typeof(TStored));
+        if (TryGetValid(cache, key, out var cached))
+        {
+            cache.Statistics.Hit();
+            return ((TStored)cached!.Value!, true, cached.Shared);
+        }
+
+        // Miss: analyse (refusals are remembered per shape), then register, read stamps, run, store.
+        var shapeKey = ComputeKey(hash.Shape, context.Identity, kind, typeof(TStored));
+        if (cache.TryGetRefusedShape(shapeKey.Value, out var remembered))
+        {
+            return await BypassAsync(context, expression, remembered, "shape refused earlier", runInner, async, cancellationToken).ConfigureAwait(false);
+        }
+
+        var choices = MarkerStripper.ReadChoices(expression);
+        var settings = choices.Paths is null ? cache.AnalysisSettings : cache.AnalysisSettings with { AllowedPaths = choices.Paths.Split('|') };
+        var analysis = QueryAnalyzer.Analyze(expression, context.Model, context.Dialect, settings);
+        if (!analysis.IsCacheable)
+        {
+            cache.RememberRefusedShape(shapeKey.Value, analysis.Refusal);
+            return await BypassAsync(context, expression, analysis.Refusal, analysis.Detail ?? string.Empty, runInner, async, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        var (keys, stamps, globalEpoch) = StampReader.RegisterAndRead(cache, analysis);
+        var stripped = MarkerStripper.Strip(expression);
+        var value = await runInner(context, stripped, async, cancellationToken).ConfigureAwait(false);
+        cache.Statistics.Miss();
+        var ttl = choices.TimeToLiveTicks > 0 ? TimeSpan.FromTicks(choices.TimeToLiveTicks) : cache.Options.DefaultTimeToLive;
+        var stored = choices.SharedResults ? value : CopyForStore(value);
+        var entry = new CachedQueryResult(stored, keys, stamps, globalEpoch, size(value), cache.TimeProvider.GetUtcNow() + ttl, choices.SharedResults);
+        try
+        {
+            cache.Store.Store(key, entry, ttl);
+            cache.Statistics.Store();
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(cache.Logger, "set", ex);
+        }
+
+        return (value, false, choices.SharedResults);
+    }
+
+    private static TStored CopyForStore<TStored>(TStored value)
+    {
+        // The caller keeps the object it gets; the store keeps its own copy.
+        if (value is Array array && array.GetType().GetElementType() is { } element && !ResultCopier.IsImmutable(element))
+        {
+            var copy = (Array)array.Clone();
+            var list = typeof(ResultCopier).GetMethod(nameof(ResultCopier.CopyList))!.MakeGenericMethod(element).Invoke(null, [array]);
+            ((System.Collections.IList)list!).CopyTo(copy, 0);
+            return (TStored)(object)copy;
+        }
+
+        return ResultCopier.Copy(value);
+    }
+
+    private static bool TryGetValid(QueryCache cache, QueryKey key, out CachedQueryResult? entry)
+    {
+        try
+        {
+            if (!cache.Store.TryGet(key, out entry) || entry is null)
+            {
+                return false;
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(cache.Logger, "get", ex);
+            entry = null;
+            return false;
+        }
+
+        if (entry.GlobalEpoch != cache.Stamps.GlobalEpoch || entry.ExpiresAt <= cache.TimeProvider.GetUtcNow())
+        {
+            return false;
+        }
+
+        var keys = entry.Keys;
+        var stamps = entry.Stamps;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (cache.Stamps.Read(keys[i]) != stamps[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static async ValueTask<(TStored, bool, bool)> BypassAsync<TStored>(
+        CacheBotQueryContext context,
+        Expression expression,
+        RefusalReason reason,
+        string detail,
+        Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<TStored>> runInner,
+        bool async,
+        CancellationToken cancellationToken)
+    {
+        context.Cache.Statistics.Bypass();
+        Log.QueryNotCacheable(context.Cache.Logger, typeof(TStored).Name, reason, detail);
+        return (await runInner(context, MarkerStripper.Strip(expression), async, cancellationToken).ConfigureAwait(false), false, false);
+    }
+
+    private static bool IsCachedGet(QueryCache cache, Expression expression)
+    {
+        if (!cache.Options.CacheGet || expression is not MethodCallExpression call || call.Method.DeclaringType != typeof(Queryable))
+        {
+            return false;
+        }
+
+        var name = call.Method.Name;
+        if (name is not ("First" or "FirstOrDefault" or "Single" or "SingleOrDefault"))
+        {
+            return false;
+        }
+
+        return !cache.IsGetCachingDisabled(call.Method.GetGenericArguments()[0]);
+    }
+
+    private static QueryKey ComputeKey(UInt128 expressionHash, UInt128 identity, byte kind, Type resultType)
+    {
+        Span<byte> buffer = stackalloc byte[48];
+        MemoryMarshal.Write(buffer, in expressionHash);
+        MemoryMarshal.Write(buffer[16..], in identity);
+        var handle = (long)resultType.TypeHandle.Value;
+        MemoryMarshal.Write(buffer[32..], in handle);
+        buffer[40] = kind;
+        return new QueryKey(XxHash128.HashToUInt128(buffer[..41]));
+    }
+}

@@ -1,0 +1,185 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace CacheBot.Linq.Querying;
+
+/// <summary>
+/// Copies results so callers may mutate what they get without changing what the next caller gets.
+/// </summary>
+/// <remarks>
+/// Immutable types (primitives, strings, enums, dates, Guid, anonymous types and records whose members are all
+/// immutable) are returned as they are. A class whose fields are all immutable is copied with one
+/// <c>MemberwiseClone</c>. Other objects (entities with loaded navigations, collections) are deep-copied field by
+/// field, preserving shared references and cycles through a reference map. Plans are computed once per type.
+/// </remarks>
+internal static class ResultCopier
+{
+    private static readonly Func<object, object> MemberwiseCloneInvoker =
+        typeof(object).GetMethod("MemberwiseClone", BindingFlags.NonPublic | BindingFlags.Instance)!.CreateDelegate<Func<object, object>>();
+
+    private static readonly ConcurrentDictionary<Type, TypePlan> Plans = new();
+
+    public static bool IsImmutable(Type type) => GetPlan(type).Kind == PlanKind.Immutable;
+
+    public static T Copy<T>(T value)
+    {
+        if (value is null || TypeInfoCache<T>.Immutable)
+        {
+            return value;
+        }
+
+        return (T)CopyObject(value, null)!;
+    }
+
+    public static List<T> CopyList<T>(T[] source)
+    {
+        var list = new List<T>(source.Length);
+        if (TypeInfoCache<T>.Immutable)
+        {
+            list.AddRange(source);
+            return list;
+        }
+
+        Dictionary<object, object>? map = null;
+        foreach (var item in source)
+        {
+            list.Add(item is null ? item : (T)CopyObject(item, GetPlan(item.GetType()).Kind == PlanKind.Flat ? null : map ??= new(ReferenceEqualityComparer.Instance))!);
+        }
+
+        return list;
+    }
+
+    private static object? CopyObject(object? value, Dictionary<object, object>? map)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var plan = GetPlan(value.GetType());
+        switch (plan.Kind)
+        {
+            case PlanKind.Immutable:
+                return value;
+            case PlanKind.Flat:
+                return MemberwiseCloneInvoker(value);
+        }
+
+        map ??= new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
+        if (map.TryGetValue(value, out var existing))
+        {
+            return existing;
+        }
+
+        if (value is Array array)
+        {
+            var copy = (Array)array.Clone();
+            map[value] = copy;
+            for (var i = 0; i < copy.Length; i++)
+            {
+                copy.SetValue(CopyObject(array.GetValue(i), map), i);
+            }
+
+            return copy;
+        }
+
+        if (plan.Kind == PlanKind.Collection && value is IList list && Activator.CreateInstance(value.GetType()) is IList target)
+        {
+            map[value] = target;
+            foreach (var item in list)
+            {
+                target.Add(CopyObject(item, map));
+            }
+
+            return target;
+        }
+
+        var clone = MemberwiseCloneInvoker(value);
+        map[value] = clone;
+        foreach (var field in plan.DeepFields)
+        {
+            field.SetValue(clone, CopyObject(field.GetValue(value), map));
+        }
+
+        return clone;
+    }
+
+    private static TypePlan GetPlan(Type type) => Plans.GetOrAdd(type, static t => BuildPlan(t, 0));
+
+    private static TypePlan BuildPlan(Type type, int depth)
+    {
+        if (IsScalar(type))
+        {
+            return TypePlan.Immutable;
+        }
+
+        if (type.IsArray || (typeof(IList).IsAssignableFrom(type) && type.GetConstructor(Type.EmptyTypes) is not null))
+        {
+            return new TypePlan(PlanKind.Collection, []);
+        }
+
+        if (typeof(IEnumerable).IsAssignableFrom(type) || type.IsInterface || type.IsAbstract || depth > 8)
+        {
+            // Unknown collections and open hierarchies: copy deeply by fields (sound default).
+            return new TypePlan(PlanKind.Deep, AllFields(type));
+        }
+
+        var deep = new List<FieldInfo>();
+        var allReadOnly = true;
+        foreach (var field in AllFields(type))
+        {
+            allReadOnly &= field.IsInitOnly;
+            var fieldType = field.FieldType;
+            if (!IsScalar(fieldType) && !(fieldType.IsValueType && BuildPlan(fieldType, depth + 1).Kind == PlanKind.Immutable))
+            {
+                deep.Add(field);
+            }
+        }
+
+        if (deep.Count == 0)
+        {
+            return allReadOnly || type.IsValueType ? TypePlan.Immutable : new TypePlan(PlanKind.Flat, []);
+        }
+
+        return new TypePlan(PlanKind.Deep, [.. deep]);
+    }
+
+    private static FieldInfo[] AllFields(Type type)
+    {
+        var fields = new List<FieldInfo>();
+        for (var t = type; t is not null && t != typeof(object); t = t.BaseType)
+        {
+            fields.AddRange(t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly));
+        }
+
+        return [.. fields];
+    }
+
+    private static bool IsScalar(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTime)
+            || type == typeof(DateTimeOffset) || type == typeof(TimeSpan) || type == typeof(Guid) || type == typeof(DateOnly)
+            || type == typeof(TimeOnly) || type == typeof(Type) || type == typeof(UInt128) || type == typeof(Int128);
+    }
+
+    private enum PlanKind
+    {
+        Immutable,
+        Flat,
+        Collection,
+        Deep,
+    }
+
+    private sealed record TypePlan(PlanKind Kind, FieldInfo[] DeepFields)
+    {
+        public static readonly TypePlan Immutable = new(PlanKind.Immutable, []);
+    }
+
+    private static class TypeInfoCache<T>
+    {
+        public static readonly bool Immutable = !RuntimeHelpers.IsReferenceOrContainsReferences<T>() || (typeof(T).IsSealed && IsImmutable(typeof(T)));
+    }
+}

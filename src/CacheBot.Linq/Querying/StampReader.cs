@@ -1,0 +1,50 @@
+using CacheBot.Linq.Analysis;
+using CacheBot.Linq.Invalidation;
+
+namespace CacheBot.Linq.Querying;
+
+/// <summary>Registers an analysis' schemes, then reads the stamps of its keys (in that order; see <see cref="SchemeRegistry"/>).</summary>
+internal static class StampReader
+{
+    public static (ulong[] Keys, long[] Stamps, long GlobalEpoch) RegisterAndRead(QueryCache cache, QueryAnalysis analysis)
+    {
+        var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count);
+        foreach (var table in analysis.Tables)
+        {
+            keys.Add(DependencyKeys.TableEpoch(table));
+        }
+
+        var fallback = new List<Model.TableModel>();
+        foreach (var group in analysis.Groups)
+        {
+            var scheme = cache.Schemes.Register(group.Table, group.Columns);
+            foreach (var tuple in group.Tuples)
+            {
+                if (DependencyKeys.TryForTuple(scheme, tuple, out var key))
+                {
+                    keys.Add(key);
+                }
+                else if (!fallback.Contains(group.Table))
+                {
+                    // A value that cannot be encoded: depend on "any row" of the table instead (sound).
+                    fallback.Add(group.Table);
+                    var any = cache.Schemes.Register(group.Table, []);
+                    DependencyKeys.TryForTuple(any, [], out var anyKey);
+                    keys.Add(anyKey);
+                }
+            }
+        }
+
+        // Registration (above) happens-before the stamp reads (below): the registry issues a full fence on change.
+        Interlocked.MemoryBarrier();
+        var globalEpoch = cache.Stamps.GlobalEpoch;
+        var keyArray = keys.ToArray();
+        var stamps = new long[keyArray.Length];
+        for (var i = 0; i < keyArray.Length; i++)
+        {
+            stamps[i] = cache.Stamps.Read(keyArray[i]);
+        }
+
+        return (keyArray, stamps, globalEpoch);
+    }
+}
