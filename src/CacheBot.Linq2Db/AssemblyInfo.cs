@@ -1,1 +1,1 @@
-[assembly: System.Runtime.CompilerServices.SkipLocalsInit]
+[module: System.Runtime.CompilerServices.SkipLocalsInit]
