@@ -1,0 +1,50 @@
+using System.Diagnostics.Contracts;
+using CacheBot.Linq;
+using CacheBot.Linq2Db.Querying;
+using CacheBot.Linq2Db.Transactions;
+using CacheBot.Linq2Db.Writes;
+using LinqToDB;
+
+namespace CacheBot.Linq2Db;
+
+/// <summary>Wires CacheBot into linq2db: <c>new DataOptions().UseSQLite(cs).UseCacheBot(cache)</c>.</summary>
+/// <remarks>Documentation: README.md "Quick start", docs/architecture.md "linq2db".</remarks>
+public static class CacheBotDataOptionsExtensions
+{
+    /// <summary>
+    /// Makes every connection built from these options use <paramref name="cache"/>: queries wrapped with
+    /// <c>AsCacheBot()</c> are cached, and every write through the connection (entity CRUD, LINQ DML, bulk copy, raw SQL)
+    /// invalidates the results it could change, after its transaction commits.
+    /// </summary>
+    /// <param name="options">Options that already name a provider and a connection string or factory (call <c>UseSQLite</c>, <c>UsePostgreSQL</c>, ... first).</param>
+    /// <param name="cache">The cache to use.</param>
+    /// <returns>New options; the input is not changed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="cache"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The options name no provider, or no connection string or factory.</exception>
+    [Pure]
+    public static DataOptions UseCacheBot(this DataOptions options, QueryCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(cache);
+        var connection = options.ConnectionOptions;
+        var provider = connection.DataProvider
+            ?? throw new InvalidOperationException(
+                "UseCacheBot() needs the provider first: call UseSQLite(...), UsePostgreSQL(...) or UseConnectionString(provider, ...) before UseCacheBot(cache).");
+        var connectionString = connection.ConnectionString;
+        var factory = connection.ConnectionFactory;
+        if (connectionString is null && factory is null)
+        {
+            throw new InvalidOperationException(
+                "UseCacheBot() needs a connection string or a connection factory so it can track transactions; " +
+                "an existing DbConnection or DbTransaction (UseConnection/UseTransaction) cannot be wrapped. Use UseConnectionString or UseConnectionFactory.");
+        }
+
+        var set = new CacheBotOptionSet(cache, DatabaseIdentity.Create(provider.Name, connectionString ?? "factory:" + factory!.GetHashCode()));
+        CacheBotExtensionsAdapter.Install();
+        return options
+            .UseConnectionFactory(provider, o => new TrackingConnection(factory is null ? provider.CreateConnection(connectionString!) : factory(o), set))
+            .WithOptions(set)
+            .UseInterceptor(CacheBotUnwrapInterceptor.Instance)
+            .UseInterceptor(new CacheBotCommandInterceptor(set));
+    }
+}

@@ -1,0 +1,93 @@
+using System.Data;
+using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
+
+namespace CacheBot.Linq2Db.Transactions;
+
+/// <summary>
+/// Wraps the provider's connection so CacheBot sees every transaction's commit and rollback, whoever drives it
+/// (linq2db's <c>BeginTransaction</c>, a <c>DataContext</c>, or user code on the raw connection). Writes recorded while
+/// a transaction is open are held in <see cref="PendingWrites"/> and applied after the commit (dropped on rollback).
+/// </summary>
+/// <remarks>
+/// Provider code that needs the real connection gets it through <see cref="CacheBotUnwrapInterceptor"/>. Not thread-safe
+/// beyond what the inner connection is (a connection is used by one caller at a time).
+/// </remarks>
+internal sealed class TrackingConnection : DbConnection
+{
+    public TrackingConnection(DbConnection inner, CacheBotOptionSet options)
+    {
+        Inner = inner;
+        Options = options;
+    }
+
+    public DbConnection Inner { get; }
+
+    public CacheBotOptionSet Options { get; }
+
+    /// <summary>Gets the open transaction started through this connection, if any.</summary>
+    public TrackingTransaction? CurrentTransaction { get; private set; }
+
+    public PendingWrites PendingWrites { get; } = new();
+
+    [AllowNull]
+    public override string ConnectionString
+    {
+        get => Inner.ConnectionString;
+        set => Inner.ConnectionString = value;
+    }
+
+    public override string Database => Inner.Database;
+
+    public override string DataSource => Inner.DataSource;
+
+    public override string ServerVersion => Inner.ServerVersion;
+
+    public override ConnectionState State => Inner.State;
+
+    public override void ChangeDatabase(string databaseName) => Inner.ChangeDatabase(databaseName);
+
+    public override void Close() => Inner.Close();
+
+    public override void Open() => Inner.Open();
+
+    public override Task OpenAsync(CancellationToken cancellationToken) => Inner.OpenAsync(cancellationToken);
+
+    public override Task CloseAsync() => Inner.CloseAsync();
+
+    public override void EnlistTransaction(System.Transactions.Transaction? transaction) => Inner.EnlistTransaction(transaction);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await Inner.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal void TransactionEnded(TrackingTransaction transaction, bool committed)
+    {
+        if (ReferenceEquals(CurrentTransaction, transaction))
+        {
+            CurrentTransaction = null;
+        }
+
+        PendingWrites.Complete(Options.Cache!, committed);
+    }
+
+    protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) =>
+        CurrentTransaction = new TrackingTransaction(this, Inner.BeginTransaction(isolationLevel));
+
+    protected override async ValueTask<DbTransaction> BeginDbTransactionAsync(IsolationLevel isolationLevel, CancellationToken cancellationToken) =>
+        CurrentTransaction = new TrackingTransaction(this, await Inner.BeginTransactionAsync(isolationLevel, cancellationToken).ConfigureAwait(false));
+
+    protected override DbCommand CreateDbCommand() => new TrackingCommand(this, Inner.CreateCommand());
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
