@@ -43,7 +43,7 @@ internal static class ExpressionHasher
             if (TryEval(node, out var value))
             {
                 Append(value);
-                return Expression.Constant(null, node.Type);
+                return Expression.Default(node.Type);
             }
 
             return base.VisitMember(node);
