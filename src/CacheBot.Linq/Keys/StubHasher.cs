@@ -94,6 +94,7 @@ internal static class ExpressionHasher
             switch (e)
             {
                 case ConstantExpression c: value = c.Value; return true;
+                case MemberExpression { Expression: null, Member: PropertyInfo }: return false; // static properties (Sql.CurrentTimestamp, DateTime.Now) are structure, not values
                 case MemberExpression m:
                     object? inst = null;
                     if (m.Expression is not null && (!TryEval(m.Expression, out inst) || inst is null)) return false;
