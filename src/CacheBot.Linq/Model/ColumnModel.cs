@@ -42,5 +42,24 @@ internal sealed class ColumnModel
 
     public Func<object, object?> Getter { get; }
 
+    /// <summary>Reads this column from an entity object or a <see cref="RowValues"/> image; false when the value is unknown.</summary>
+    public bool TryGetValue(object row, out object? value)
+    {
+        if (row is RowValues image)
+        {
+            value = null;
+            return image.TryGet(Name, out var raw) && ProviderValueConverter.TryConvert(raw, ClrType, out value);
+        }
+
+        if (!Member.DeclaringType!.IsInstanceOfType(row))
+        {
+            value = null;
+            return false;
+        }
+
+        value = Getter(row);
+        return true;
+    }
+
     public override string ToString() => Name;
 }
