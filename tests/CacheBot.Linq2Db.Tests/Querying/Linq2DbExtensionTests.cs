@@ -129,5 +129,20 @@ public sealed class Linq2DbExtensionTests
         Assert.Equal(3, Reference(test).GetTable<Photo>().Count(p => p.Status == 9));
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task SetUpdate_OnWrappedQuery_InvalidatesTheCachedRead(string provider)
+    {
+        await using var test = await TestDb.CreateAsync(provider);
+        using var db = test.Open();
+        Assert.Equal("p1", db.GetTable<Photo>().AsCacheBot().First(p => p.Id == 1).Title);
+
+        db.GetTable<Photo>().AsCacheBot().Where(p => p.Id == 1).Set(p => p.Title, "changed").Update();
+
+        Assert.Equal("changed", db.GetTable<Photo>().AsCacheBot().First(p => p.Id == 1).Title);
+        Assert.Equal(0, test.Cache.Statistics.Hits);
+    }
+
     private static DataConnection Reference(TestDb test) => new(test.PlainOptions);
 }
