@@ -158,6 +158,26 @@ public abstract class WriteInterceptionTests : IDisposable
     }
 
     [Fact]
+    public void InsertWithIdentity_NewRow_BumpsItsTupleAndReturnsTheKey()
+    {
+        using var db = Open();
+        db.CreateTable<WAlbum>();
+        var table = new ClrEntityModel(DatabaseId(db)).GetTable(typeof(WAlbum))!;
+        var scheme = _cache.Schemes.Register(table, table.Columns.Where(c => c.Name == "OwnerId").ToArray());
+        Assert.True(DependencyKeys.TryForTuple(scheme, [42], out var key));
+        Assert.True(DependencyKeys.TryForTuple(scheme, [43], out var otherKey));
+        var (stamp, other) = (_cache.Stamps.Read(key), _cache.Stamps.Read(otherKey));
+
+        var id = db.InsertWithInt32Identity(new WAlbum { OwnerId = 42, Name = "a" });
+        var second = db.InsertWithInt32Identity(new WAlbum { OwnerId = 42, Name = "b" });
+
+        Assert.True(second > id);
+        Assert.NotEqual(stamp, _cache.Stamps.Read(key));
+        Assert.Equal(other, _cache.Stamps.Read(otherKey));
+        Assert.Equal("b", db.GetTable<WAlbum>().Single(a => a.Id == second).Name);
+    }
+
+    [Fact]
     public void RawSql_UnparseableStatement_BumpsDatabaseEpoch()
     {
         using var db = Open();
@@ -245,4 +265,18 @@ public sealed class WPhoto
 
     [Column]
     public string Title { get; set; } = "";
+}
+
+[LinqToDB.Mapping.Table("WAlbum")]
+public sealed class WAlbum
+{
+    [PrimaryKey]
+    [Identity]
+    public int Id { get; set; }
+
+    [Column]
+    public int OwnerId { get; set; }
+
+    [Column]
+    public string Name { get; set; } = "";
 }
