@@ -78,7 +78,10 @@ internal sealed class Linq2DbQueryContext : CacheBotQueryContext
     private async ValueTask<List<T>> ReadAllAsync<T>(Expression expression, CancellationToken cancellationToken)
     {
         var list = new List<T>();
-        var sequence = await InnerAsync.ExecuteAsyncEnumerable<T>(expression, cancellationToken).ConfigureAwait(false);
+        // linq2db's ExpressionQuery<TElement>.ExecuteAsyncEnumerable only runs queries of its own element type: build the
+        // query of T first (projections and joins change the element type).
+        var query = (IQueryProviderAsync)InnerAsync.CreateQuery<T>(expression);
+        var sequence = await query.ExecuteAsyncEnumerable<T>(expression, cancellationToken).ConfigureAwait(false);
         await foreach (var item in sequence.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             list.Add(item);
