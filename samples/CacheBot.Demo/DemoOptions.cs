@@ -12,10 +12,10 @@ public sealed record DemoOptions
     public TimeSpan? Duration { get; init; }
     public double WriteRatio { get; init; } = 0.05;
     public int Seed { get; init; } = 42;
-    public int Users { get; init; } = 1_000;
-    public int PhotosPerUser { get; init; } = 20;
+    public int Users { get; init; } = 500;
+    public int PhotosPerUser { get; init; } = 10;
     public double ZipfExponent { get; init; } = 1.1;
-    public long CheckEvery { get; init; } = 25_000;
+    public long CheckEvery { get; init; } = 5_000;
     public TimeSpan TimeToLive { get; init; } = TimeSpan.FromMinutes(10);
     public string? PostgresConnectionString { get; init; }
     public bool ShowHelp { get; init; }
@@ -39,10 +39,11 @@ public sealed record DemoOptions
                                    when --ops is not given; with both, whichever comes first)
           --write-ratio <r>        fraction of operations that write, 0..1 (default 0.05)
           --seed <N>               random seed for data and workload (default 42)
-          --users <N>              users to seed, 10..1000000 (default 1000)
-          --photos-per-user <N>    photos per user, 1..1000 (default 20)
+          --users <N>              users to seed, 10..1000000 (default 500)
+          --photos-per-user <N>    photos per user, 1..1000 (default 10)
           --zipf <s>               Zipf exponent of the hot-key distribution, 0..5 (default 1.1; 0 = uniform)
-          --check-every <N>        run a full freshness sweep every N operations, 0 = only at the end (default 25000)
+          --check-every <N>        every N operations, compare up to 1000 cached answers with the database
+                                   (0 = only the full sweep at the end; default 5000)
           --ttl <time>             cache time-to-live (default 10m)
           --postgres <conn>        run on PostgreSQL instead of SQLite, in a fresh schema that is dropped at the end,
                                    e.g. "Host=127.0.0.1;Port=5432;Username=cachebot;Password=cachebot;Database=cachebot"

@@ -46,10 +46,12 @@ try
         var seedClock = System.Diagnostics.Stopwatch.StartNew();
         var seed = database.CreateAndSeed(options);
         Console.WriteLine($"Seeded {seed} in {seedClock.Elapsed.TotalSeconds:F1} s");
+        var workload = new Workload(options, database, seed, Console.Out);
+        workload.WarmUp();
         var duration = options.Duration ?? (options.Ops is null ? DemoOptions.DefaultDuration : null);
         Console.WriteLine($"Running {(options.Ops is { } n ? $"{n:N0} ops" : "")}{(options.Ops is not null && duration is not null ? " or " : "")}{(duration is { } d ? $"{d.TotalSeconds:0.#} s" : "")}, " +
                           $"{options.WriteRatio:P1} writes, Ctrl+C stops early...");
-        var result = new Workload(options, database, seed, Console.Out).Run(cancel.Token);
+        var result = workload.Run(cancel.Token);
         Report.Print(Console.Out, options, database, seed, result);
         return result.Stale.Count == 0 ? 0 : 1;
     }
