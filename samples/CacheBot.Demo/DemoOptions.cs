@@ -21,21 +21,21 @@ public sealed record DemoOptions
     public bool ShowHelp { get; init; }
 
     /// <summary>Gets the run length used when neither <c>--ops</c> nor <c>--duration</c> is given.</summary>
-    public static TimeSpan DefaultDuration { get; } = TimeSpan.FromSeconds(12);
+    public static TimeSpan DefaultDuration { get; } = TimeSpan.FromSeconds(10);
 
     public const string Usage = """
         CacheBot for LINQ demo: a photo-sharing workload on linq2db with CacheBot's in-memory cache.
 
         Usage: dotnet run -c Release --project samples/CacheBot.Demo -- [options]
 
-        With no options it runs for 12 s on embedded in-memory SQLite (no server needed), prints progress,
+        With no options it runs for 10 s on embedded in-memory SQLite (no server needed), prints progress,
         then a report: hits, misses, stores, bypasses, invalidations, hit ratio, latency of cached vs uncached
         reads, and a freshness check that compares every cached answer with the database. The exit code is 0
         when no stale answer was found, 1 when one was (or the run failed), 2 for bad arguments.
 
         Options:
           --ops <N>                stop after N operations (reads + writes)
-          --duration <time>        stop after this long: 15, 15s, 500ms, 2m or 00:00:15 (default 12s
+          --duration <time>        stop after this long: 15, 15s, 500ms, 2m or 00:00:15 (default 10s
                                    when --ops is not given; with both, whichever comes first)
           --write-ratio <r>        fraction of operations that write, 0..1 (default 0.05)
           --seed <N>               random seed for data and workload (default 42)

@@ -23,7 +23,7 @@ public static class Report
         o.WriteLine("==================== CacheBot demo report ====================");
         o.WriteLine($"Database      {database.Description}");
         o.WriteLine($"Data          {seed}");
-        o.WriteLine($"Workload      {r.Ops:N0} ops in {r.Elapsed.TotalSeconds:F1} s ({r.Ops / r.Elapsed.TotalSeconds:N0} ops/s, single connection){(r.Interrupted ? " (interrupted)" : "")}");
+        o.WriteLine($"Workload      {r.Ops:N0} ops in {r.Elapsed.TotalSeconds:F1} s ({r.Ops / r.Elapsed.TotalSeconds:N0} ops/s; two connections share the cache, reads alternate between them){(r.Interrupted ? " (interrupted)" : "")}");
         o.WriteLine($"              {r.Reads:N0} reads over {shapes.Count} query shapes, {r.WritesCount:N0} writes ({(double)r.WritesCount / Math.Max(r.Ops, 1):P1})");
         o.WriteLine($"              seed {options.Seed}, Zipf s={options.ZipfExponent.ToString(CultureInfo.InvariantCulture)}, TTL {options.TimeToLive}");
         o.WriteLine();

@@ -67,10 +67,16 @@ public sealed class Workload(DemoOptions options, DemoDatabase database, SeedSum
     public RunResult Run(CancellationToken cancel)
     {
         using var cache = new QueryCache(new QueryCacheOptions { DefaultTimeToLive = options.TimeToLive });
-        using var cachedDb = new DataConnection(database.CachedOptions(cache));
+        // Two connections share the cache, like two request handlers of one app: all writes go through the first,
+        // reads through either, so an entry stored by one connection must be invalidated by the other's writes.
+        var options2 = database.CachedOptions(cache);
+        using var cachedDb = new DataConnection(options2);
+        using var otherDb = new DataConnection(options2);
         using var plainDb = new DataConnection(database.PlainOptions());
         var cached = new Tables(cachedDb, RunMode.Cached);
         var noCache = new Tables(cachedDb, RunMode.NoCache);
+        var cachedOther = new Tables(otherDb, RunMode.Cached);
+        var noCacheOther = new Tables(otherDb, RunMode.NoCache);
         var plain = new Tables(plainDb, RunMode.Plain);
         var state = new WorkloadState(options, seed);
         var rng = state.Rng;
@@ -114,7 +120,8 @@ public sealed class Workload(DemoOptions options, DemoDatabase database, SeedSum
                 var stats = shapeStats[index];
                 var (hits, misses) = (cache.Statistics.Hits, cache.Statistics.Misses);
                 var start = Stopwatch.GetTimestamp();
-                var result = shape.Run(cached, args);
+                var other = (reads & 1) == 0;
+                var result = shape.Run(other ? cachedOther : cached, args);
                 var end = Stopwatch.GetTimestamp();
                 stats.Reads++;
                 var key = (index, args.Key);
@@ -143,7 +150,7 @@ public sealed class Workload(DemoOptions options, DemoDatabase database, SeedSum
                 if (reads % UncachedSampleEvery == 0)
                 {
                     start = Stopwatch.GetTimestamp();
-                    _ = shape.Run(noCache, args);
+                    _ = shape.Run(other ? noCacheOther : noCache, args);
                     stats.UncachedLatency.Add(start, Stopwatch.GetTimestamp());
                 }
             }

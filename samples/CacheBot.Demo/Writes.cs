@@ -125,6 +125,21 @@ public static class Writes
             var n = t.Db.GetTable<Comment>().Where(c => c.PhotoId == photoId).Update(c => new Comment { Score = c.Score + 3 });
             return $"comments of photo {photoId}: {n} upvoted";
         }),
+        new("raw SQL update (db.Execute)", 2, static (t, s) =>
+        {
+            var userId = s.HotUser();
+            var n = t.Db.Execute("UPDATE demo_photos SET likes = likes + 2 WHERE user_id = @userId", new DataParameter("userId", userId));
+            return $"user {userId}: {n} photos liked by raw SQL";
+        }),
+        new("bulk copy comments (db.BulkCopy, default type)", 2, static (t, s) =>
+        {
+            var photoId = s.HotPhoto();
+            var comments = Enumerable.Range(0, 1 + s.Rng.Next(5))
+                .Select(_ => new Comment { PhotoId = photoId, UserId = s.HotUser(), Body = Seed.RandomComment(s.Rng), Score = s.Rng.Next(50) })
+                .ToList();
+            var copied = t.Db.BulkCopy(new BulkCopyOptions { BulkCopyType = BulkCopyType.Default }, comments);
+            return $"photo {photoId}: {copied.RowsCopied} comments bulk-copied";
+        }),
         new("transaction, committed: comment + like + feature", 5, static (t, s) =>
         {
             var photoId = s.HotPhoto();
