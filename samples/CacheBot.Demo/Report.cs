@@ -34,7 +34,9 @@ public static class Report
         o.WriteLine($"  bypasses        {w.Bypasses,12:N0}   (reads inside transactions)");
         o.WriteLine($"  invalidations   {w.Invalidations,12:N0}   (version stamps replaced by committed writes)");
         o.WriteLine($"  hit ratio       {w.HitRatio,12:P1}");
-        o.WriteLine("  (counts include the periodic freshness sweeps' re-reads of cached answers)");
+        long workloadHits = r.Shapes.Sum(s => s.Hits), workloadMisses = r.Shapes.Sum(s => s.Misses);
+        o.WriteLine($"  (these include the periodic freshness sweeps' re-reads; the workload's own reads alone: {workloadHits:N0} hits,");
+        o.WriteLine($"   {workloadMisses:N0} misses, hit ratio {(double)workloadHits / Math.Max(workloadHits + workloadMisses, 1):P1})");
         o.WriteLine();
         o.WriteLine("Read latency, microseconds            count        p50        p99       mean");
         Row(o, "cached read, hit", hit);
