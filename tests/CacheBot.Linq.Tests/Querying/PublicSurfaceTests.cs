@@ -320,8 +320,8 @@ public sealed class PublicSurfaceTests
     public void CachePath_ValidPaths_Accepted()
     {
         using var db = new TestDb();
-        db.Expect<Comment>(Outcome.Miss, q => db.Comments.Cache("Message.Sender", "Message").Where(c => c.Message.Sender.Id == 1).ToList(), cache: false);
-        db.Expect<Photo>(Outcome.Miss, q => db.Photos.Cache(p => p.User, p => p.Album).Where(p => p.UserId == 1).ToList(), cache: false);
+        db.Prime<Comment>(q => q.Where(c => c.Message.Sender.Id == 1).ToList(), cacheCall: q => q.Cache("Message.Sender", "Message"));
+        db.Prime<Photo>(q => q.Where(p => p.UserId == 1).ToList(), cacheCall: q => q.Cache(p => p.User, p => p.Album));
     }
 
     [Fact]
