@@ -29,11 +29,20 @@ public sealed class TestDb : IDisposable
     private readonly Dictionary<Type, IQueryable> _raw = [];
     private readonly Dictionary<Type, IQueryable> _wrapped = [];
     private readonly bool _wireUserPhotos;
+    private readonly bool _interpreted;
 
-    public TestDb(QueryCacheOptions? options = null, bool seed = true, bool wireUserPhotos = true)
+    /// <param name="options">The cache options.</param>
+    /// <param name="seed">Whether to fill the tables with the documented seed rows.</param>
+    /// <param name="wireUserPhotos">Whether <c>User.Photos</c> is wired (a cycle with <c>Photo.User</c>).</param>
+    /// <param name="interpreted">
+    /// Whether the roots run through <see cref="InterpretedQueryable{T}"/> (fast, for high-volume tests) instead of
+    /// the standard <see cref="EnumerableQuery{T}"/> (which compiles IL on every execution).
+    /// </param>
+    public TestDb(QueryCacheOptions? options = null, bool seed = true, bool wireUserPhotos = true, bool interpreted = false)
     {
         Cache = new QueryCache(options ?? new QueryCacheOptions());
         _wireUserPhotos = wireUserPhotos;
+        _interpreted = interpreted;
         Register(UserRows);
         Register(AlbumRows);
         Register(PhotoRows);
@@ -237,7 +246,7 @@ public sealed class TestDb : IDisposable
     private void Register<T>(List<T> rows)
     {
         _lists[typeof(T)] = rows;
-        var raw = rows.AsQueryable();
+        var raw = _interpreted ? new InterpretedQueryable<T>(rows) : rows.AsQueryable();
         _raw[typeof(T)] = raw;
         _wrapped[typeof(T)] = raw.AsCacheBot(Cache);
     }
