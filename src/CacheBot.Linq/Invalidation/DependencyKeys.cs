@@ -9,7 +9,7 @@ namespace CacheBot.Linq.Invalidation;
 /// </summary>
 internal static class DependencyKeys
 {
-    private const byte KindTuple = 1, KindEpoch = 2;
+    private const byte KindTuple = 1, KindEpoch = 2, KindDatabase = 3;
 
     /// <summary>The key every entry on <paramref name="table"/> holds; a table write replaces its stamp.</summary>
     public static ulong TableEpoch(TableModel table)
@@ -18,6 +18,18 @@ internal static class DependencyKeys
         var bytes = new KeyBytes(stack);
         bytes.Add(KindEpoch);
         bytes.AddUInt64(table.Id);
+        var key = bytes.Hash64();
+        bytes.Dispose();
+        return key;
+    }
+
+    /// <summary>The key every entry on a table of <paramref name="database"/> holds; a write CacheBot cannot attribute to a table replaces it.</summary>
+    public static ulong DatabaseEpoch(string database)
+    {
+        Span<byte> stack = stackalloc byte[256];
+        var bytes = new KeyBytes(stack);
+        bytes.Add(KindDatabase);
+        ValueEncoder.TryAppend(ref bytes, database, StringMatching.Ordinal);
         var key = bytes.Hash64();
         bytes.Dispose();
         return key;
@@ -58,7 +70,11 @@ internal static class DependencyKeys
         var values = new object?[columns.Length];
         for (var i = 0; i < columns.Length; i++)
         {
-            values[i] = columns[i].Getter(row);
+            if (!columns[i].TryGetValue(row, out values[i]))
+            {
+                key = 0;
+                return false;
+            }
         }
 
         return TryForTuple(scheme, values, out key);

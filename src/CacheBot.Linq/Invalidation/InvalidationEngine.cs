@@ -34,6 +34,12 @@ internal sealed class InvalidationEngine
 
     public void Apply(in WriteRecord write)
     {
+        if (write.IsDatabaseWrite)
+        {
+            Bump(DependencyKeys.DatabaseEpoch(write.Table.Database));
+            return;
+        }
+
         if (write.IsTableWrite)
         {
             Bump(DependencyKeys.TableEpoch(write.Table));
@@ -46,12 +52,6 @@ internal sealed class InvalidationEngine
         Interlocked.MemoryBarrier();
         foreach (var scheme in _schemes.GetSchemes(write.Table))
         {
-            if (!IsReadable(scheme, write.OldRow) || !IsReadable(scheme, write.NewRow))
-            {
-                // The row object is not of the scheme's entity type (another mapping of the same table): be coarse.
-                Bump(DependencyKeys.TableEpoch(write.Table));
-                return;
-            }
 
             if (!TryBumpRow(scheme, write.OldRow) || !TryBumpRow(scheme, write.NewRow))
             {
@@ -59,24 +59,6 @@ internal sealed class InvalidationEngine
                 return;
             }
         }
-    }
-
-    private static bool IsReadable(Scheme scheme, object? row)
-    {
-        if (row is null)
-        {
-            return true;
-        }
-
-        foreach (var column in scheme.Columns)
-        {
-            if (!column.Member.DeclaringType!.IsInstanceOfType(row))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     public void InvalidateAll()

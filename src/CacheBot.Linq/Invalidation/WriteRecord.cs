@@ -7,13 +7,19 @@ namespace CacheBot.Linq.Invalidation;
 /// (member-wise copies) taken when the write is reported, so later mutations of the caller's object cannot change what
 /// is invalidated at commit, and any entity model's column getters can read them.
 /// </summary>
-internal readonly record struct WriteRecord(TableModel Table, object? OldRow, object? NewRow, bool IsTableWrite)
+internal readonly record struct WriteRecord(TableModel Table, object? OldRow, object? NewRow, bool IsTableWrite, bool IsDatabaseWrite = false)
 {
     private static readonly Func<object, object> Snapshot =
         typeof(object).GetMethod("MemberwiseClone", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
             .CreateDelegate<Func<object, object>>();
 
     public static WriteRecord ForTable(TableModel table) => new(table, null, null, true);
+
+    /// <summary>A write to unknown tables of <paramref name="database"/> (SQL CacheBot cannot attribute): every entry on that database is invalidated.</summary>
+    public static WriteRecord ForDatabase(string database) => new(TableModel.ForName(database, null, "*"), null, null, true, true);
+
+    /// <summary>A row write from database row images (not entity objects); images are already private copies.</summary>
+    public static WriteRecord ForImages(TableModel table, RowValues? oldRow, RowValues? newRow) => new(table, oldRow, newRow, false);
 
     public static WriteRecord ForRows(TableModel table, object? oldEntity, object? newEntity) =>
         new(table, oldEntity is null ? null : Snapshot(oldEntity), newEntity is null ? null : Snapshot(newEntity), false);

@@ -39,7 +39,9 @@ internal sealed class TableModel
 
         PrimaryKey = keys;
         QualifiedName = schema is null ? name : schema + "." + name;
-        Id = XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(database + "\u0001" + QualifiedName));
+        // Case-insensitive and schema-blind: SQL text may spell a table differently from the mapping (case, with or without
+        // its schema). Two tables that share a name share stamps, which only costs precision.
+        Id = XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(database + "\u0001" + name.ToUpperInvariant()));
     }
 
     public string Database { get; }
@@ -54,7 +56,7 @@ internal sealed class TableModel
     /// <summary>Gets <c>schema.name</c>, or the name alone.</summary>
     public string QualifiedName { get; }
 
-    /// <summary>Gets the stable 64-bit identity of (database, schema, name); never an object reference.</summary>
+    /// <summary>Gets the stable 64-bit identity of (database, name), case-insensitive and schema-blind; never an object reference.</summary>
     public ulong Id { get; }
 
     public Type EntityType { get; }

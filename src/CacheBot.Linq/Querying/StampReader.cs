@@ -9,9 +9,15 @@ internal static class StampReader
     public static (ulong[] Keys, long[] Stamps, long GlobalEpoch) RegisterAndRead(QueryCache cache, QueryAnalysis analysis)
     {
         var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count);
+        var databases = new List<string>(1);
         foreach (var table in analysis.Tables)
         {
             keys.Add(DependencyKeys.TableEpoch(table));
+            if (!databases.Contains(table.Database))
+            {
+                databases.Add(table.Database);
+                keys.Add(DependencyKeys.DatabaseEpoch(table.Database));
+            }
         }
 
         var fallback = new List<Model.TableModel>();

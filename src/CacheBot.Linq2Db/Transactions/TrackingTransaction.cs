@@ -17,6 +17,8 @@ internal sealed class TrackingTransaction : DbTransaction
 
     public DbTransaction Inner { get; }
 
+    public TrackingConnection Owner => _connection;
+
     public override IsolationLevel IsolationLevel => Inner.IsolationLevel;
 
     protected override DbConnection DbConnection => _connection;

@@ -1,0 +1,49 @@
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
+
+namespace CacheBot.Linq.Keys;
+
+/// <summary>Computes the 128-bit cache key hashes of an expression tree.</summary>
+/// <remarks>
+/// <para>Invariants:</para>
+/// <list type="bullet">
+/// <item><see cref="ExpressionHash.Full"/>: equal trees with equal values give equal hashes; any difference in node type,
+/// type, method, member, constant or captured value, or parameter position gives a different hash (up to 128-bit
+/// collisions, which DESIGN accepts). Parameter names and object identities of nodes do not matter.</item>
+/// <item><see cref="ExpressionHash.Shape"/>: the same walk with scalar values replaced by their static type; collections,
+/// subqueries and entities contribute their runtime type (and a captured subquery its own shape).</item>
+/// <item>Captured values are read at hash time through cached compiled accessors. A value whose equality is unknown, a
+/// statement or mutating node, or a tree deeper than <see cref="HashWalk.MaxDepth"/> sets
+/// <see cref="ExpressionHashFlags.Unhashable"/>: the caller must not cache. Exceptions thrown by user code while reading
+/// values are swallowed into that flag (fail open).</item>
+/// <item>Threading: stateless apart from thread-safe caches (accessors, per-type hashers, object ids) that only grow.</item>
+/// <item>Allocation: none in steady state (stack buffers spilling into the array pool, no boxing, no closures, no LINQ).
+/// First sights allocate once: compiled accessors, per-type hashers, object ids. Freshly built trees of a known shape
+/// allocate nothing either (see <see cref="LambdaParameters"/>).</item>
+/// <item>Hashes contain runtime handles: process-local, never persist or share them.</item>
+/// </list>
+/// </remarks>
+internal static class ExpressionHasher
+{
+    private const int StackBufferSize = 1024;
+
+    /// <summary>Hashes <paramref name="expression"/>.</summary>
+    /// <param name="expression">The query expression tree.</param>
+    /// <param name="policy">Optional provider-specific rules (objects hashed by type only).</param>
+    /// <returns>The full hash, the shape hash and the flags.</returns>
+    [SkipLocalsInit]
+    public static ExpressionHash Hash(Expression expression, IKeyHashPolicy? policy = null)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var walk = new HashWalk(stackalloc byte[StackBufferSize], stackalloc byte[StackBufferSize], policy);
+        try
+        {
+            walk.Visit(expression);
+            return walk.Complete();
+        }
+        finally
+        {
+            walk.Dispose();
+        }
+    }
+}

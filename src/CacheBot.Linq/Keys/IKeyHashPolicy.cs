@@ -1,0 +1,15 @@
+namespace CacheBot.Linq.Keys;
+
+/// <summary>Lets a provider integration tell <see cref="ExpressionHasher"/> how to treat its own objects.</summary>
+internal interface IKeyHashPolicy
+{
+    /// <summary>
+    /// Returns <see langword="true"/> when a captured or constant value of this (reference) type is hashed by its type only,
+    /// e.g. a linq2db <c>DataConnection</c> captured in a closure, whose identity is already part of the cache key. A closure
+    /// chain that reaches such an object (<c>closure.db.Users</c>) stops there: the rest of the chain is hashed as structure.
+    /// </summary>
+    /// <param name="type">The runtime type of the value.</param>
+    /// <returns><see langword="true"/> to hash values of <paramref name="type"/> by their type alone.</returns>
+    /// <remarks>Called on the hot path: must be cheap, thread-safe and must not allocate.</remarks>
+    bool HashByTypeOnly(Type type);
+}

@@ -1,0 +1,70 @@
+using System.Data.Common;
+using CacheBot.Linq.Model;
+
+namespace CacheBot.Linq2Db.Writes;
+
+/// <summary>Reads row images (pre-image SELECT, RETURNING rows) into <see cref="RowValues"/>, up to a bound.</summary>
+internal static class RowImageReader
+{
+    /// <summary>Above this many rows a write becomes a table write: reading more images would cost more than it saves.</summary>
+    public const int MaxRows = 1000;
+
+    /// <summary>Reads every row (the statement must run to completion); returns null images when there were more than <see cref="MaxRows"/>.</summary>
+    public static async ValueTask<(List<RowValues>? Rows, int Count)> ReadAllAsync(DbDataReader reader, int skipColumns, bool async, CancellationToken cancellationToken)
+    {
+        var rows = new List<RowValues>();
+        var count = 0;
+        while (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
+        {
+            count++;
+            if (count > MaxRows)
+            {
+                rows.Clear();
+                continue;
+            }
+
+            var values = new Dictionary<string, object?>(reader.FieldCount, StringComparer.OrdinalIgnoreCase);
+            for (var i = skipColumns; i < reader.FieldCount; i++)
+            {
+                values.TryAdd(reader.GetName(i), reader.IsDBNull(i) ? null : reader.GetValue(i));
+            }
+
+            rows.Add(new RowValues(values));
+        }
+
+        return (count > MaxRows ? null : rows, count);
+    }
+
+    public static DbCommand CreateSibling(DbCommand command, string sql)
+    {
+        var sibling = command.Connection!.CreateCommand();
+        sibling.Transaction = command.Transaction;
+        sibling.CommandText = sql;
+        sibling.CommandTimeout = command.CommandTimeout;
+        foreach (DbParameter parameter in command.Parameters)
+        {
+            sibling.Parameters.Add(Clone(sibling, parameter));
+        }
+
+        return sibling;
+    }
+
+    private static DbParameter Clone(DbCommand owner, DbParameter parameter)
+    {
+        if (parameter is ICloneable cloneable)
+        {
+            return (DbParameter)cloneable.Clone();
+        }
+
+        var copy = owner.CreateParameter();
+        copy.ParameterName = parameter.ParameterName;
+        copy.DbType = parameter.DbType;
+        copy.Direction = parameter.Direction;
+        copy.Size = parameter.Size;
+        copy.Precision = parameter.Precision;
+        copy.Scale = parameter.Scale;
+        copy.IsNullable = parameter.IsNullable;
+        copy.Value = parameter.Value;
+        return copy;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Data.Common;
+using CacheBot.Linq.Invalidation;
+using CacheBot.Linq2Db.Transactions;
+
+namespace CacheBot.Linq2Db.Writes;
+
+/// <summary>
+/// Decides when a write's invalidations apply: after the outermost commit of a tracked transaction (dropped on
+/// rollback), when an ambient <c>TransactionScope</c> completes (whatever its outcome: some providers do not enlist,
+/// so an aborted scope may still have written), or at once when no transaction is open.
+/// </summary>
+internal static class WriteSink
+{
+    public static void Record(CacheBotOptionSet options, DbCommand command, DbTransaction? connectionTransaction, List<WriteRecord> writes)
+    {
+        if (writes.Count == 0)
+        {
+            return;
+        }
+
+        var cache = options.Cache!;
+        var transaction = command.Transaction ?? connectionTransaction;
+        if (transaction is TrackingTransaction tracked)
+        {
+            foreach (var write in writes)
+            {
+                tracked.Owner.PendingWrites.Add(write);
+            }
+
+            return;
+        }
+
+        if (transaction is null && System.Transactions.Transaction.Current is { } ambient)
+        {
+            ambient.TransactionCompleted += (_, _) => cache.ApplyCommitted(writes);
+            return;
+        }
+
+        // No transaction, or one CacheBot cannot track (UseTransaction with an external DbTransaction): apply now.
+        cache.ApplyCommitted(writes);
+    }
+}
