@@ -1,3 +1,5 @@
+using CacheBot.Linq.Invalidation;
+
 namespace CacheBot.Linq;
 
 /// <summary>
@@ -6,14 +8,15 @@ namespace CacheBot.Linq;
 /// </summary>
 public sealed class CachedQueryResult
 {
-    internal CachedQueryResult(object? value, ulong[] keys, long[] stamps, long globalEpoch, long size, DateTimeOffset expiresAt, bool shared)
+    private readonly long _expiresAtUtcTicks;
+
+    internal CachedQueryResult(object? value, DependencyStamp[] dependencies, long globalEpoch, long size, DateTimeOffset expiresAt, bool shared)
     {
         Value = value;
-        Keys = keys;
-        Stamps = stamps;
+        Dependencies = dependencies;
         GlobalEpoch = globalEpoch;
         Size = size;
-        ExpiresAt = expiresAt;
+        _expiresAtUtcTicks = expiresAt.UtcTicks;
         Shared = shared;
     }
 
@@ -21,15 +24,15 @@ public sealed class CachedQueryResult
     public long Size { get; }
 
     /// <summary>Gets when the entry stops being served.</summary>
-    public DateTimeOffset ExpiresAt { get; }
+    public DateTimeOffset ExpiresAt => new(_expiresAtUtcTicks, TimeSpan.Zero);
 
     internal object? Value { get; }
 
-    internal ulong[] Keys { get; }
-
-    internal long[] Stamps { get; }
+    internal DependencyStamp[] Dependencies { get; }
 
     internal long GlobalEpoch { get; }
 
     internal bool Shared { get; }
+
+    internal bool IsExpired(DateTimeOffset now) => now.UtcTicks >= _expiresAtUtcTicks;
 }

@@ -115,13 +115,13 @@ internal static class CachedQueryRunner
                 .ConfigureAwait(false);
         }
 
-        var (keys, stamps, globalEpoch) = StampReader.RegisterAndRead(cache, analysis);
+        var (dependencies, globalEpoch) = StampReader.RegisterAndRead(cache, analysis);
         var stripped = MarkerStripper.Strip(expression);
         var value = await runInner(context, stripped, async, cancellationToken).ConfigureAwait(false);
         cache.Statistics.Miss();
         var ttl = choices.TimeToLiveTicks > 0 ? TimeSpan.FromTicks(choices.TimeToLiveTicks) : cache.Options.DefaultTimeToLive;
         var stored = choices.SharedResults ? value : CopyForStore(value);
-        var entry = new CachedQueryResult(stored, keys, stamps, globalEpoch, size(value), cache.TimeProvider.GetUtcNow() + ttl, choices.SharedResults);
+        var entry = new CachedQueryResult(stored, dependencies, globalEpoch, size(value), cache.TimeProvider.GetUtcNow() + ttl, choices.SharedResults);
         try
         {
             cache.Store.Store(key, entry, ttl);
@@ -165,16 +165,14 @@ internal static class CachedQueryRunner
             return LookupResult.StoreFailed;
         }
 
-        if (entry.GlobalEpoch != cache.Stamps.GlobalEpoch || entry.ExpiresAt <= cache.TimeProvider.GetUtcNow())
+        if (entry.GlobalEpoch != cache.Stamps.GlobalEpoch || entry.IsExpired(cache.TimeProvider.GetUtcNow()))
         {
             return LookupResult.Stale;
         }
 
-        var keys = entry.Keys;
-        var stamps = entry.Stamps;
-        for (var i = 0; i < keys.Length; i++)
+        foreach (var dependency in entry.Dependencies)
         {
-            if (cache.Stamps.Read(keys[i]) != stamps[i])
+            if (cache.Stamps.Read(dependency.Key) != dependency.Stamp)
             {
                 return LookupResult.Stale;
             }

@@ -6,7 +6,7 @@ namespace CacheBot.Linq.Querying;
 /// <summary>Registers an analysis' schemes, then reads the stamps of its keys (in that order; see <see cref="SchemeRegistry"/>).</summary>
 internal static class StampReader
 {
-    public static (ulong[] Keys, long[] Stamps, long GlobalEpoch) RegisterAndRead(QueryCache cache, QueryAnalysis analysis)
+    public static (DependencyStamp[] Dependencies, long GlobalEpoch) RegisterAndRead(QueryCache cache, QueryAnalysis analysis)
     {
         var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count);
         var databases = new List<string>(1);
@@ -44,13 +44,12 @@ internal static class StampReader
         // Registration (above) happens-before the stamp reads (below): the registry issues a full fence on change.
         Interlocked.MemoryBarrier();
         var globalEpoch = cache.Stamps.GlobalEpoch;
-        var keyArray = keys.ToArray();
-        var stamps = new long[keyArray.Length];
-        for (var i = 0; i < keyArray.Length; i++)
+        var dependencies = new DependencyStamp[keys.Count];
+        for (var i = 0; i < dependencies.Length; i++)
         {
-            stamps[i] = cache.Stamps.Read(keyArray[i]);
+            dependencies[i] = new DependencyStamp(keys[i], cache.Stamps.Read(keys[i]));
         }
 
-        return (keyArray, stamps, globalEpoch);
+        return (dependencies, globalEpoch);
     }
 }
