@@ -36,6 +36,15 @@ internal sealed class Occurrence
 
     public bool IsFrozen => Frozen || (Parent?.IsFrozen ?? false);
 
+    /// <summary>Gets or sets whether a missing row reads as a row of nulls (outer join via <c>DefaultIfEmpty</c>).</summary>
+    public bool Optional { get; set; }
+
+    /// <summary>
+    /// Gets whether a null constraint on this occurrence cannot narrow: the row may be missing (outer join, or a
+    /// navigation whose target may not exist), and a missing row compares like a row of nulls.
+    /// </summary>
+    public bool NullMayMeanMissing => Optional || Parent is not null;
+
     public Occurrence Navigate(AssociationModel association, TableModel target, int scope, List<Occurrence> all)
     {
         _children ??= [];

@@ -136,8 +136,17 @@ internal sealed partial class QueryAnalyzer
             case "GroupJoin":
                 return ProcessJoin(call, env, scope, isMainChain, method.Name == "GroupJoin");
 
-            case "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Reverse" or "Distinct" or "DistinctBy"
-                or "AsQueryable" or "AsEnumerable" or "Cast" or "OfType" or "DefaultIfEmpty" or "Order" or "OrderDescending"
+            case "DefaultIfEmpty":
+            {
+                // An outer join: a missing row looks like a row of nulls, so a null constraint can no longer narrow.
+                var source = ProcessChain(args[0], env, scope, isMainChain);
+                MarkOptional(source);
+                WalkLambdas(call, source, env, scope);
+                return source;
+            }
+
+            case "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Reverse" or "Distinct"
+                or "AsQueryable" or "AsEnumerable" or "Cast" or "OfType" or "Order" or "OrderDescending"
                 or "Append" or "Prepend" or "ToList" or "ToArray":
             {
                 var source = ProcessChain(args[0], env, scope, isMainChain);
@@ -145,7 +154,8 @@ internal sealed partial class QueryAnalyzer
                 return source;
             }
 
-            case "Take" or "Skip" or "TakeWhile" or "SkipWhile" or "TakeLast" or "SkipLast" or "Chunk":
+            // Which rows survive these depends on other rows (position, or the first row of each DistinctBy key).
+            case "Take" or "Skip" or "TakeWhile" or "SkipWhile" or "TakeLast" or "SkipLast" or "Chunk" or "DistinctBy":
             {
                 var source = ProcessChain(args[0], env, scope, isMainChain);
                 Freeze(source);

@@ -73,12 +73,14 @@ internal sealed partial class QueryAnalyzer
         var method = call.Method;
         if (method.Name == "Equals" && method.ReturnType == typeof(bool))
         {
-            if (call.Object is not null && call.Arguments.Count == 1)
+            // Only the equality of the value's own type (or object.Equals): a custom static Equals may compare loosely.
+            if (call.Object is not null && call.Arguments.Count == 1
+                && (method.DeclaringType == typeof(object) || method.DeclaringType == (Nullable.GetUnderlyingType(call.Object.Type) ?? call.Object.Type)))
             {
                 return EqualityAtom(call.Object, call.Arguments[0], env, scope);
             }
 
-            if (call.Object is null && call.Arguments.Count == 2)
+            if (call.Object is null && call.Arguments.Count == 2 && (method.DeclaringType == typeof(object) || method.DeclaringType == typeof(string)))
             {
                 return EqualityAtom(call.Arguments[0], call.Arguments[1], env, scope);
             }
@@ -193,7 +195,8 @@ internal sealed partial class QueryAnalyzer
     private static Dnf AtomFor(ColumnRef column, IReadOnlyList<object?> values, int scope)
     {
         var occurrence = column.Occurrence;
-        if (occurrence.Scope != scope || occurrence.IsFrozen || !column.Column.CanFormScheme)
+        if (occurrence.Scope != scope || occurrence.IsFrozen || !column.Column.CanFormScheme || !column.Column.AcceptsAll(values)
+            || (occurrence.NullMayMeanMissing && values.Contains(null)))
         {
             return Dnf.True;
         }

@@ -74,6 +74,19 @@ internal sealed partial class QueryAnalyzer
     private static LambdaExpression? GetLambda(Expression argument) =>
         argument is UnaryExpression { NodeType: ExpressionType.Quote } quote ? quote.Operand as LambdaExpression : argument as LambdaExpression;
 
+    private static void MarkOptional(Binding binding)
+    {
+        switch (binding)
+        {
+            case RowBinding row:
+                row.Occurrence.Optional = true;
+                break;
+            case GroupBinding group:
+                group.Element.Occurrence.Optional = true;
+                break;
+        }
+    }
+
     private static void Freeze(Binding binding)
     {
         switch (binding)

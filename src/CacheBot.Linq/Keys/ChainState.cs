@@ -9,9 +9,6 @@ internal enum ChainState
     /// <summary>An instance member was read from <see langword="null"/>: the query itself would throw.</summary>
     NullDereference,
 
-    /// <summary>The chain reached an object the policy hashes by type; its type has been written.</summary>
-    TypeOnly,
-
     /// <summary>The chain cannot be read (too deep, unsupported member).</summary>
     Failed,
 }

@@ -99,8 +99,6 @@ internal ref partial struct HashWalk
 
                 hasher.Append(instance, ref this);
                 break;
-            case ChainState.TypeOnly:
-                break;
             default:
                 MarkUnhashable();
                 break;
@@ -117,7 +115,7 @@ internal ref partial struct HashWalk
                 return ChainState.Value;
             case ConstantExpression constant:
                 value = constant.Value;
-                return CheckTypeOnly(value);
+                return ChainState.Value;
             case MemberExpression hop:
                 if (_depth >= MaxDepth)
                 {
@@ -148,33 +146,13 @@ internal ref partial struct HashWalk
                     MarkUnhashable();
                 }
 
+                // Inner hops are read even through objects the policy hashes by type (closure.db.TenantId): the leaf value
+                // is what the query uses, so it must be in the key. Only a leaf of such a type is hashed by type.
                 value = accessor.Read(instance);
-                return CheckTypeOnly(value);
+                return ChainState.Value;
             default:
                 return ChainState.Failed;
         }
-    }
-
-    /// <summary>
-    /// Stops a chain at an object the policy hashes by type (e.g. <c>closure.db.Users</c>): the rest of the chain is already
-    /// hashed as structure, and reading on would only run provider code.
-    /// </summary>
-    private ChainState CheckTypeOnly(object? value)
-    {
-        if (value is null || _policy is null || value is string)
-        {
-            return ChainState.Value;
-        }
-
-        var type = value.GetType();
-        if (type.IsValueType || !_policy.HashByTypeOnly(type))
-        {
-            return ChainState.Value;
-        }
-
-        WriteStructureTag(HashTag.TypeOnly);
-        WriteType(type);
-        return ChainState.TypeOnly;
     }
 
     private void WriteChainStructure(Expression? node)

@@ -13,8 +13,13 @@ internal sealed class ColumnModel
     /// True when equal CLR values may not mean equal stored values (a value converter, an enum or bool stored as text):
     /// the column then never forms a scheme, which stays sound.
     /// </param>
-    public ColumnModel(MemberInfo member, string name, bool isPrimaryKey, StringMatching stringMatching, bool excludeFromSchemes = false)
+    /// <param name="temporalPrecisionTicks">
+    /// The storage precision of date and time values in ticks (SQLite through linq2db: milliseconds; PostgreSQL:
+    /// microseconds): a query value finer than that cannot narrow, since the database rounds it before comparing.
+    /// </param>
+    public ColumnModel(MemberInfo member, string name, bool isPrimaryKey, StringMatching stringMatching, bool excludeFromSchemes = false, long temporalPrecisionTicks = 1)
     {
+        TemporalPrecisionTicks = Math.Max(1, temporalPrecisionTicks);
         Member = member;
         Name = name;
         IsPrimaryKey = isPrimaryKey;
@@ -36,6 +41,39 @@ internal sealed class ColumnModel
 
     /// <summary>Gets whether equality on this column may narrow a dependency (its values encode identically on both sides).</summary>
     public bool CanFormScheme { get; }
+
+    /// <summary>Gets the storage precision of date and time values, in ticks.</summary>
+    public long TemporalPrecisionTicks { get; }
+
+    /// <summary>
+    /// Returns whether every value can narrow on this column: date and time values must be exact at the storage
+    /// precision (a finer value is rounded by the database, so its equality would not match the encoded value).
+    /// </summary>
+    public bool AcceptsAll(IReadOnlyList<object?> values)
+    {
+        if (TemporalPrecisionTicks == 1)
+        {
+            return true;
+        }
+
+        foreach (var value in values)
+        {
+            var ticks = value switch
+            {
+                DateTime d => d.Ticks,
+                DateTimeOffset o => o.UtcTicks,
+                TimeSpan t => t.Ticks,
+                TimeOnly t => t.Ticks,
+                _ => 0L,
+            };
+            if (ticks % TemporalPrecisionTicks != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Gets the column position inside its table (set by <see cref="TableModel"/>).</summary>
     public int Ordinal { get; internal set; }

@@ -37,7 +37,8 @@ internal sealed class Linq2DbEntityModel : IEntityModel
         Database = databaseId;
         _mappingSchema = mappingSchema;
         _onEntityDescriptorCreated = onCreated;
-        StringMatching = StringMatchingFor(providerName ?? databaseId);
+        Provider = providerName ?? databaseId;
+        StringMatching = StringMatchingFor(Provider);
         var id = ((LinqToDB.Internal.Common.IConfigurationID)mappingSchema).ConfigurationID;
         Fingerprint = XxHash128.HashToUInt128(Encoding.UTF8.GetBytes("linq2db\u0001" + databaseId + "\u0001" + id.ToString(CultureInfo.InvariantCulture)));
     }
@@ -47,6 +48,16 @@ internal sealed class Linq2DbEntityModel : IEntityModel
 
     /// <inheritdoc/>
     public UInt128 Fingerprint { get; }
+
+    /// <summary>Gets the linq2db provider name (or the database id when unknown).</summary>
+    public string Provider { get; }
+
+    private bool IsSQLite => Provider.StartsWith(ProviderName.SQLite, StringComparison.OrdinalIgnoreCase);
+
+    private bool IsPostgreSQL => Provider.StartsWith(ProviderName.PostgreSQL, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Gets the storage precision of date and time values: milliseconds on SQLite (linq2db's text format), microseconds on PostgreSQL.</summary>
+    private long TemporalPrecisionTicks => IsSQLite ? TimeSpan.TicksPerMillisecond : IsPostgreSQL ? 10 : 1;
 
     /// <summary>Gets how string columns of this database compare (by provider).</summary>
     public StringMatching StringMatching { get; }
@@ -137,7 +148,7 @@ internal sealed class Linq2DbEntityModel : IEntityModel
                 continue; // A complex-type member ("Address.City"): no direct member to match; it never narrows.
             }
 
-            columns.Add(new ColumnModel(column.MemberInfo, column.ColumnName, column.IsPrimaryKey, StringMatching, ExcludeFromSchemes(column)));
+            columns.Add(new ColumnModel(column.MemberInfo, column.ColumnName, column.IsPrimaryKey, StringMatching, ExcludeFromSchemes(column), TemporalPrecisionTicks));
         }
 
         var associations = new List<AssociationModel>(descriptor.Associations.Count);
@@ -180,7 +191,7 @@ internal sealed class Linq2DbEntityModel : IEntityModel
         return new AssociationModel(association.MemberInfo, target, association.IsList, thisKeys, otherKeys);
     }
 
-    private static bool ExcludeFromSchemes(ColumnDescriptor column)
+    private bool ExcludeFromSchemes(ColumnDescriptor column)
     {
         if (column.ValueConverter is not null)
         {
@@ -188,6 +199,26 @@ internal sealed class Linq2DbEntityModel : IEntityModel
         }
 
         var type = Nullable.GetUnderlyingType(column.MemberType) ?? column.MemberType;
+
+        // Fixed-length strings compare ignoring their padding, but row images come back padded.
+        if (type == typeof(string) && column.DataType is DataType.Char or DataType.NChar)
+        {
+            return true;
+        }
+
+        // SQLite stores decimals as REAL or INTEGER: a row image cannot reproduce every decimal a query compares with.
+        if (type == typeof(decimal) && IsSQLite)
+        {
+            return true;
+        }
+
+        // Date and time storage precision is known for SQLite and PostgreSQL only.
+        if ((type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(TimeSpan) || type == typeof(TimeOnly))
+            && !IsSQLite && !IsPostgreSQL)
+        {
+            return true;
+        }
+
         if (type.IsEnum)
         {
             return IsText(column.DataType) || HasMapValues(type);

@@ -8,7 +8,12 @@ internal static class Scanner
         public bool Is(string keyword) => string.Equals(Text, keyword, StringComparison.OrdinalIgnoreCase);
     }
 
-    public static List<Word> TopLevelWords(string sql)
+    public static List<Word> TopLevelWords(string sql) => Words(sql, topLevelOnly: true);
+
+    /// <summary>Every word outside literals and comments, at any parenthesis depth.</summary>
+    public static List<Word> AllWords(string sql) => Words(sql, topLevelOnly: false);
+
+    private static List<Word> Words(string sql, bool topLevelOnly)
     {
         var words = new List<Word>();
         var depth = 0;
@@ -39,7 +44,7 @@ internal static class Scanner
                     i++;
                 }
 
-                if (depth == 0 && (start == 0 || (sql[start - 1] != '.' && sql[start - 1] != '@' && sql[start - 1] != ':')))
+                if ((depth == 0 || !topLevelOnly) && (start == 0 || (sql[start - 1] != '.' && sql[start - 1] != '@' && sql[start - 1] != ':')))
                 {
                     words.Add(new Word(sql[start..i], start, i));
                 }

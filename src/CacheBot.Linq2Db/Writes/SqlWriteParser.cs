@@ -27,6 +27,12 @@ internal static class SqlWriteParser
         }
 
         var first = words[0].Text.ToUpperInvariant();
+        if (first == "EXPLAIN")
+        {
+            // EXPLAIN ANALYZE runs the statement it explains.
+            return Scanner.ContainsWord(words, "ANALYZE", "ANALYSE") ? SqlStatement.Unknown : SqlStatement.ReadOnly;
+        }
+
         if (ReadOnlyKeywords.Contains(first))
         {
             return first == "SELECT" && Scanner.ContainsWord(words, "INTO") ? SqlStatement.Unknown : SqlStatement.ReadOnly;
@@ -34,7 +40,8 @@ internal static class SqlWriteParser
 
         return first switch
         {
-            "WITH" => Scanner.ContainsWord(words, "INSERT", "UPDATE", "DELETE", "MERGE") ? SqlStatement.Unknown : SqlStatement.ReadOnly,
+            // A data-modifying CTE may sit at any depth: WITH d AS (DELETE ... RETURNING *) SELECT ...
+            "WITH" => Scanner.ContainsWord(Scanner.AllWords(sql), "INSERT", "UPDATE", "DELETE", "MERGE") ? SqlStatement.Unknown : SqlStatement.ReadOnly,
             "INSERT" or "REPLACE" => ParseInsert(sql, words),
             "UPDATE" => ParseUpdate(sql, words),
             "DELETE" => ParseDelete(sql, words),
@@ -67,11 +74,13 @@ internal static class SqlWriteParser
 
     private static SqlStatement ParseUpdate(string sql, List<Scanner.Word> words)
     {
-        var start = 1;
         if (words.Count > 2 && words[1].Is("OR"))
         {
-            start = 3;
+            // UPDATE OR REPLACE (and the other SQLite conflict clauses) may delete or skip rows that neither image reports.
+            return FromName(Scanner.ReadName(sql, words[2].End));
         }
+
+        const int start = 1;
 
         var set = Scanner.IndexOfWord(words, "SET");
         if (set < 0 || start >= words.Count)

@@ -26,14 +26,20 @@ public sealed class ExpressionHasherAllocationTests
             ExpressionHasher.Hash(expression);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
+        // The runtime itself may allocate once on this thread (tiered JIT promoting a method mid-loop); a path that
+        // allocates does so in every round, so the best of three rounds must be exactly zero.
+        var allocated = long.MaxValue;
         var same = true;
-        for (var i = 0; i < MeasuredCalls; i++)
+        for (var round = 0; round < 3 && allocated != 0; round++)
         {
-            same &= ExpressionHasher.Hash(expression) == expected;
-        }
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < MeasuredCalls; i++)
+            {
+                same &= ExpressionHasher.Hash(expression) == expected;
+            }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         Assert.True(expected.IsHashable);
         Assert.True(same);
@@ -50,19 +56,26 @@ public sealed class ExpressionHasherAllocationTests
             ExpressionHasher.Hash(KeyTestTrees.Shape(shape));
         }
 
-        var trees = new System.Linq.Expressions.Expression[MeasuredCalls];
-        for (var i = 0; i < trees.Length; i++)
+        var allocated = long.MaxValue;
+        for (var round = 0; round < 3 && allocated != 0; round++)
         {
-            trees[i] = KeyTestTrees.Shape(shape);
+            // Best of three rounds, each over freshly built trees (see Hash_SteadyState_AllocatesNothing).
+            var trees = new System.Linq.Expressions.Expression[MeasuredCalls];
+            for (var i = 0; i < trees.Length; i++)
+            {
+                trees[i] = KeyTestTrees.Shape(shape);
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < trees.Length; i++)
+            {
+                ExpressionHasher.Hash(trees[i]);
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < trees.Length; i++)
-        {
-            ExpressionHasher.Hash(trees[i]);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]

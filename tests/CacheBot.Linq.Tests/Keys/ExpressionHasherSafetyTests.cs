@@ -71,11 +71,23 @@ public sealed class ExpressionHasherSafetyTests
     }
 
     [Fact]
-    public void Hash_PolicyTypeOnlyHop_StopsReadingChain()
+    public void Hash_ChainThroughTypeOnlyObject_StillKeysTheLeafValue()
     {
+        // closure.db.TenantId: the context is hashed by type, but a member read through it is a value of the query.
         var policy = new TypeOnlyPolicy(typeof(KeyTestUser));
         var first = IdOf(new KeyTestUser { Id = 1 });
         var second = IdOf(new KeyTestUser { Id = 2 });
+
+        Assert.NotEqual(ExpressionHasher.Hash(first, policy).Full, ExpressionHasher.Hash(second, policy).Full);
+        Assert.Equal(ExpressionHasher.Hash(first, policy).Shape, ExpressionHasher.Hash(second, policy).Shape);
+    }
+
+    [Fact]
+    public void Hash_LeafOfTypeOnlyType_HashesByTypeOnly()
+    {
+        var policy = new TypeOnlyPolicy(typeof(KeyTestUser));
+        var first = UserOf(new KeyTestUser { Id = 1 });
+        var second = UserOf(new KeyTestUser { Id = 2 });
 
         Assert.Equal(ExpressionHasher.Hash(first, policy), ExpressionHasher.Hash(second, policy));
         Assert.NotEqual(ExpressionHasher.Hash(first).Full, ExpressionHasher.Hash(second).Full);
@@ -121,6 +133,8 @@ public sealed class ExpressionHasherSafetyTests
     }
 
     private static Expression<Func<int>> IdOf(KeyTestUser user) => () => user.Id;
+
+    private static Expression<Func<KeyTestUser>> UserOf(KeyTestUser user) => () => user;
 
     private sealed class TypeOnlyPolicy(Type type) : IKeyHashPolicy
     {

@@ -69,7 +69,7 @@ public sealed class PostgresStaleReadTests : IDisposable
 
     private static List<int> Ids(IEnumerable<RPhoto> photos) => [.. photos.Select(p => p.Id).Order()];
 
-    [Fact(Skip = "STALE: SqlWriteParser looks for DML only at parenthesis depth 0, so WITH d AS (DELETE ...) SELECT is ReadOnly")]
+    [Fact]
     public void DataModifyingCte_RawSql_InvalidatesDeletedRows()
     {
         using var db = Open();
@@ -85,7 +85,7 @@ public sealed class PostgresStaleReadTests : IDisposable
         Assert.Equal(truth, cached);
     }
 
-    [Fact(Skip = "STALE: EXPLAIN is a read-only keyword, but EXPLAIN ANALYZE runs the DELETE")]
+    [Fact]
     public void ExplainAnalyzeDelete_RawSql_InvalidatesDeletedRows()
     {
         using var db = Open();
@@ -100,7 +100,7 @@ public sealed class PostgresStaleReadTests : IDisposable
         Assert.Equal(truth, cached);
     }
 
-    [Fact(Skip = "STALE: PostgreSQL char(n) ignores trailing spaces in =; RETURNING gives 'AB   ' while the query key holds 'AB' (Ordinal matching for PG)")]
+    [Fact]
     public void CharColumnPadding_UpdateOtherColumn_NotStale()
     {
         using var db = Open();
@@ -117,7 +117,7 @@ public sealed class PostgresStaleReadTests : IDisposable
         Assert.Equal(truth, cached);
     }
 
-    [Fact(Skip = "STALE: PostgreSQL timestamp keeps microseconds; query key encodes 100ns ticks, the row image is truncated")]
+    [Fact]
     public void TimestampSubMicrosecond_UpdateOtherColumn_NotStale()
     {
         using var db = Open();

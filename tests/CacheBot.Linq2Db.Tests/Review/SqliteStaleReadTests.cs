@@ -17,7 +17,7 @@ public sealed class SqliteStaleReadTests
     private static List<int> ByTenant(TenantDb db) =>
         Ids(db.GetTable<RPhoto>().AsCacheBot().Cache().Where(p => p.TenantId == db.TenantId).ToList());
 
-    [Fact(Skip = "STALE: key hashes a captured IDataContext by type only (Linq2DbQueryContext.HashByTypeOnly + HashWalk.CheckTypeOnly) so db.TenantId is never keyed, yet the analyser reads it")]
+    [Fact]
     public void DataContextMember_InPredicate_TwoContextsDifferentValues_ReturnsOwnRows()
     {
         using var cache = new QueryCache(new QueryCacheOptions());
@@ -142,7 +142,7 @@ public sealed class SqliteStaleReadTests
         Assert.Equal(truth, cached);
     }
 
-    [Fact(Skip = "STALE: p.AlbumId == null on a DefaultIfEmpty (outer-joined) occurrence narrows to AlbumId=null, but a missing row also yields null")]
+    [Fact]
     public void LeftJoin_NullAtomOnOuterSide_InsertMatchingRow_NotStale()
     {
         using var cache = new QueryCache(new QueryCacheOptions());
@@ -172,7 +172,7 @@ public sealed class SqliteStaleReadTests
         Assert.Equal(truth, cached);
     }
 
-    [Fact(Skip = "STALE: SQLite stores DateTime to ms; query key encodes full ticks, row image parses ms text (ProviderValueConverter/ValueEncoder)")]
+    [Fact]
     public void DateTimeSubMillisecond_UpdateOtherColumn_NotStale()
     {
         using var cache = new QueryCache(new QueryCacheOptions());
@@ -192,7 +192,7 @@ public sealed class SqliteStaleReadTests
         Assert.Equal(truth, cached);
     }
 
-    [Theory(Skip = "STALE: SQLite stores decimal as REAL/INTEGER; row image Convert.ToDecimal(double) rounds to 15 digits, query key keeps the exact decimal")]
+    [Theory]
     [InlineData("0.1234567890123456789")]
     [InlineData("12345678901234567.5")]
     [InlineData("0.3")]
@@ -215,7 +215,7 @@ public sealed class SqliteStaleReadTests
         Assert.Equal(truth, cached);
     }
 
-    [Fact(Skip = "STALE: UPDATE OR REPLACE deletes conflicting rows that neither the pre-image nor RETURNING report (SqlWriteParser.ParseUpdate)")]
+    [Fact]
     public void RawUpdateOrReplace_DeletesConflictingRow_NotStale()
     {
         using var cache = new QueryCache(new QueryCacheOptions());
