@@ -18,11 +18,16 @@ public static class CacheBotDataOptionsExtensions
     /// </summary>
     /// <param name="options">Options that already name a provider and a connection string or factory (call <c>UseSQLite</c>, <c>UsePostgreSQL</c>, ... first).</param>
     /// <param name="cache">The cache to use.</param>
+    /// <param name="databaseName">
+    /// The logical database name shared by every configuration that reaches the same database. By default it is derived
+    /// from the provider and the connection string's identity keys (server, port, database, user); set it when two
+    /// configurations reach one database through different addresses, so their writes invalidate each other's entries.
+    /// </param>
     /// <returns>New options; the input is not changed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="cache"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">The options name no provider, or no connection string or factory.</exception>
     [Pure]
-    public static DataOptions UseCacheBot(this DataOptions options, QueryCache cache)
+    public static DataOptions UseCacheBot(this DataOptions options, QueryCache cache, string? databaseName = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
@@ -42,7 +47,8 @@ public static class CacheBotDataOptionsExtensions
                 "an existing DbConnection or DbTransaction (UseConnection/UseTransaction) cannot be wrapped. Use UseConnectionString or UseConnectionFactory.");
         }
 
-        var set = new CacheBotOptionSet(cache, DatabaseIdentity.Create(provider.Name, connectionString ?? "factory:" + factory!.GetHashCode()));
+        var databaseId = databaseName ?? DatabaseIdentity.Create(provider.Name, connectionString ?? "factory:" + factory!.GetHashCode());
+        var set = new CacheBotOptionSet(cache, databaseId);
         CacheBotExtensionsAdapter.Install();
         return options
             .UseConnectionFactory(provider, o => new TrackingConnection(factory is null ? provider.CreateConnection(connectionString!) : factory(o), set))

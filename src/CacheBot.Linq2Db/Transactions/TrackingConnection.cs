@@ -33,6 +33,20 @@ internal sealed class TrackingConnection : DbConnection
 
     public PendingWrites PendingWrites { get; } = new();
 
+    /// <summary>Gets or sets whether a transaction was opened with SQL text (<c>BEGIN</c>) rather than the ADO.NET API.</summary>
+    public bool SqlTransactionOpen { get; set; }
+
+    /// <summary>Gets whether writes on this connection must wait for a commit (and reads bypass the cache).</summary>
+    public bool IsInTransaction => CurrentTransaction is not null || SqlTransactionOpen;
+
+    /// <summary>A transaction opened with SQL text ended (<c>COMMIT</c>, <c>END</c>, <c>ROLLBACK</c>): apply what it wrote.</summary>
+    /// <remarks>Applied on rollback too: CacheBot does not parse savepoints, and invalidating more is always safe.</remarks>
+    internal void SqlTransactionEnded()
+    {
+        SqlTransactionOpen = false;
+        PendingWrites.Complete(Options.Cache!, committed: true);
+    }
+
     [AllowNull]
     public override string ConnectionString
     {

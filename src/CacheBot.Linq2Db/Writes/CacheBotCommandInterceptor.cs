@@ -3,6 +3,7 @@ using System.Data.Common;
 using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Model;
 using CacheBot.Linq.Querying;
+using CacheBot.Linq2Db.Transactions;
 using LinqToDB.Common;
 using LinqToDB.Interceptors;
 
@@ -17,24 +18,38 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
 {
     public override Option<int> ExecuteNonQuery(CommandEventData eventData, DbCommand command, Option<int> result)
     {
-        if (result.HasValue || SqlWriteParser.Parse(command.CommandText) is not { IsWrite: true } statement)
+        if (result.HasValue || SqlWriteParser.Parse(command.CommandText) is not { } statement || !(statement.IsWrite || statement.IsTransactionControl))
         {
             return result;
         }
 
+        if (statement.IsTransactionControl)
+        {
+            var affected = command.ExecuteNonQuery();
+            SqlTransactionControl(command, eventData.DataConnection, statement);
+            return Option<int>.Some(affected);
+        }
+
         return Option<int>.Some(SyncPath.Result(WriteExecution.RunNonQueryAsync(
-            options, command, eventData.DataConnection.Transaction, statement, SupportsReturning(eventData), async: false, CancellationToken.None)));
+            options, command, eventData.DataConnection, statement, SupportsReturning(eventData), async: false, CancellationToken.None)));
     }
 
     public override async Task<Option<int>> ExecuteNonQueryAsync(CommandEventData eventData, DbCommand command, Option<int> result, CancellationToken cancellationToken)
     {
-        if (result.HasValue || SqlWriteParser.Parse(command.CommandText) is not { IsWrite: true } statement)
+        if (result.HasValue || SqlWriteParser.Parse(command.CommandText) is not { } statement || !(statement.IsWrite || statement.IsTransactionControl))
         {
             return result;
         }
 
+        if (statement.IsTransactionControl)
+        {
+            var affected = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            SqlTransactionControl(command, eventData.DataConnection, statement);
+            return Option<int>.Some(affected);
+        }
+
         return Option<int>.Some(await WriteExecution.RunNonQueryAsync(
-            options, command, eventData.DataConnection.Transaction, statement, SupportsReturning(eventData), async: true, cancellationToken).ConfigureAwait(false));
+            options, command, eventData.DataConnection, statement, SupportsReturning(eventData), async: true, cancellationToken).ConfigureAwait(false));
     }
 
     public override Option<object?> ExecuteScalar(CommandEventData eventData, DbCommand command, Option<object?> result)
@@ -45,7 +60,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
         }
 
         return Option<object?>.Some(SyncPath.Result(WriteExecution.RunScalarAsync(
-            options, command, eventData.DataConnection.Transaction, statement, SupportsReturning(eventData), async: false, CancellationToken.None)));
+            options, command, eventData.DataConnection, statement, SupportsReturning(eventData), async: false, CancellationToken.None)));
     }
 
     public override async Task<Option<object?>> ExecuteScalarAsync(CommandEventData eventData, DbCommand command, Option<object?> result, CancellationToken cancellationToken)
@@ -56,7 +71,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
         }
 
         return Option<object?>.Some(await WriteExecution.RunScalarAsync(
-            options, command, eventData.DataConnection.Transaction, statement, SupportsReturning(eventData), async: true, cancellationToken).ConfigureAwait(false));
+            options, command, eventData.DataConnection, statement, SupportsReturning(eventData), async: true, cancellationToken).ConfigureAwait(false));
     }
 
     public override void AfterExecuteReader(CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, DbDataReader dataReader)
@@ -65,7 +80,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
         // again when the reader is disposed, when the statement has certainly completed.
         if (SqlWriteParser.Parse(command.CommandText) is { IsWrite: true } statement)
         {
-            WriteSink.Record(options, command, eventData.DataConnection.Transaction, [CoarseWrite(statement)]);
+            WriteSink.Record(options, command, eventData.DataConnection, [CoarseWrite(statement)]);
         }
     }
 
@@ -73,7 +88,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
     {
         if (command is not null && SqlWriteParser.Parse(command.CommandText) is { IsWrite: true } statement)
         {
-            WriteSink.Record(options, command, eventData.DataConnection.Transaction, [CoarseWrite(statement)]);
+            WriteSink.Record(options, command, eventData.DataConnection, [CoarseWrite(statement)]);
         }
     }
 
@@ -81,6 +96,24 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
     {
         BeforeReaderDispose(eventData, command, dataReader);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Tracks a transaction opened or ended with SQL text, so its writes wait for the end and its reads bypass the cache.</summary>
+    private static void SqlTransactionControl(DbCommand command, LinqToDB.Data.DataConnection dataConnection, SqlStatement statement)
+    {
+        if (WriteSink.TrackingConnectionOf(command, dataConnection) is not { } connection || connection.CurrentTransaction is not null)
+        {
+            return;
+        }
+
+        if (statement.Kind == SqlStatementKind.BeginTransaction)
+        {
+            connection.SqlTransactionOpen = true;
+        }
+        else if (connection.SqlTransactionOpen)
+        {
+            connection.SqlTransactionEnded();
+        }
     }
 
     private WriteRecord CoarseWrite(SqlStatement statement) =>

@@ -17,5 +17,11 @@ internal sealed record SqlStatement(
 
     public static readonly SqlStatement Unknown = new(SqlStatementKind.Unknown, null, null);
 
-    public bool IsWrite => Kind != SqlStatementKind.ReadOnly;
+    public static readonly SqlStatement Begin = new(SqlStatementKind.BeginTransaction, null, null);
+
+    public static readonly SqlStatement End = new(SqlStatementKind.EndTransaction, null, null);
+
+    public bool IsWrite => Kind is not (SqlStatementKind.ReadOnly or SqlStatementKind.BeginTransaction or SqlStatementKind.EndTransaction);
+
+    public bool IsTransactionControl => Kind is SqlStatementKind.BeginTransaction or SqlStatementKind.EndTransaction;
 }

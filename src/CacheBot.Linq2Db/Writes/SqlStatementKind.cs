@@ -18,6 +18,12 @@ internal enum SqlStatementKind
     /// <summary>Changes unknown rows of one table (upsert, MERGE, TRUNCATE, DDL): a table write.</summary>
     TableWrite,
 
+    /// <summary>Opens a transaction with SQL text (<c>BEGIN</c>, <c>START TRANSACTION</c>).</summary>
+    BeginTransaction,
+
+    /// <summary>Ends a transaction opened with SQL text (<c>COMMIT</c>, <c>END</c>, <c>ROLLBACK</c> without <c>TO</c>).</summary>
+    EndTransaction,
+
     /// <summary>A write CacheBot cannot attribute to a table (procedures, several statements, DML inside WITH): every table of the database.</summary>
     Unknown,
 }

@@ -27,6 +27,15 @@ internal static class SqlWriteParser
         }
 
         var first = words[0].Text.ToUpperInvariant();
+        switch (first)
+        {
+            case "BEGIN" or "START" when !(words.Count > 1 && words[1].Is("SAVEPOINT")):
+                return SqlStatement.Begin;
+            case "COMMIT" or "END":
+            case "ROLLBACK" when !Scanner.ContainsWord(words, "TO"):
+                return SqlStatement.End;
+        }
+
         if (first == "EXPLAIN")
         {
             // EXPLAIN ANALYZE runs the statement it explains.

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using LinqToDB.Data;
 using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Model;
 
@@ -17,7 +18,7 @@ namespace CacheBot.Linq2Db.Writes;
 internal static class WriteExecution
 {
     public static async ValueTask<int> RunNonQueryAsync(
-        CacheBotOptionSet options, DbCommand command, DbTransaction? connectionTransaction, SqlStatement statement, bool supportsReturning, bool async,
+        CacheBotOptionSet options, DbCommand command, DataConnection dataConnection, SqlStatement statement, bool supportsReturning, bool async,
         CancellationToken cancellationToken)
     {
         var writes = new List<WriteRecord>();
@@ -47,7 +48,7 @@ internal static class WriteExecution
             }
         }
 
-        WriteSink.Record(options, command, connectionTransaction, writes);
+        WriteSink.Record(options, command, dataConnection, writes);
         return affected;
     }
 
@@ -56,7 +57,7 @@ internal static class WriteExecution
     /// A single returned expression is widened to <c>RETURNING "Id", *</c> so the new row's image comes back with it.
     /// </summary>
     public static async ValueTask<object?> RunScalarAsync(
-        CacheBotOptionSet options, DbCommand command, DbTransaction? connectionTransaction, SqlStatement statement, bool supportsReturning, bool async,
+        CacheBotOptionSet options, DbCommand command, DataConnection dataConnection, SqlStatement statement, bool supportsReturning, bool async,
         CancellationToken cancellationToken)
     {
         var writes = new List<WriteRecord>();
@@ -113,7 +114,7 @@ internal static class WriteExecution
             }
         }
 
-        WriteSink.Record(options, command, connectionTransaction, writes);
+        WriteSink.Record(options, command, dataConnection, writes);
         return scalar;
     }
 

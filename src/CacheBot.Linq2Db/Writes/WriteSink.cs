@@ -1,4 +1,5 @@
 using System.Data.Common;
+using LinqToDB.Data;
 using CacheBot.Linq.Invalidation;
 using CacheBot.Linq2Db.Transactions;
 
@@ -11,7 +12,7 @@ namespace CacheBot.Linq2Db.Writes;
 /// </summary>
 internal static class WriteSink
 {
-    public static void Record(CacheBotOptionSet options, DbCommand command, DbTransaction? connectionTransaction, List<WriteRecord> writes)
+    public static void Record(CacheBotOptionSet options, DbCommand command, DataConnection dataConnection, List<WriteRecord> writes)
     {
         if (writes.Count == 0)
         {
@@ -19,12 +20,22 @@ internal static class WriteSink
         }
 
         var cache = options.Cache!;
-        var transaction = command.Transaction ?? connectionTransaction;
+        var transaction = command.Transaction ?? dataConnection.Transaction;
         if (transaction is TrackingTransaction tracked)
         {
             foreach (var write in writes)
             {
                 tracked.Owner.PendingWrites.Add(write);
+            }
+
+            return;
+        }
+
+        if (transaction is null && TrackingConnectionOf(command, dataConnection) is { SqlTransactionOpen: true } sqlTransaction)
+        {
+            foreach (var write in writes)
+            {
+                sqlTransaction.PendingWrites.Add(write);
             }
 
             return;
@@ -39,4 +50,8 @@ internal static class WriteSink
         // No transaction, or one CacheBot cannot track (UseTransaction with an external DbTransaction): apply now.
         cache.ApplyCommitted(writes);
     }
+
+    /// <summary>The tracking connection a command runs on (the command may already be unwrapped to the provider's).</summary>
+    public static TrackingConnection? TrackingConnectionOf(DbCommand command, DataConnection dataConnection) =>
+        command.Connection as TrackingConnection ?? dataConnection.TryGetDbConnection() as TrackingConnection;
 }

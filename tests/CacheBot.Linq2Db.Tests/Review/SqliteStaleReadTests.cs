@@ -50,7 +50,7 @@ public sealed class SqliteStaleReadTests
         Assert.Equal([3], second);
     }
 
-    [Fact(Skip = "STALE: SQL-level BEGIN/ROLLBACK is ReadOnly to SqlWriteParser; writes apply at once (WriteSink) and reads in that transaction are cached")]
+    [Fact]
     public void RawSqlBegin_WriteReadRollback_DoesNotServeRolledBackRow()
     {
         using var cache = new QueryCache(new QueryCacheOptions());
@@ -69,7 +69,7 @@ public sealed class SqliteStaleReadTests
         Assert.Equal(truth, cached);
     }
 
-    [Fact(Skip = "STALE: write inside SQL-level BEGIN is applied before COMMIT (WriteSink 'apply now'); a reader caches pre-commit data with post-write stamps")]
+    [Fact]
     public void RawSqlBegin_OtherConnectionReadsBeforeCommit_NotStaleAfterCommit()
     {
         // A file database: two connections, one writer in a SQL-level transaction, one reader.
@@ -103,7 +103,7 @@ public sealed class SqliteStaleReadTests
         }
     }
 
-    [Fact(Skip = "STALE: DatabaseIdentity hashes the whole connection string; two strings for one database have disjoint table ids/stamps")]
+    [Fact]
     public void TwoConnectionStrings_SameDatabase_WriteThroughOneInvalidatesOther()
     {
         using var cache = new QueryCache(new QueryCacheOptions());
