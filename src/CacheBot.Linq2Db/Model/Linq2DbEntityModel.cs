@@ -140,6 +140,13 @@ internal sealed class Linq2DbEntityModel : IEntityModel
         }
 
         var descriptor = GetDescriptor(type);
+        if (descriptor.QueryFilterLambda is not null || descriptor.QueryFilterFunc is not null || descriptor.QueryFilters.Count > 0)
+        {
+            // A query filter is applied by linq2db outside the expression CacheBot keys, and may read the data context
+            // (db.TenantId): the entity's queries are not cached (refused as an unidentified table).
+            return null;
+        }
+
         var columns = new List<ColumnModel>(descriptor.Columns.Count);
         foreach (var column in descriptor.Columns)
         {
