@@ -30,6 +30,9 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
     /// <summary>Gets the logical database name: linq2db provider name plus a hash of the connection string.</summary>
     public string DatabaseId { get; }
 
+    /// <summary>Gets the foreign-key cascades learnt from the database catalog (not part of equality).</summary>
+    internal Writes.CascadeCatalog Cascades { get; } = new();
+
     /// <inheritdoc/>
     public int ConfigurationID
     {

@@ -11,7 +11,8 @@ internal sealed record SqlStatement(
     string? TableClause = null,
     string? Where = null,
     bool HasFrom = false,
-    bool HasReturning = false)
+    bool HasReturning = false,
+    bool IsDdl = false)
 {
     public static readonly SqlStatement ReadOnly = new(SqlStatementKind.ReadOnly, null, null);
 

@@ -145,11 +145,11 @@ internal static class SqlWriteParser
                 index++;
             }
 
-            return TableAt(sql, words, index, words[index - 1].End);
+            return TableAt(sql, words, index, words[index - 1].End) with { IsDdl = true };
         }
 
         var on = Scanner.IndexOfWord(words, "ON");
-        return Scanner.ContainsWord(words, "INDEX") && on >= 0 ? TableAfter(sql, words, "ON") : SqlStatement.Unknown;
+        return (Scanner.ContainsWord(words, "INDEX") && on >= 0 ? TableAfter(sql, words, "ON") : SqlStatement.Unknown) with { IsDdl = true };
     }
 
     private static SqlStatement TableAfter(string sql, List<Scanner.Word> words, string keyword)

@@ -48,6 +48,20 @@ internal static class WriteExecution
             }
         }
 
+        if (statement.IsDdl || statement.Kind == SqlStatementKind.Unknown)
+        {
+            options.Cascades.Clear();
+        }
+        else if (statement.Table is not null && statement.Kind is SqlStatementKind.Update or SqlStatementKind.Delete or SqlStatementKind.TableWrite)
+        {
+            // Rows of other tables changed by ON DELETE/ON UPDATE actions: those tables are written too.
+            foreach (var child in await options.Cascades.ChildrenOfAsync(command, statement.Table, dataConnection.DataProvider.Name, async, cancellationToken)
+                .ConfigureAwait(false))
+            {
+                writes.Add(WriteRecord.ForTable(TableModel.ForName(options.DatabaseId, null, child)));
+            }
+        }
+
         WriteSink.Record(options, command, dataConnection, writes);
         return affected;
     }

@@ -123,7 +123,7 @@ public sealed class SqliteStaleReadTests
         Assert.Equal(truth, cached);
     }
 
-    [Fact(Skip = "STALE: ON DELETE CASCADE removes child rows the write path never reports (only the parent table is invalidated)")]
+    [Fact]
     public void OnDeleteCascade_DeleteParent_ChildQueryNotStale()
     {
         using var cache = new QueryCache(new QueryCacheOptions());
