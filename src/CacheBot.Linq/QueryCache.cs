@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Reflection;
 using CacheBot.Linq.Analysis;
+using CacheBot.Linq.Diagnostics;
 using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Model;
 using CacheBot.Linq.Storage;
@@ -23,12 +25,14 @@ public sealed partial class QueryCache : IDisposable
     private readonly ConcurrentDictionary<UInt128, RefusalReason> _refusedShapes = new();
     private readonly AsyncLocal<CacheWriteScope?> _scope = new();
     private readonly bool _ownsStore;
+    private readonly CacheMetrics _metrics;
 
     /// <summary>Creates a cache.</summary>
     /// <param name="options">Cache-wide settings; <c>new QueryCacheOptions()</c> works without DI.</param>
     /// <param name="loggerFactory">Where to log (Debug: why a query was not cached); <see langword="null"/> disables logging.</param>
+    /// <param name="meterFactory">Where to create the <see cref="CacheBotDiagnostics.MeterName"/> meter; <see langword="null"/> uses a shared static meter.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    public QueryCache(IOptions<QueryCacheOptions> options, ILoggerFactory? loggerFactory = null)
+    public QueryCache(IOptions<QueryCacheOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
@@ -41,6 +45,7 @@ public sealed partial class QueryCache : IDisposable
         Engine = new InvalidationEngine(Stamps, Schemes);
         Statistics = new CacheStatistics(() => Engine.Invalidations);
         AnalysisSettings = new AnalysisSettings(Options.MaxValueTuples, Options.Granularity, Options.IgnoredTables, null);
+        _metrics = new CacheMetrics(this, meterFactory);
     }
 
     /// <summary>Gets the cache-wide settings.</summary>
@@ -69,6 +74,7 @@ public sealed partial class QueryCache : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        _metrics.Dispose();
         if (_ownsStore && Store is IDisposable disposable)
         {
             disposable.Dispose();

@@ -27,7 +27,10 @@ public static class CacheBotDataOptionsExtensions
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
         var connection = options.ConnectionOptions;
+        // Providers configured for auto-detection (UsePostgreSQL(cs) without a version) are resolved here, once: CacheBot
+        // needs the provider to create the connections it wraps. Auto-detection may open one connection to read the version.
         var provider = connection.DataProvider
+            ?? connection.DataProviderFactory?.Invoke(connection)
             ?? throw new InvalidOperationException(
                 "UseCacheBot() needs the provider first: call UseSQLite(...), UsePostgreSQL(...) or UseConnectionString(provider, ...) before UseCacheBot(cache).");
         var connectionString = connection.ConnectionString;

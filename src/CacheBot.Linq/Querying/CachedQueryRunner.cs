@@ -205,7 +205,8 @@ internal static class CachedQueryRunner
             return false;
         }
 
-        return !cache.IsGetCachingDisabled(call.Method.GetGenericArguments()[0]);
+        // The return type of a get is its element type (no allocation, unlike GetGenericArguments()).
+        return !cache.IsGetCachingDisabled(call.Method.ReturnType);
     }
 
     private static QueryKey ComputeKey(UInt128 expressionHash, UInt128 identity, byte kind, Type resultType)

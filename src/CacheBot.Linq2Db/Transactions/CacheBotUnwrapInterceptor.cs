@@ -9,8 +9,20 @@ internal sealed class CacheBotUnwrapInterceptor : UnwrapDataObjectInterceptor
 {
     public static readonly CacheBotUnwrapInterceptor Instance = new();
 
-    public override DbConnection UnwrapConnection(IDataContext dataContext, DbConnection connection) =>
-        connection is TrackingConnection tracking ? tracking.Inner : connection;
+    /// <remarks>
+    /// linq2db asks for the raw connection only for provider-specific operations that bypass commands (PostgreSQL's
+    /// binary COPY bulk copy); CacheBot treats that as a write to unknown rows of the database.
+    /// </remarks>
+    public override DbConnection UnwrapConnection(IDataContext dataContext, DbConnection connection)
+    {
+        if (connection is not TrackingConnection tracking)
+        {
+            return connection;
+        }
+
+        tracking.ProviderSpecificWriteStarting();
+        return tracking.Inner;
+    }
 
     public override DbTransaction UnwrapTransaction(IDataContext dataContext, DbTransaction transaction) =>
         transaction is TrackingTransaction tracking ? tracking.Inner : transaction;

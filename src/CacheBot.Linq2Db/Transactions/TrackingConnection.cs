@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
+using CacheBot.Linq.Invalidation;
 
 namespace CacheBot.Linq2Db.Transactions;
 
@@ -15,6 +16,8 @@ namespace CacheBot.Linq2Db.Transactions;
 /// </remarks>
 internal sealed class TrackingConnection : DbConnection
 {
+    private bool _afterProviderSpecificWrite;
+
     public TrackingConnection(DbConnection inner, CacheBotOptionSet options)
     {
         Inner = inner;
@@ -47,24 +50,52 @@ internal sealed class TrackingConnection : DbConnection
 
     public override void ChangeDatabase(string databaseName) => Inner.ChangeDatabase(databaseName);
 
-    public override void Close() => Inner.Close();
+    public override void Close()
+    {
+        FlushProviderSpecificWrite();
+        Inner.Close();
+    }
 
     public override void Open() => Inner.Open();
 
     public override Task OpenAsync(CancellationToken cancellationToken) => Inner.OpenAsync(cancellationToken);
 
-    public override Task CloseAsync() => Inner.CloseAsync();
+    public override Task CloseAsync()
+    {
+        FlushProviderSpecificWrite();
+        return Inner.CloseAsync();
+    }
 
     public override void EnlistTransaction(System.Transactions.Transaction? transaction) => Inner.EnlistTransaction(transaction);
 
     public override async ValueTask DisposeAsync()
     {
+        FlushProviderSpecificWrite();
         await Inner.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A provider-specific operation (bulk copy without commands) is about to write unknown rows: invalidate the whole
+    /// database now (before) and again at the connection's next command, transaction end or close (after), or only
+    /// after the commit when a transaction is open.
+    /// </summary>
+    internal void ProviderSpecificWriteStarting()
+    {
+        var write = WriteRecord.ForDatabase(Options.DatabaseId);
+        if (CurrentTransaction is not null)
+        {
+            PendingWrites.Add(write);
+            return;
+        }
+
+        Options.Cache!.ApplyCommitted([write]);
+        _afterProviderSpecificWrite = true;
+    }
+
     internal void TransactionEnded(TrackingTransaction transaction, bool committed)
     {
+        FlushProviderSpecificWrite();
         if (ReferenceEquals(CurrentTransaction, transaction))
         {
             CurrentTransaction = null;
@@ -79,12 +110,26 @@ internal sealed class TrackingConnection : DbConnection
     protected override async ValueTask<DbTransaction> BeginDbTransactionAsync(IsolationLevel isolationLevel, CancellationToken cancellationToken) =>
         CurrentTransaction = new TrackingTransaction(this, await Inner.BeginTransactionAsync(isolationLevel, cancellationToken).ConfigureAwait(false));
 
-    protected override DbCommand CreateDbCommand() => new TrackingCommand(this, Inner.CreateCommand());
+    protected override DbCommand CreateDbCommand()
+    {
+        FlushProviderSpecificWrite();
+        return new TrackingCommand(this, Inner.CreateCommand());
+    }
+
+    private void FlushProviderSpecificWrite()
+    {
+        if (_afterProviderSpecificWrite)
+        {
+            _afterProviderSpecificWrite = false;
+            Options.Cache!.ApplyCommitted([WriteRecord.ForDatabase(Options.DatabaseId)]);
+        }
+    }
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
+            FlushProviderSpecificWrite();
             Inner.Dispose();
         }
 

@@ -44,9 +44,8 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
             return result;
         }
 
-        var value = command.ExecuteScalar();
-        WriteSink.Record(options, command, eventData.DataConnection.Transaction, [CoarseWrite(statement)]);
-        return Option<object?>.Some(value);
+        return Option<object?>.Some(SyncPath.Result(WriteExecution.RunScalarAsync(
+            options, command, eventData.DataConnection.Transaction, statement, SupportsReturning(eventData), async: false, CancellationToken.None)));
     }
 
     public override async Task<Option<object?>> ExecuteScalarAsync(CommandEventData eventData, DbCommand command, Option<object?> result, CancellationToken cancellationToken)
@@ -56,9 +55,8 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
             return result;
         }
 
-        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        WriteSink.Record(options, command, eventData.DataConnection.Transaction, [CoarseWrite(statement)]);
-        return Option<object?>.Some(value);
+        return Option<object?>.Some(await WriteExecution.RunScalarAsync(
+            options, command, eventData.DataConnection.Transaction, statement, SupportsReturning(eventData), async: true, cancellationToken).ConfigureAwait(false));
     }
 
     public override void AfterExecuteReader(CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, DbDataReader dataReader)

@@ -51,6 +51,97 @@ internal static class WriteExecution
         return affected;
     }
 
+    /// <summary>
+    /// Runs a write that returns a scalar (PostgreSQL's <c>InsertWithIdentity</c>: <c>INSERT ... RETURNING "Id"</c>).
+    /// A single returned expression is widened to <c>RETURNING "Id", *</c> so the new row's image comes back with it.
+    /// </summary>
+    public static async ValueTask<object?> RunScalarAsync(
+        CacheBotOptionSet options, DbCommand command, DbTransaction? connectionTransaction, SqlStatement statement, bool supportsReturning, bool async,
+        CancellationToken cancellationToken)
+    {
+        var writes = new List<WriteRecord>();
+        object? scalar;
+        var table = statement.Table is null ? null : TableModel.ForName(options.DatabaseId, statement.Schema, statement.Table);
+        var widened = table is not null && statement.Kind == SqlStatementKind.Insert && supportsReturning && HasColumnSchemes(options, table)
+            ? WidenReturning(command.CommandText)
+            : null;
+        if (widened is null)
+        {
+            scalar = async ? await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteScalar();
+            writes.Add(table is null || statement.Kind == SqlStatementKind.Unknown
+                ? WriteRecord.ForDatabase(options.DatabaseId)
+                : statement.Kind == SqlStatementKind.TableWrite ? WriteRecord.ForTable(table) : ImagelessWrite(statement.Kind, table));
+        }
+        else
+        {
+            var original = command.CommandText;
+            command.CommandText = widened;
+            try
+            {
+                var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
+                try
+                {
+                    var hasRow = async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read();
+                    scalar = hasRow && !reader.IsDBNull(0) ? reader.GetValue(0) : null;
+                    var first = hasRow ? Image(reader, 1) : null;
+                    var (rest, _) = await RowImageReader.ReadAllAsync(reader, 1, async, cancellationToken).ConfigureAwait(false);
+                    if (rest is null)
+                    {
+                        writes.Add(WriteRecord.ForTable(table!));
+                    }
+                    else
+                    {
+                        if (first is not null)
+                        {
+                            writes.Add(WriteRecord.ForImages(table!, null, first));
+                        }
+
+                        foreach (var row in rest)
+                        {
+                            writes.Add(WriteRecord.ForImages(table!, null, row));
+                        }
+                    }
+                }
+                finally
+                {
+                    await DisposeAsync(reader, async).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                command.CommandText = original;
+            }
+        }
+
+        WriteSink.Record(options, command, connectionTransaction, writes);
+        return scalar;
+    }
+
+    private static RowValues Image(DbDataReader reader, int skipColumns)
+    {
+        var values = new Dictionary<string, object?>(reader.FieldCount, StringComparer.OrdinalIgnoreCase);
+        for (var i = skipColumns; i < reader.FieldCount; i++)
+        {
+            values.TryAdd(reader.GetName(i), reader.IsDBNull(i) ? null : reader.GetValue(i));
+        }
+
+        return new RowValues(values);
+    }
+
+    /// <summary>Turns a trailing <c>RETURNING expr</c> (one expression) into <c>RETURNING expr, *</c>; null when the shape differs.</summary>
+    private static string? WidenReturning(string sql)
+    {
+        var words = Scanner.TopLevelWords(sql);
+        var returning = Scanner.IndexOfWord(words, "RETURNING");
+        if (returning < 0 || returning != words.Count - 1 && words.Count - returning > 2)
+        {
+            return null;
+        }
+
+        var tail = sql[words[returning].End..].TrimEnd().TrimEnd(';');
+        return tail.Contains(',', StringComparison.Ordinal) || tail.Length == 0 ? null : sql[..words[returning].End] + tail + ", *";
+    }
+
     private static async ValueTask<int> RunWithImagesAsync(
         DbCommand command, SqlStatement statement, TableModel table, List<WriteRecord> writes, bool async, CancellationToken cancellationToken)
     {

@@ -9,40 +9,87 @@ using Microsoft.Data.Sqlite;
 
 namespace CacheBot.Linq2Db.Tests.Writes;
 
+public sealed class SqliteWriteInterceptionTests : WriteInterceptionTests
+{
+    private readonly string _cs = "Data Source=" + Infrastructure.TestDatabases.UniqueName("writes") + ";Mode=Memory;Cache=Shared";
+    private SqliteConnection? _keepAlive;
+
+    protected override DataOptions CreateOptions()
+    {
+        _keepAlive = new SqliteConnection(_cs);
+        _keepAlive.Open();
+        return new DataOptions().UseSQLite(_cs, SQLiteProvider.Microsoft);
+    }
+
+    protected override void Cleanup() => _keepAlive?.Dispose();
+}
+
+public sealed class PostgresWriteInterceptionTests : WriteInterceptionTests
+{
+    private string? _schema;
+
+    protected override DataOptions CreateOptions()
+    {
+        Infrastructure.TestDatabases.SkipUnlessPostgres();
+        _schema = Infrastructure.TestDatabases.UniqueName("cbw");
+        using (var admin = new DataConnection(new DataOptions().UsePostgreSQL(Infrastructure.TestDatabases.PostgresConnectionString)))
+        {
+            admin.Execute("CREATE SCHEMA " + _schema);
+        }
+
+        return new DataOptions().UsePostgreSQL(Infrastructure.TestDatabases.PostgresConnectionString + ";Search Path=" + _schema);
+    }
+
+    protected override void Cleanup()
+    {
+        if (_schema is not null && Infrastructure.TestDatabases.PostgresConnectionString is { } cs)
+        {
+            using var admin = new DataConnection(new DataOptions().UsePostgreSQL(cs));
+            admin.Execute("DROP SCHEMA " + _schema + " CASCADE");
+        }
+    }
+}
+
 /// <summary>
 /// Write interception measured at the stamp level (independent of the read side): a write through a connection
 /// configured with UseCacheBot must replace exactly the stamps of the keys its old and new rows hit, after commit.
 /// </summary>
-public sealed class WriteInterceptionTests : IDisposable
+public abstract class WriteInterceptionTests : IDisposable
 {
-    private readonly string _cs = "Data Source=" + Infrastructure.TestDatabases.UniqueName("writes") + ";Mode=Memory;Cache=Shared";
-    private readonly SqliteConnection _keepAlive;
     private readonly QueryCache _cache = new(new QueryCacheOptions());
-    private readonly DataOptions _options;
-
-    public WriteInterceptionTests()
-    {
-        _keepAlive = new SqliteConnection(_cs);
-        _keepAlive.Open();
-        _options = new DataOptions().UseSQLite(_cs, SQLiteProvider.Microsoft).UseCacheBot(_cache);
-        using var db = new DataConnection(_options);
-        db.CreateTable<WPhoto>();
-        for (var i = 1; i <= 6; i++)
-        {
-            db.Insert(new WPhoto { Id = i, UserId = i % 2, Status = 1, Title = "t" + i });
-        }
-    }
+    private DataOptions? _options;
 
     public void Dispose()
     {
         _cache.Dispose();
-        _keepAlive.Dispose();
+        Cleanup();
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract DataOptions CreateOptions();
+
+    protected abstract void Cleanup();
+
+    private DataConnection Open()
+    {
+        if (_options is null)
+        {
+            _options = CreateOptions().UseCacheBot(_cache);
+            using var setup = new DataConnection(_options);
+            setup.CreateTable<WPhoto>();
+            for (var i = 1; i <= 6; i++)
+            {
+                setup.Insert(new WPhoto { Id = i, UserId = i % 2, Status = 1, Title = "t" + i });
+            }
+        }
+
+        return new DataConnection(_options);
     }
 
     [Fact]
     public void Update_ChangingUnconstrainedColumn_KeepsOtherTupleStampsAndBumpsRowTuple()
     {
-        using var db = new DataConnection(_options);
+        using var db = Open();
         var (scheme, _) = RegisterUserStatus(db);
         var hit = Stamp(scheme, 1, 1);
         var miss = Stamp(scheme, 1, 2);
@@ -56,7 +103,7 @@ public sealed class WriteInterceptionTests : IDisposable
     [Fact]
     public void Update_MovingRowIntoTuple_BumpsOldAndNewTuples()
     {
-        using var db = new DataConnection(_options);
+        using var db = Open();
         var (scheme, _) = RegisterUserStatus(db);
         var oldTuple = Stamp(scheme, 1, 1);
         var newTuple = Stamp(scheme, 1, 2);
@@ -72,7 +119,7 @@ public sealed class WriteInterceptionTests : IDisposable
     [Fact]
     public void Transaction_StampsChangeOnlyAfterCommit_AndNotOnRollback()
     {
-        using var db = new DataConnection(_options);
+        using var db = Open();
         var (scheme, _) = RegisterUserStatus(db);
         var before = Stamp(scheme, 0, 1);
 
@@ -99,7 +146,7 @@ public sealed class WriteInterceptionTests : IDisposable
     [Fact]
     public async Task InsertAsync_NewRow_BumpsItsTuple()
     {
-        await using var db = new DataConnection(_options);
+        await using var db = Open();
         var (scheme, _) = RegisterUserStatus(db);
         var target = Stamp(scheme, 7, 3);
         var other = Stamp(scheme, 1, 1);
@@ -111,24 +158,74 @@ public sealed class WriteInterceptionTests : IDisposable
     }
 
     [Fact]
+    public void InsertWithIdentity_NewRow_BumpsItsTupleAndReturnsTheKey()
+    {
+        using var db = Open();
+        db.CreateTable<WAlbum>();
+        var table = new ClrEntityModel(DatabaseId(db)).GetTable(typeof(WAlbum))!;
+        var scheme = _cache.Schemes.Register(table, table.Columns.Where(c => c.Name == "OwnerId").ToArray());
+        Assert.True(DependencyKeys.TryForTuple(scheme, [42], out var key));
+        Assert.True(DependencyKeys.TryForTuple(scheme, [43], out var otherKey));
+        var (stamp, other) = (_cache.Stamps.Read(key), _cache.Stamps.Read(otherKey));
+
+        var id = db.InsertWithInt32Identity(new WAlbum { OwnerId = 42, Name = "a" });
+        var second = db.InsertWithInt32Identity(new WAlbum { OwnerId = 42, Name = "b" });
+
+        Assert.True(second > id);
+        Assert.NotEqual(stamp, _cache.Stamps.Read(key));
+        Assert.Equal(other, _cache.Stamps.Read(otherKey));
+        Assert.Equal("b", db.GetTable<WAlbum>().Single(a => a.Id == second).Name);
+    }
+
+    [Fact]
     public void RawSql_UnparseableStatement_BumpsDatabaseEpoch()
     {
-        using var db = new DataConnection(_options);
+        using var db = Open();
         var epoch = _cache.Stamps.Read(DependencyKeys.DatabaseEpoch(DatabaseId(db)));
 
-        db.Execute("UPDATE WPhoto SET Title = 'a' WHERE Id = 1; UPDATE WPhoto SET Title = 'b' WHERE Id = 2");
+        db.Execute("UPDATE \"WPhoto\" SET \"Title\" = 'a' WHERE \"Id\" = 1; UPDATE \"WPhoto\" SET \"Title\" = 'b' WHERE \"Id\" = 2");
 
         Assert.NotEqual(epoch, _cache.Stamps.Read(DependencyKeys.DatabaseEpoch(DatabaseId(db))));
     }
 
     [Fact]
+    public void BulkCopy_EveryType_InvalidatesAfterTheCopy()
+    {
+        foreach (var type in new[] { BulkCopyType.RowByRow, BulkCopyType.MultipleRows, BulkCopyType.ProviderSpecific, BulkCopyType.Default })
+        {
+            using var db = Open();
+            var (scheme, _) = RegisterUserStatus(db);
+            var before = EntryStamps(db, scheme, 9, (int)type + 10);
+            var id = 100 + ((int)type * 10);
+            db.BulkCopy(new BulkCopyOptions { BulkCopyType = type }, [new WPhoto { Id = id, UserId = 9, Status = (int)type + 10, Title = "bulk" }]);
+            Assert.NotEqual(before, EntryStamps(db, scheme, 9, (int)type + 10));
+        }
+    }
+
+    [Fact]
+    public void TransactionScope_WriteInsideScope_AppliesWhenScopeCompletes()
+    {
+        using var db = Open();
+        var (scheme, _) = RegisterUserStatus(db);
+        var tuple = Stamp(scheme, 1, 1);
+        using (var scope = new System.Transactions.TransactionScope())
+        {
+            db.Update(new WPhoto { Id = 5, UserId = 1, Status = 1, Title = "scoped" });
+            Assert.Equal(tuple, Stamp(scheme, 1, 1));
+            scope.Complete();
+        }
+
+        Assert.NotEqual(tuple, Stamp(scheme, 1, 1));
+    }
+
+    [Fact]
     public void RawSql_LowerCaseTableName_StillHitsTheMappedTable()
     {
-        using var db = new DataConnection(_options);
+        using var db = Open();
         var (scheme, _) = RegisterUserStatus(db);
         var tuple = Stamp(scheme, 0, 1);
 
-        db.Execute("update wphoto set Title = 'lower' where Id = 4");
+        db.Execute("update \"WPhoto\" set \"Title\" = 'lower' where \"Id\" = 4");
 
         Assert.NotEqual(tuple, Stamp(scheme, 0, 1));
     }
@@ -139,6 +236,11 @@ public sealed class WriteInterceptionTests : IDisposable
         var columns = table.Columns.Where(c => c.Name is "UserId" or "Status").OrderBy(c => c.Ordinal).ToArray();
         return (_cache.Schemes.Register(table, columns), table);
     }
+
+    /// <summary>Every stamp an entry depending on (userId, status) would hold: tuple, table epoch, database epoch.</summary>
+    private (long Tuple, long Table, long Database) EntryStamps(DataConnection db, Scheme scheme, int userId, int status) =>
+        (Stamp(scheme, userId, status), _cache.Stamps.Read(DependencyKeys.TableEpoch(scheme.Table)),
+            _cache.Stamps.Read(DependencyKeys.DatabaseEpoch(DatabaseId(db))));
 
     private long Stamp(Scheme scheme, int userId, int status)
     {
@@ -163,4 +265,18 @@ public sealed class WPhoto
 
     [Column]
     public string Title { get; set; } = "";
+}
+
+[LinqToDB.Mapping.Table("WAlbum")]
+public sealed class WAlbum
+{
+    [PrimaryKey]
+    [Identity]
+    public int Id { get; set; }
+
+    [Column]
+    public int OwnerId { get; set; }
+
+    [Column]
+    public string Name { get; set; } = "";
 }
