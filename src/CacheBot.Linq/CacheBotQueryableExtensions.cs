@@ -113,14 +113,14 @@ public static class CacheBotQueryableExtensions
     public static IQueryable<T> NoCache<T>(this IQueryable<T> source)
     {
         var provider = RequireCacheBot(source, nameof(NoCache));
-        return provider.CreateQuery<T>(Expression.Call(NoCacheMarkerDefinition.MakeGenericMethod(typeof(T)), source.Expression));
+        return provider.CreateQuery<T>(Expression.Call(MarkerMethods<T>.NoCache, source.Expression));
     }
 
     private static IQueryable<T> ApplyCache<T>(IQueryable<T> source, string[]? paths, CacheQueryOptions? options)
     {
         var provider = RequireCacheBot(source, nameof(Cache));
         var call = Expression.Call(
-            CacheMarkerDefinition.MakeGenericMethod(typeof(T)),
+            MarkerMethods<T>.Cache,
             source.Expression,
             Expression.Constant(paths is null ? null : string.Join('|', paths), typeof(string)),
             Expression.Constant(options?.TimeToLive?.Ticks ?? 0L),
@@ -140,6 +140,14 @@ public static class CacheBotQueryableExtensions
         }
 
         return source.Provider;
+    }
+
+    /// <summary>The marker methods closed over <typeparamref name="T"/>, built once per element type (no reflection per call).</summary>
+    private static class MarkerMethods<T>
+    {
+        public static readonly MethodInfo Cache = CacheMarkerDefinition.MakeGenericMethod(typeof(T));
+
+        public static readonly MethodInfo NoCache = NoCacheMarkerDefinition.MakeGenericMethod(typeof(T));
     }
 
     // Marker methods: never executed; they only carry the per-query choices through the expression tree.

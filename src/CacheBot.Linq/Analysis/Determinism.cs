@@ -57,9 +57,20 @@ internal static class Determinism
             return true;
         }
 
+        if (type == typeof(MemoryExtensions))
+        {
+            // C# 14 binds array.Contains(x) to MemoryExtensions.Contains(ReadOnlySpan<T>, T), also inside expression trees.
+            return method.Name is "Contains";
+        }
+
         if (type.IsGenericType)
         {
             var definition = type.GetGenericTypeDefinition();
+            if (definition == typeof(ReadOnlySpan<>) || definition == typeof(Span<>))
+            {
+                return method.Name is "op_Implicit";
+            }
+
             if (definition == typeof(Nullable<>) || definition == typeof(List<>) || definition == typeof(HashSet<>)
                 || definition == typeof(ICollection<>) || definition == typeof(IList<>) || definition == typeof(ISet<>)
                 || definition == typeof(IReadOnlySet<>) || definition == typeof(Dictionary<,>))

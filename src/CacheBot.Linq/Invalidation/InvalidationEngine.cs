@@ -46,6 +46,10 @@ internal sealed class InvalidationEngine
             return;
         }
 
+        // The caller's commit (for the Notify API, possibly plain stores into in-memory rows) must not be reordered after
+        // the scheme read below: a reader registers its scheme, fences, then reads the rows (Dekker pattern). Without this
+        // store-load fence both sides could miss each other and a stale entry would never be invalidated.
+        Interlocked.MemoryBarrier();
         foreach (var scheme in _schemes.GetSchemes(write.Table))
         {
 

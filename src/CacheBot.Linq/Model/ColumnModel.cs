@@ -5,14 +5,22 @@ namespace CacheBot.Linq.Model;
 /// <summary>A mapped column: the member that holds it, its name, and a getter used on the write side.</summary>
 internal sealed class ColumnModel
 {
-    public ColumnModel(MemberInfo member, string name, bool isPrimaryKey, StringMatching stringMatching)
+    /// <param name="member">The member that holds the column's value.</param>
+    /// <param name="name">The column name in the database.</param>
+    /// <param name="isPrimaryKey">Whether the column is part of the primary key.</param>
+    /// <param name="stringMatching">How the database compares the column when it is a string.</param>
+    /// <param name="excludeFromSchemes">
+    /// True when equal CLR values may not mean equal stored values (a value converter, an enum or bool stored as text):
+    /// the column then never forms a scheme, which stays sound.
+    /// </param>
+    public ColumnModel(MemberInfo member, string name, bool isPrimaryKey, StringMatching stringMatching, bool excludeFromSchemes = false)
     {
         Member = member;
         Name = name;
         IsPrimaryKey = isPrimaryKey;
         ClrType = member is PropertyInfo p ? p.PropertyType : ((FieldInfo)member).FieldType;
         Getter = MemberGetters.Create(member);
-        CanFormScheme = ValueEncoder.IsEncodable(ClrType) && !(ClrType == typeof(string) && stringMatching == StringMatching.Excluded);
+        CanFormScheme = !excludeFromSchemes && ValueEncoder.IsEncodable(ClrType) && !(ClrType == typeof(string) && stringMatching == StringMatching.Excluded);
         StringMatching = stringMatching;
     }
 

@@ -51,7 +51,7 @@ internal class CacheBotQueryable<T> : IOrderedQueryable<T>, IQueryProvider, ICac
         typeof(CacheBotQueryable<T>).GetMethod(nameof(ExecuteGeneric), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
             .MakeGenericMethod(expression.Type).Invoke(this, [expression]);
 
-    public TResult Execute<TResult>(Expression expression) =>
+    public virtual TResult Execute<TResult>(Expression expression) =>
         SyncPath.Result(CachedQueryRunner.ExecuteScalarAsync<TResult>(Context, expression, async: false, CancellationToken.None));
 
     public override string ToString() => "CacheBot query of " + typeof(T).Name;

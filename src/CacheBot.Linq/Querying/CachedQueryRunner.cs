@@ -87,10 +87,15 @@ internal static class CachedQueryRunner
         }
 
         var key = ComputeKey(hash.Full, context.Identity, kind, typeof(TStored));
-        if (TryGetValid(cache, key, out var cached))
+        switch (Lookup(cache, key, out var cached))
         {
-            cache.Statistics.Hit();
-            return ((TStored)cached!.Value!, true, cached.Shared);
+            case LookupResult.Valid:
+                cache.Statistics.Hit();
+                return ((TStored)cached!.Value!, true, cached.Shared);
+            case LookupResult.StoreFailed:
+                // Fail open: the store is broken, so neither read nor fill it; the query runs uncached.
+                return await BypassAsync(context, expression, RefusalReason.StoreFailure, "the result store threw", runInner, async, cancellationToken)
+                    .ConfigureAwait(false);
         }
 
         // Miss: analyse (refusals are remembered per shape), then register, read stamps, run, store.
@@ -144,25 +149,25 @@ internal static class CachedQueryRunner
         return ResultCopier.Copy(value);
     }
 
-    private static bool TryGetValid(QueryCache cache, QueryKey key, out CachedQueryResult? entry)
+    private static LookupResult Lookup(QueryCache cache, QueryKey key, out CachedQueryResult? entry)
     {
         try
         {
             if (!cache.Store.TryGet(key, out entry) || entry is null)
             {
-                return false;
+                return LookupResult.Absent;
             }
         }
         catch (Exception ex)
         {
             Log.StoreFailed(cache.Logger, "get", ex);
             entry = null;
-            return false;
+            return LookupResult.StoreFailed;
         }
 
         if (entry.GlobalEpoch != cache.Stamps.GlobalEpoch || entry.ExpiresAt <= cache.TimeProvider.GetUtcNow())
         {
-            return false;
+            return LookupResult.Stale;
         }
 
         var keys = entry.Keys;
@@ -171,11 +176,19 @@ internal static class CachedQueryRunner
         {
             if (cache.Stamps.Read(keys[i]) != stamps[i])
             {
-                return false;
+                return LookupResult.Stale;
             }
         }
 
-        return true;
+        return LookupResult.Valid;
+    }
+
+    private enum LookupResult
+    {
+        Absent,
+        Stale,
+        Valid,
+        StoreFailed,
     }
 
     private static async ValueTask<(TStored, bool, bool)> BypassAsync<TStored>(

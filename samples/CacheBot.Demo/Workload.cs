@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using CacheBot.Linq;
+using LinqToDB.Data;
+
+namespace CacheBot.Demo;
+
+/// <summary>Per-shape counters of the workload's cached reads.</summary>
+public sealed class ShapeStats
+{
+    public long Reads { get; set; }
+
+    public long Hits { get; set; }
+
+    public long Misses { get; set; }
+
+    public long Bypasses { get; set; }
+
+    public Latency HitLatency { get; } = new();
+
+    public Latency MissLatency { get; } = new();
+
+    public Latency UncachedLatency { get; } = new();
+}
+
+/// <summary>What a run measured.</summary>
+public sealed record RunResult(
+    long Ops,
+    long Reads,
+    long WritesCount,
+    TimeSpan Elapsed,
+    CacheStatisticsSnapshot AtWorkloadEnd,
+    CacheStatisticsSnapshot AtEnd,
+    IReadOnlyList<ShapeStats> Shapes,
+    IReadOnlyDictionary<string, long> WriteCounts,
+    IReadOnlyDictionary<string, Latency> WriteLatency,
+    int Sweeps,
+    long AnswersCompared,
+    long ComparedFromHits,
+    long InlineChecks,
+    int DistinctCachedAnswers,
+    IReadOnlyList<StaleAnswer> Stale,
+    IReadOnlyList<(long Op, string Description)> WriteLog,
+    bool Interrupted);
+
+/// <summary>A copy of <see cref="CacheStatistics"/> at one moment.</summary>
+public sealed record CacheStatisticsSnapshot(long Hits, long Misses, long Stores, long Bypasses, long Invalidations, double HitRatio)
+{
+    public static CacheStatisticsSnapshot Of(CacheStatistics s) => new(s.Hits, s.Misses, s.Stores, s.Bypasses, s.Invalidations, s.HitRatio);
+}
+
+/// <summary>
+/// Runs the mix of reads and writes on one cached connection, times cached reads against the same shapes run with
+/// <c>NoCache()</c>, and checks cached answers against a separate plain linq2db connection.
+/// </summary>
+public sealed class Workload(DemoOptions options, DemoDatabase database, SeedSummary seed, TextWriter output)
+{
+    private const int UncachedSampleEvery = 8;
+    private const double InlineCheckRate = 0.05;
+    private const int PeriodicSweepLimit = 1_000;
+
+    private readonly Dictionary<(int Shape, string Key), (QueryArgs Args, long LastMissOp)> _answers = [];
+    private readonly List<StaleAnswer> _stale = [];
+    private readonly List<(long Op, string Description)> _writeLog = [];
+    private long _compared;
+    private long _comparedFromHits;
+
+    public RunResult Run(CancellationToken cancel)
+    {
+        using var cache = new QueryCache(new QueryCacheOptions { DefaultTimeToLive = options.TimeToLive });
+        // Two connections share the cache, like two request handlers of one app: all writes go through the first,
+        // reads through either, so an entry stored by one connection must be invalidated by the other's writes.
+        var options2 = database.CachedOptions(cache);
+        using var cachedDb = new DataConnection(options2);
+        using var otherDb = new DataConnection(options2);
+        using var plainDb = new DataConnection(database.PlainOptions());
+        var cached = new Tables(cachedDb, RunMode.Cached);
+        var noCache = new Tables(cachedDb, RunMode.NoCache);
+        var cachedOther = new Tables(otherDb, RunMode.Cached);
+        var noCacheOther = new Tables(otherDb, RunMode.NoCache);
+        var plain = new Tables(plainDb, RunMode.Plain);
+        var state = new WorkloadState(options, seed);
+        var rng = state.Rng;
+        var checkRng = new Random(options.Seed + 2);
+
+        var shapes = QueryShapes.All;
+        var writes = Writes.All;
+        var shapeStats = shapes.Select(_ => new ShapeStats()).ToArray();
+        var writeCounts = writes.ToDictionary(w => w.Name, _ => 0L);
+        var writeLatency = writes.ToDictionary(w => w.Name, _ => new Latency());
+        var shapePicker = new WeightedPicker(shapes.Select(s => s.Weight));
+        var writePicker = new WeightedPicker(writes.Select(w => w.Weight));
+
+        var duration = options.Duration ?? (options.Ops is null ? DemoOptions.DefaultDuration : TimeSpan.MaxValue);
+        var maxOps = options.Ops ?? long.MaxValue;
+        var progress = new Progress(output, cache.Statistics, () => _stale.Count);
+        var clock = Stopwatch.StartNew();
+        long ops = 0, reads = 0, writeOps = 0, inlineChecks = 0;
+        var sweeps = 0;
+
+        while (ops < maxOps && clock.Elapsed < duration && !cancel.IsCancellationRequested)
+        {
+            ops++;
+            if (rng.NextDouble() < options.WriteRatio)
+            {
+                var index = writePicker.Next(rng);
+                var write = writes[index];
+                writeOps++;
+                writeCounts[write.Name]++;
+                var start = Stopwatch.GetTimestamp();
+                var description = write.Run(cached, state);
+                writeLatency[write.Name].Add(start, Stopwatch.GetTimestamp());
+                _writeLog.Add((ops, write.Name + ": " + description));
+            }
+            else
+            {
+                reads++;
+                var index = shapePicker.Next(rng);
+                var shape = shapes[index];
+                var args = shape.NextArgs(state);
+                var stats = shapeStats[index];
+                var (hits, misses) = (cache.Statistics.Hits, cache.Statistics.Misses);
+                var start = Stopwatch.GetTimestamp();
+                var other = (reads & 1) == 0;
+                var result = shape.Run(other ? cachedOther : cached, args);
+                var end = Stopwatch.GetTimestamp();
+                stats.Reads++;
+                var key = (index, args.Key);
+                if (cache.Statistics.Hits > hits)
+                {
+                    stats.Hits++;
+                    stats.HitLatency.Add(start, end);
+                    _answers.TryAdd(key, (args, 0));
+                    if (checkRng.NextDouble() < InlineCheckRate)
+                    {
+                        inlineChecks++;
+                        Compare(shape, index, args, result, fromHit: true, plain, ops);
+                    }
+                }
+                else if (cache.Statistics.Misses > misses)
+                {
+                    stats.Misses++;
+                    stats.MissLatency.Add(start, end);
+                    _answers[key] = (args, ops);
+                }
+                else
+                {
+                    stats.Bypasses++;
+                }
+
+                if (reads % UncachedSampleEvery == 0)
+                {
+                    start = Stopwatch.GetTimestamp();
+                    _ = shape.Run(other ? noCacheOther : noCache, args);
+                    stats.UncachedLatency.Add(start, Stopwatch.GetTimestamp());
+                }
+            }
+
+            if (options.CheckEvery > 0 && ops % options.CheckEvery == 0)
+            {
+                clock.Stop(); // the sweep is a check, not workload: keep it out of the run time and ops/s
+                Sweep(cache, cached, plain, ops, PeriodicSweepLimit, checkRng);
+                sweeps++;
+                clock.Start();
+            }
+
+            if ((ops & 63) == 0)
+            {
+                progress.Tick(clock.Elapsed, ops, writeOps);
+            }
+        }
+
+        var elapsed = clock.Elapsed;
+        progress.Done(elapsed, ops, writeOps);
+        var atWorkloadEnd = CacheStatisticsSnapshot.Of(cache.Statistics);
+
+        output.WriteLine($"Final freshness sweep over {_answers.Count:N0} distinct cached answers...");
+        Sweep(cache, cached, plain, ops, int.MaxValue, checkRng);
+        sweeps++;
+
+        return new RunResult(
+            ops, reads, writeOps, elapsed, atWorkloadEnd, CacheStatisticsSnapshot.Of(cache.Statistics), shapeStats, writeCounts, writeLatency,
+            sweeps, _compared, _comparedFromHits, inlineChecks, _answers.Count, _stale, _writeLog, cancel.IsCancellationRequested);
+    }
+
+    /// <summary>
+    /// Runs every shape and write once or twice on a throwaway cache (writes inside rolled-back transactions) so JIT and
+    /// linq2db's query compilation do not land in the measured run.
+    /// </summary>
+    public void WarmUp()
+    {
+        var clock = Stopwatch.StartNew();
+        using var cache = new QueryCache(new QueryCacheOptions());
+        using var db = new DataConnection(database.CachedOptions(cache));
+        using var plainDb = new DataConnection(database.PlainOptions());
+        var cached = new Tables(db, RunMode.Cached);
+        var noCache = new Tables(db, RunMode.NoCache);
+        var plain = new Tables(plainDb, RunMode.Plain);
+        var state = new WorkloadState(options with { Seed = options.Seed + 100 }, seed);
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var shape in QueryShapes.All)
+            {
+                var args = shape.NextArgs(state);
+                _ = Canonical.Of(shape.Run(cached, args));
+                _ = shape.Run(cached, args);
+                _ = shape.Run(noCache, args);
+                _ = Canonical.Of(shape.Run(plain, args));
+            }
+
+            foreach (var write in Writes.All.Where(w => !w.Name.StartsWith("transaction", StringComparison.Ordinal)))
+            {
+                using var tx = db.BeginTransaction();
+                _ = write.Run(cached, state);
+                tx.Rollback();
+            }
+        }
+
+        output.WriteLine($"Warmed up (JIT, linq2db query compilation) in {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>Reads every (or a sample of) cached answers through the cache again and compares each with the database.</summary>
+    private void Sweep(QueryCache cache, Tables cached, Tables plain, long op, int limit, Random rng)
+    {
+        var keys = _answers.ToList();
+        if (keys.Count > limit)
+        {
+            keys = keys.OrderBy(_ => rng.Next()).Take(limit).ToList();
+        }
+
+        foreach (var ((index, _), (args, _)) in keys)
+        {
+            var shape = QueryShapes.All[index];
+            var hits = cache.Statistics.Hits;
+            var result = shape.Run(cached, args);
+            Compare(shape, index, args, result, cache.Statistics.Hits > hits, plain, op);
+        }
+    }
+
+    private void Compare(QueryShape shape, int index, QueryArgs args, object? cachedResult, bool fromHit, Tables plain, long op)
+    {
+        _compared++;
+        if (fromHit)
+        {
+            _comparedFromHits++;
+        }
+
+        var cachedText = Canonical.Of(cachedResult);
+        var freshText = Canonical.Of(shape.Run(plain, args));
+        if (!string.Equals(cachedText, freshText, StringComparison.Ordinal))
+        {
+            var lastMiss = _answers.TryGetValue((index, args.Key), out var entry) ? entry.LastMissOp : -1;
+            _stale.Add(new StaleAnswer(shape.Name, args, fromHit, cachedText, freshText, op, lastMiss));
+        }
+    }
+}
+
+/// <summary>Picks an index with probability proportional to its weight.</summary>
+public sealed class WeightedPicker(IEnumerable<int> weights)
+{
+    private readonly int[] _cumulative = Cumulate(weights);
+
+    public int Next(Random rng)
+    {
+        var x = rng.Next(_cumulative[^1]);
+        var i = Array.BinarySearch(_cumulative, x + 1);
+        return i < 0 ? ~i : i;
+    }
+
+    private static int[] Cumulate(IEnumerable<int> weights)
+    {
+        var sum = 0;
+        return weights.Select(w => sum += w).ToArray();
+    }
+}
+
+/// <summary>Prints progress: one updating line on a terminal, a line every two seconds otherwise.</summary>
+public sealed class Progress(TextWriter output, CacheStatistics statistics, Func<int> staleCount)
+{
+    private readonly bool _terminal = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
+    private TimeSpan _last;
+    private long _lastOps;
+
+    public void Tick(TimeSpan elapsed, long ops, long writes)
+    {
+        var interval = _terminal ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(2);
+        if (elapsed - _last < interval)
+        {
+            return;
+        }
+
+        var rate = (ops - _lastOps) / (elapsed - _last).TotalSeconds;
+        _last = elapsed;
+        _lastOps = ops;
+        Write(elapsed, ops, writes, rate);
+    }
+
+    public void Done(TimeSpan elapsed, long ops, long writes)
+    {
+        Write(elapsed, ops, writes, ops / Math.Max(elapsed.TotalSeconds, 1e-9), final: true);
+        if (_terminal)
+        {
+            output.WriteLine();
+        }
+    }
+
+    private void Write(TimeSpan elapsed, long ops, long writes, double rate, bool final = false)
+    {
+        var line = $"  {elapsed.TotalSeconds,5:F1} s  ops {ops,9:N0}  {rate,8:N0} ops/s{(final ? " avg" : "    ")}  hit ratio {statistics.HitRatio,6:P1}  " +
+                   $"writes {writes,7:N0}  invalidations {statistics.Invalidations,8:N0}  stale {staleCount()}";
+        if (_terminal)
+        {
+            output.Write("\r" + line);
+        }
+        else
+        {
+            output.WriteLine(line);
+        }
+    }
+}
