@@ -2,8 +2,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using CacheBot.Benchmarks.Fixtures;
 using CacheBot.Linq;
-using CacheBot.Linq.Model;
-using CacheBot.Linq2Db;
 using LinqToDB;
 using LinqToDB.Data;
 
@@ -109,11 +107,23 @@ public class WriteBenchmarks
 
     private void RegisterCachedQueries()
     {
-        // Interim until CacheBot.Linq2Db's read side lands: register the schemes the cached queries
-        // Where(p => p.UserId == u && p.Status == s) and First(p => p.Id == id) would register.
-        var databaseId = ((IDataContext)_cached).Options.Find<CacheBotOptionSet>()!.DatabaseId;
-        var table = new ClrEntityModel(databaseId).GetTable(typeof(Photo))!;
-        _cache.Schemes.Register(table, table.Columns.Where(c => c.Name is "UserId" or "Status").OrderBy(c => c.Ordinal).ToArray());
-        _cache.Schemes.Register(table, table.Columns.Where(c => c.Name is "Id").ToArray());
+        // Cached queries on (UserId, Status) and on Id: writes to Photo must now read row images.
+        for (var u = 1; u <= 10; u++)
+        {
+            for (var s = 0; s < PhotoData.StatusCount; s++)
+            {
+                _ = Cached.Photos(_cached).Cache().Where(p => p.UserId == u && p.Status == s).ToList();
+            }
+        }
+
+        for (var id = 1; id <= 10; id++)
+        {
+            _ = Cached.Photos(_cached).First(p => p.Id == id);
+        }
+
+        if (_cache.Statistics.Stores < 40)
+        {
+            throw new InvalidOperationException($"WriteBenchmarks setup: only {_cache.Statistics.Stores} queries were cached.");
+        }
     }
 }
