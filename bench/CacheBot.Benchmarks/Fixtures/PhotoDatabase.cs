@@ -12,7 +12,7 @@ namespace CacheBot.Benchmarks.Fixtures;
 /// <see cref="PhotoData"/>: 10,000 photos over 100 users, an index on <c>Photo.UserId</c>. Each instance has its own
 /// database name, so benchmarks never see each other's writes.
 /// </summary>
-public sealed class PhotoDatabase : IDisposable
+public sealed class PhotoDatabase : IBenchDatabase
 {
     private readonly SqliteConnection _keepAlive;
 
@@ -23,11 +23,7 @@ public sealed class PhotoDatabase : IDisposable
         _keepAlive.Open();
         RawOptions = new DataOptions().UseSQLite(ConnectionString, SQLiteProvider.Microsoft);
         using var db = new DataConnection(RawOptions);
-        db.CreateTable<User>();
-        db.CreateTable<Photo>();
-        db.Execute("CREATE INDEX IX_Photo_UserId ON Photo (UserId)");
-        db.BulkCopy(PhotoData.Users());
-        db.BulkCopy(PhotoData.Photos());
+        Seed(db);
     }
 
     public string ConnectionString { get; }
@@ -39,4 +35,14 @@ public sealed class PhotoDatabase : IDisposable
     public DataOptions CacheBotOptions(QueryCache cache) => RawOptions.UseCacheBot(cache);
 
     public void Dispose() => _keepAlive.Dispose();
+
+    /// <summary>Creates and fills the tables (SQLite or PostgreSQL: identifiers are quoted as linq2db quotes them).</summary>
+    internal static void Seed(DataConnection db)
+    {
+        db.CreateTable<User>();
+        db.CreateTable<Photo>();
+        db.Execute("CREATE INDEX \"IX_Photo_UserId\" ON \"Photo\" (\"UserId\")");
+        db.BulkCopy(PhotoData.Users());
+        db.BulkCopy(PhotoData.Photos());
+    }
 }

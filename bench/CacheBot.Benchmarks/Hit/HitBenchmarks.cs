@@ -10,7 +10,7 @@ using LinqToDB.Data;
 namespace CacheBot.Benchmarks.Hit;
 
 /// <summary>
-/// Hit latency on in-memory SQLite (10k photos): a primary-key get and a ~33-row filtered list, each uncached
+/// Hit latency on in-memory SQLite and, when configured, PostgreSQL on loopback (10k photos): a primary-key get and a ~33-row filtered list, each uncached
 /// through linq2db (baseline), through a linq2db <c>CompiledQuery</c>, through the SQL-text cache baseline (hit),
 /// and through CacheBot (hit). Queries capture locals in lambdas as application code does, so every variant pays for
 /// building its expression tree; <c>*_LambdaOnly</c> shows that share. A CacheBot hit returns a copy (the entity, or
@@ -27,7 +27,7 @@ public class HitBenchmarks
     private static readonly Func<DataConnection, int, int, IQueryable<Photo>> CompiledList =
         CompiledQuery.Compile((DataConnection db, int u, int s) => db.GetTable<Photo>().Where(p => p.UserId == u && p.Status == s));
 
-    private PhotoDatabase _database = null!;
+    private IBenchDatabase _database = null!;
     private QueryCache _cache = null!;
     private DataConnection _raw = null!;
     private DataConnection _cached = null!;
@@ -36,10 +36,16 @@ public class HitBenchmarks
     private int _userId = 42;
     private int _status = 1;
 
+    /// <summary>Gets the databases: SQLite always, PostgreSQL when <c>CACHEBOT_BENCH_PG</c> is set (see <see cref="BenchDatabases"/>).</summary>
+    public static IEnumerable<string> Databases => BenchDatabases.Available;
+
+    [ParamsSource(nameof(Databases))]
+    public string Database { get; set; } = BenchDatabases.Sqlite;
+
     [GlobalSetup]
     public void Setup()
     {
-        _database = new PhotoDatabase();
+        _database = BenchDatabases.Create(Database);
         _cache = new QueryCache(new QueryCacheOptions());
         _raw = new DataConnection(_database.RawOptions);
         _cached = new DataConnection(_database.CacheBotOptions(_cache));
