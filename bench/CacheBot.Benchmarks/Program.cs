@@ -1,1 +1,20 @@
-Console.WriteLine("CacheBot benchmarks: work in progress");
+using BenchmarkDotNet.Running;
+using CacheBot.Benchmarks;
+using CacheBot.Benchmarks.Memory;
+using CacheBot.Benchmarks.Precision;
+
+// Console modes measure what BenchmarkDotNet cannot (retained bytes, hit ratios); everything else is a benchmark.
+if (args.Contains("--memory"))
+{
+    MemoryPerEntryMode.Run(Paths.Results);
+    return;
+}
+
+if (args.Contains("--precision"))
+{
+    PrecisionMode.Run(Paths.Results, args.Contains("--quick"));
+    return;
+}
+
+var namesJob = args.Any(a => a is "--job" or "-j" || a.StartsWith("--job=", StringComparison.Ordinal));
+BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(args, new BenchConfig(withDefaultJob: !namesJob));
