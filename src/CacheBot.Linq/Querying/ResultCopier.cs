@@ -30,6 +30,11 @@ internal static class ResultCopier
             return value;
         }
 
+        if (TypeInfoCache<T>.SealedFlat)
+        {
+            return (T)MemberwiseCloneInvoker(value);
+        }
+
         return (T)CopyObject(value, null)!;
     }
 
@@ -39,6 +44,17 @@ internal static class ResultCopier
         if (TypeInfoCache<T>.Immutable)
         {
             list.AddRange(source);
+            return list;
+        }
+
+        if (TypeInfoCache<T>.SealedFlat)
+        {
+            // The common case (sealed entities of scalar columns): one MemberwiseClone per row, no per-row plan lookup.
+            foreach (var item in source)
+            {
+                list.Add(item is null ? item : (T)MemberwiseCloneInvoker(item));
+            }
+
             return list;
         }
 
@@ -181,5 +197,7 @@ internal static class ResultCopier
     private static class TypeInfoCache<T>
     {
         public static readonly bool Immutable = !RuntimeHelpers.IsReferenceOrContainsReferences<T>() || (typeof(T).IsSealed && IsImmutable(typeof(T)));
+
+        public static readonly bool SealedFlat = !typeof(T).IsValueType && typeof(T).IsSealed && GetPlan(typeof(T)).Kind == PlanKind.Flat;
     }
 }

@@ -44,7 +44,7 @@ internal static class WriteExecution
             }
             else
             {
-                affected = await RunWithImagesAsync(command, statement, table, writes, async, cancellationToken).ConfigureAwait(false);
+                affected = await RunWithImagesAsync(options, command, statement, table, writes, async, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -157,8 +157,59 @@ internal static class WriteExecution
         return tail.Contains(',', StringComparison.Ordinal) || tail.Length == 0 ? null : sql[..words[returning].End] + tail + ", *";
     }
 
+    /// <summary>
+    /// Whether every row the UPDATE returned was in its pre-image. Without a transaction, another writer may move a
+    /// row into the WHERE between the SELECT and the UPDATE; that row's old values are unknown, so the write must
+    /// become a table write. Rows are matched by primary key (known from the schemes' table model), else by count.
+    /// </summary>
+    private static bool Covers(List<RowValues> before, List<RowValues> returned, CacheBotOptionSet options, TableModel table)
+    {
+        IReadOnlyList<ColumnModel> key = [];
+        foreach (var scheme in options.Cache!.Schemes.GetSchemes(table))
+        {
+            if (scheme.Table.PrimaryKey.Count > 0)
+            {
+                key = scheme.Table.PrimaryKey;
+                break;
+            }
+        }
+
+        if (key.Count == 0)
+        {
+            return returned.Count <= before.Count;
+        }
+
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in before)
+        {
+            known.Add(KeyOf(row, key));
+        }
+
+        foreach (var row in returned)
+        {
+            if (!known.Contains(KeyOf(row, key)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string KeyOf(RowValues row, IReadOnlyList<ColumnModel> key)
+    {
+        var parts = new string[key.Count];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = row.TryGet(key[i].Name, out var value) ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "\0" : "\u0001";
+        }
+
+        return string.Join("\u0002", parts);
+    }
+
     private static async ValueTask<int> RunWithImagesAsync(
-        DbCommand command, SqlStatement statement, TableModel table, List<WriteRecord> writes, bool async, CancellationToken cancellationToken)
+        CacheBotOptionSet options, DbCommand command, SqlStatement statement, TableModel table, List<WriteRecord> writes, bool async,
+        CancellationToken cancellationToken)
     {
         List<RowValues>? before = null;
         if (statement.Kind == SqlStatementKind.Update)
@@ -188,7 +239,7 @@ internal static class WriteExecution
             command.CommandText = original;
         }
 
-        if (returned is null || (statement.Kind == SqlStatementKind.Update && before is null))
+        if (returned is null || (statement.Kind == SqlStatementKind.Update && (before is null || !Covers(before, returned, options, table))))
         {
             writes.Add(WriteRecord.ForTable(table));
             return count;
