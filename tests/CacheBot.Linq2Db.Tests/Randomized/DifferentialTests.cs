@@ -6,47 +6,18 @@ using LinqToDB.Data;
 using LinqToDB.DataProvider.SQLite;
 using Microsoft.Data.Sqlite;
 
+using CacheBot.Linq2Db.Tests.Infrastructure;
+
 namespace CacheBot.Linq2Db.Tests.Randomized;
 
 public sealed class SqliteDifferentialTests : DifferentialTests
 {
-    private readonly string _cs = "Data Source=" + Infrastructure.TestDatabases.UniqueName("diff") + ";Mode=Memory;Cache=Shared";
-    private SqliteConnection? _keepAlive;
-
-    protected override DataOptions CreatePlainOptions()
-    {
-        _keepAlive = new SqliteConnection(_cs);
-        _keepAlive.Open();
-        return new DataOptions().UseSQLite(_cs, SQLiteProvider.Microsoft);
-    }
-
-    protected override void Cleanup() => _keepAlive?.Dispose();
+    protected override IsolatedDatabase CreateDatabase() => IsolatedDatabase.Sqlite("diff");
 }
 
 public sealed class PostgresDifferentialTests : DifferentialTests
 {
-    private string? _schema;
-
-    protected override DataOptions CreatePlainOptions()
-    {
-        Infrastructure.TestDatabases.SkipUnlessPostgres();
-        _schema = Infrastructure.TestDatabases.UniqueName("cbd");
-        using (var admin = new DataConnection(new DataOptions().UsePostgreSQL(Infrastructure.TestDatabases.PostgresConnectionString)))
-        {
-            admin.Execute("CREATE SCHEMA " + _schema);
-        }
-
-        return new DataOptions().UsePostgreSQL(Infrastructure.TestDatabases.PostgresConnectionString + ";Search Path=" + _schema);
-    }
-
-    protected override void Cleanup()
-    {
-        if (_schema is not null && Infrastructure.TestDatabases.PostgresConnectionString is { } cs)
-        {
-            using var admin = new DataConnection(new DataOptions().UsePostgreSQL(cs));
-            admin.Execute("DROP SCHEMA " + _schema + " CASCADE");
-        }
-    }
+    protected override IsolatedDatabase CreateDatabase() => IsolatedDatabase.Postgres("cbd");
 }
 
 /// <summary>
@@ -61,6 +32,7 @@ public abstract class DifferentialTests : IDisposable
     private static readonly string[] Names = ["ann", "bob", "cid", "dee", "eve", "fay"];
     private static readonly string[] TagNames = ["sun", "sea", "sky", "dog", "cat"];
 
+    private IsolatedDatabase? _database;
     private readonly QueryCache _cache = new(new QueryCacheOptions { SizeLimit = 1_000_000 });
     private Random _random = new(0);
     private int _nextPhotoId;
@@ -70,13 +42,11 @@ public abstract class DifferentialTests : IDisposable
     public void Dispose()
     {
         _cache.Dispose();
-        Cleanup();
+        _database?.Dispose();
         GC.SuppressFinalize(this);
     }
 
-    protected abstract DataOptions CreatePlainOptions();
-
-    protected abstract void Cleanup();
+    protected abstract IsolatedDatabase CreateDatabase();
 
     [Fact]
     public async Task RandomWorkload_CachedAnswersAlwaysEqualUncachedAnswers()
@@ -84,7 +54,8 @@ public abstract class DifferentialTests : IDisposable
         var ops = int.TryParse(Environment.GetEnvironmentVariable("CACHEBOT_DIFF_OPS"), out var o) ? o : 20_000;
         var seed = int.TryParse(Environment.GetEnvironmentVariable("CACHEBOT_DIFF_SEED"), out var s) ? s : Random.Shared.Next();
         _random = new Random(seed);
-        var plainOptions = CreatePlainOptions();
+        _database = CreateDatabase();
+        var plainOptions = _database.Options;
         using var plain = new DataConnection(plainOptions);
         using var cached = new DataConnection(plainOptions.UseCacheBot(_cache));
         Seed(plain);

@@ -7,47 +7,18 @@ using LinqToDB.DataProvider.SQLite;
 using LinqToDB.Mapping;
 using Microsoft.Data.Sqlite;
 
+using CacheBot.Linq2Db.Tests.Infrastructure;
+
 namespace CacheBot.Linq2Db.Tests.Writes;
 
 public sealed class SqliteWriteInterceptionTests : WriteInterceptionTests
 {
-    private readonly string _cs = "Data Source=" + Infrastructure.TestDatabases.UniqueName("writes") + ";Mode=Memory;Cache=Shared";
-    private SqliteConnection? _keepAlive;
-
-    protected override DataOptions CreateOptions()
-    {
-        _keepAlive = new SqliteConnection(_cs);
-        _keepAlive.Open();
-        return new DataOptions().UseSQLite(_cs, SQLiteProvider.Microsoft);
-    }
-
-    protected override void Cleanup() => _keepAlive?.Dispose();
+    protected override IsolatedDatabase CreateDatabase() => IsolatedDatabase.Sqlite("writes");
 }
 
 public sealed class PostgresWriteInterceptionTests : WriteInterceptionTests
 {
-    private string? _schema;
-
-    protected override DataOptions CreateOptions()
-    {
-        Infrastructure.TestDatabases.SkipUnlessPostgres();
-        _schema = Infrastructure.TestDatabases.UniqueName("cbw");
-        using (var admin = new DataConnection(new DataOptions().UsePostgreSQL(Infrastructure.TestDatabases.PostgresConnectionString)))
-        {
-            admin.Execute("CREATE SCHEMA " + _schema);
-        }
-
-        return new DataOptions().UsePostgreSQL(Infrastructure.TestDatabases.PostgresConnectionString + ";Search Path=" + _schema);
-    }
-
-    protected override void Cleanup()
-    {
-        if (_schema is not null && Infrastructure.TestDatabases.PostgresConnectionString is { } cs)
-        {
-            using var admin = new DataConnection(new DataOptions().UsePostgreSQL(cs));
-            admin.Execute("DROP SCHEMA " + _schema + " CASCADE");
-        }
-    }
+    protected override IsolatedDatabase CreateDatabase() => IsolatedDatabase.Postgres("cbw");
 }
 
 /// <summary>
@@ -56,25 +27,25 @@ public sealed class PostgresWriteInterceptionTests : WriteInterceptionTests
 /// </summary>
 public abstract class WriteInterceptionTests : IDisposable
 {
+    private IsolatedDatabase? _database;
     private readonly QueryCache _cache = new(new QueryCacheOptions());
     private DataOptions? _options;
 
     public void Dispose()
     {
         _cache.Dispose();
-        Cleanup();
+        _database?.Dispose();
         GC.SuppressFinalize(this);
     }
 
-    protected abstract DataOptions CreateOptions();
-
-    protected abstract void Cleanup();
+    protected abstract IsolatedDatabase CreateDatabase();
 
     private DataConnection Open()
     {
         if (_options is null)
         {
-            _options = CreateOptions().UseCacheBot(_cache);
+            _database = CreateDatabase();
+            _options = _database.Options.UseCacheBot(_cache);
             using var setup = new DataConnection(_options);
             setup.CreateTable<WPhoto>();
             for (var i = 1; i <= 6; i++)
