@@ -14,6 +14,12 @@ public static class CacheBotQueryableExtensions
     private static readonly MethodInfo CacheMarkerDefinition =
         typeof(CacheBotQueryableExtensions).GetMethod(QueryMarkers.CacheMarkerName, BindingFlags.NonPublic | BindingFlags.Static)!;
 
+    // Expression nodes are immutable: the arguments of a plain Cache() are shared by every call (no allocation, no boxing).
+    private static readonly ConstantExpression NoPaths = Expression.Constant(null, typeof(string));
+    private static readonly ConstantExpression DefaultTimeToLive = Expression.Constant(0L);
+    private static readonly ConstantExpression SharedFalse = Expression.Constant(false);
+    private static readonly ConstantExpression SharedTrue = Expression.Constant(true);
+
     private static readonly MethodInfo NoCacheMarkerDefinition =
         typeof(CacheBotQueryableExtensions).GetMethod(QueryMarkers.NoCacheMarkerName, BindingFlags.NonPublic | BindingFlags.Static)!;
 
@@ -122,9 +128,9 @@ public static class CacheBotQueryableExtensions
         var call = Expression.Call(
             MarkerMethods<T>.Cache,
             source.Expression,
-            Expression.Constant(paths is null ? null : string.Join('|', paths), typeof(string)),
-            Expression.Constant(options?.TimeToLive?.Ticks ?? 0L),
-            Expression.Constant(options?.SharedResults ?? false));
+            paths is null ? NoPaths : Expression.Constant(string.Join('|', paths), typeof(string)),
+            options?.TimeToLive is { } ttl ? Expression.Constant(ttl.Ticks) : DefaultTimeToLive,
+            options?.SharedResults == true ? SharedTrue : SharedFalse);
         return provider.CreateQuery<T>(call);
     }
 
