@@ -32,8 +32,10 @@ internal static class WriteExecution
         else
         {
             var table = TableModel.ForName(database, statement.Schema, statement.Table);
-            if (statement.Kind == SqlStatementKind.TableWrite)
+            if (statement.Kind == SqlStatementKind.TableWrite
+                || (statement.Kind is (SqlStatementKind.Update or SqlStatementKind.Delete) && statement.Where is null))
             {
+                // Every row changes (or an UPDATE/DELETE without WHERE): a table write, without reading the whole table back.
                 affected = await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false);
                 writes.Add(WriteRecord.ForTable(table));
             }
