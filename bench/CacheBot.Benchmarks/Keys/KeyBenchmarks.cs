@@ -52,61 +52,61 @@ public class KeyBenchmarks
     public string TwoPredicates_Prebuilt_ToString() => _two.ToString();
 
     [Benchmark, BenchmarkCategory("TwoPredicates-Prebuilt")]
-    public UInt128 TwoPredicates_Prebuilt_CacheBot() => ExpressionHasher.Hash(_two, null).Full;
+    public UInt128 TwoPredicates_Prebuilt_CacheBot() => ExpressionHasher.HashFull(_two, null).Full;
 
     [Benchmark(Baseline = true), BenchmarkCategory("TwoPredicates-Fresh")]
     public string TwoPredicates_Fresh_ToString() => TwoPredicates().ToString();
 
     [Benchmark, BenchmarkCategory("TwoPredicates-Fresh")]
-    public UInt128 TwoPredicates_Fresh_CacheBot() => ExpressionHasher.Hash(TwoPredicates(), null).Full;
+    public UInt128 TwoPredicates_Fresh_CacheBot() => ExpressionHasher.HashFull(TwoPredicates(), null).Full;
 
     [Benchmark(Baseline = true), BenchmarkCategory("FivePredicates-Prebuilt")]
     public string FivePredicates_Prebuilt_ToString() => _five.ToString();
 
     [Benchmark, BenchmarkCategory("FivePredicates-Prebuilt")]
-    public UInt128 FivePredicates_Prebuilt_CacheBot() => ExpressionHasher.Hash(_five, null).Full;
+    public UInt128 FivePredicates_Prebuilt_CacheBot() => ExpressionHasher.HashFull(_five, null).Full;
 
     [Benchmark(Baseline = true), BenchmarkCategory("FivePredicates-Fresh")]
     public string FivePredicates_Fresh_ToString() => FivePredicates().ToString();
 
     [Benchmark, BenchmarkCategory("FivePredicates-Fresh")]
-    public UInt128 FivePredicates_Fresh_CacheBot() => ExpressionHasher.Hash(FivePredicates(), null).Full;
+    public UInt128 FivePredicates_Fresh_CacheBot() => ExpressionHasher.HashFull(FivePredicates(), null).Full;
 
     [Benchmark(Baseline = true), BenchmarkCategory("In10-Prebuilt")]
     public string In10_Prebuilt_ToString() => _in10.ToString();
 
     [Benchmark, BenchmarkCategory("In10-Prebuilt")]
-    public UInt128 In10_Prebuilt_CacheBot() => ExpressionHasher.Hash(_in10, null).Full;
+    public UInt128 In10_Prebuilt_CacheBot() => ExpressionHasher.HashFull(_in10, null).Full;
 
     [Benchmark(Baseline = true), BenchmarkCategory("In10-Fresh")]
     public string In10_Fresh_ToString() => In10().ToString();
 
     [Benchmark, BenchmarkCategory("In10-Fresh")]
-    public UInt128 In10_Fresh_CacheBot() => ExpressionHasher.Hash(In10(), null).Full;
+    public UInt128 In10_Fresh_CacheBot() => ExpressionHasher.HashFull(In10(), null).Full;
 
     [Benchmark(Baseline = true), BenchmarkCategory("In100-Prebuilt")]
     public string In100_Prebuilt_ToString() => _in100.ToString();
 
     [Benchmark, BenchmarkCategory("In100-Prebuilt")]
-    public UInt128 In100_Prebuilt_CacheBot() => ExpressionHasher.Hash(_in100, null).Full;
+    public UInt128 In100_Prebuilt_CacheBot() => ExpressionHasher.HashFull(_in100, null).Full;
 
     [Benchmark(Baseline = true), BenchmarkCategory("In100-Fresh")]
     public string In100_Fresh_ToString() => In100().ToString();
 
     [Benchmark, BenchmarkCategory("In100-Fresh")]
-    public UInt128 In100_Fresh_CacheBot() => ExpressionHasher.Hash(In100(), null).Full;
+    public UInt128 In100_Fresh_CacheBot() => ExpressionHasher.HashFull(In100(), null).Full;
 
     [Benchmark(Baseline = true), BenchmarkCategory("Navigation-Prebuilt")]
     public string Navigation_Prebuilt_ToString() => _navigation.ToString();
 
     [Benchmark, BenchmarkCategory("Navigation-Prebuilt")]
-    public UInt128 Navigation_Prebuilt_CacheBot() => ExpressionHasher.Hash(_navigation, null).Full;
+    public UInt128 Navigation_Prebuilt_CacheBot() => ExpressionHasher.HashFull(_navigation, null).Full;
 
     [Benchmark(Baseline = true), BenchmarkCategory("Navigation-Fresh")]
     public string Navigation_Fresh_ToString() => Navigation().ToString();
 
     [Benchmark, BenchmarkCategory("Navigation-Fresh")]
-    public UInt128 Navigation_Fresh_CacheBot() => ExpressionHasher.Hash(Navigation(), null).Full;
+    public UInt128 Navigation_Fresh_CacheBot() => ExpressionHasher.HashFull(Navigation(), null).Full;
 
     // Each builder captures locals in a lambda, as application code does, so the closure and tree are new per call.
     private Expression TwoPredicates()

@@ -32,10 +32,18 @@ internal static class ExpressionHasher
     /// <param name="policy">Optional provider-specific rules (objects hashed by type only).</param>
     /// <returns>The full hash, the shape hash and the flags.</returns>
     [SkipLocalsInit]
-    public static ExpressionHash Hash(Expression expression, IKeyHashPolicy? policy = null)
+    public static ExpressionHash Hash(Expression expression, IKeyHashPolicy? policy = null) => Walk(expression, policy, withShape: true);
+
+    /// <summary>
+    /// Like <see cref="Hash(Expression, IKeyHashPolicy?)"/> but without the shape stream (its <see cref="ExpressionHash.Shape"/>
+    /// is zero): the hit path needs only the full hash, and skipping the second stream saves about a third of the cost.
+    /// </summary>
+    public static ExpressionHash HashFull(Expression expression, IKeyHashPolicy? policy = null) => Walk(expression, policy, withShape: false);
+
+    private static ExpressionHash Walk(Expression expression, IKeyHashPolicy? policy, bool withShape)
     {
         ArgumentNullException.ThrowIfNull(expression);
-        var walk = new HashWalk(stackalloc byte[StackBufferSize], stackalloc byte[StackBufferSize], policy);
+        var walk = new HashWalk(stackalloc byte[StackBufferSize], stackalloc byte[StackBufferSize], policy, withShape);
         try
         {
             walk.Visit(expression);

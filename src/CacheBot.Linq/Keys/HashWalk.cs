@@ -36,12 +36,14 @@ internal ref partial struct HashWalk
     private int _depth;
     private int _lambdaDepth;
     private int _valueOnly;
+    private readonly bool _withShape;
 
-    public HashWalk(Span<byte> fullBuffer, Span<byte> shapeBuffer, IKeyHashPolicy? policy)
+    public HashWalk(Span<byte> fullBuffer, Span<byte> shapeBuffer, IKeyHashPolicy? policy, bool withShape = true)
     {
         _full = new HashBuffer(fullBuffer);
         _shape = new HashBuffer(shapeBuffer);
         _policy = policy;
+        _withShape = withShape;
     }
 
     public readonly IKeyHashPolicy? Policy => _policy;
@@ -50,7 +52,7 @@ internal ref partial struct HashWalk
 
     public readonly ExpressionHashFlags Flags => _flags;
 
-    public readonly ExpressionHash Complete() => new(_full.Hash(), _shape.Hash(), _flags);
+    public readonly ExpressionHash Complete() => new(_full.Hash(), _withShape ? _shape.Hash() : default, _flags);
 
     public void Dispose()
     {
@@ -68,7 +70,7 @@ internal ref partial struct HashWalk
         where T : unmanaged
     {
         _full.Write(value);
-        if (_valueOnly == 0)
+        if (_valueOnly == 0 && _withShape)
         {
             _shape.Write(value);
         }
@@ -157,7 +159,7 @@ internal ref partial struct HashWalk
         WriteStructure(value.Length);
         var bytes = MemoryMarshal.AsBytes(value.AsSpan());
         _full.WriteBytes(bytes);
-        if (_valueOnly == 0)
+        if (_valueOnly == 0 && _withShape)
         {
             _shape.WriteBytes(bytes);
         }

@@ -64,7 +64,7 @@ internal static class CachedQueryRunner
         CancellationToken cancellationToken)
     {
         var cache = context.Cache;
-        var hash = ExpressionHasher.Hash(expression, context);
+        var hash = ExpressionHasher.HashFull(expression, context);
         var flags = hash.Flags;
         var wantsCache = (flags & ExpressionHashFlags.NoCacheMarker) == 0
             && ((flags & ExpressionHashFlags.CacheMarker) != 0 || IsCachedGet(cache, expression));
@@ -99,7 +99,8 @@ internal static class CachedQueryRunner
         }
 
         // Miss: analyse (refusals are remembered per shape), then register, read stamps, run, store.
-        var shapeKey = ComputeKey(hash.Shape, context.Identity, kind, typeof(TStored));
+        // The shape hash is needed on misses only (refusal verdicts are remembered per shape): a second walk here.
+        var shapeKey = ComputeKey(ExpressionHasher.Hash(expression, context).Shape, context.Identity, kind, typeof(TStored));
         if (cache.TryGetRefusedShape(shapeKey.Value, out var remembered))
         {
             return await BypassAsync(context, expression, remembered, "shape refused earlier", runInner, async, cancellationToken).ConfigureAwait(false);
