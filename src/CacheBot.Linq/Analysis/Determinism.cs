@@ -38,6 +38,27 @@ internal static class Determinism
             || (type?.IsGenericType == true && type.GetGenericTypeDefinition() == typeof(Lazy<>));
     }
 
+    /// <summary>
+    /// Returns whether <paramref name="method"/> reads the current culture or time zone (<c>ToUpper()</c>,
+    /// <c>ToString()</c>, <c>Parse</c>, <c>ToLocalTime</c>, ...): evaluated on the client, its result is not determined by
+    /// the values the key holds, so two threads with different cultures could share an entry.
+    /// </summary>
+    public static bool IsCultureSensitive(MethodInfo method)
+    {
+        var type = method.DeclaringType;
+        if (type is null || !(type == typeof(string) || type.IsPrimitive || type == typeof(decimal) || type == typeof(DateTime)
+            || type == typeof(DateTimeOffset) || type == typeof(TimeSpan) || type == typeof(DateOnly) || type == typeof(TimeOnly)
+            || type == typeof(Convert) || type == typeof(Enum)))
+        {
+            return false;
+        }
+
+        return method.Name is "ToUpper" or "ToLower" or "ToString" or "Parse" or "TryParse" or "Format" or "Compare" or "CompareTo"
+            or "ToLocalTime" or "ToUniversalTime" or "ToShortDateString" or "ToLongDateString" or "ToShortTimeString" or "ToLongTimeString"
+            or "StartsWith" or "EndsWith" or "IndexOf" or "LastIndexOf" or "ChangeType" or "ToDateTime" or "ToDecimal" or "ToDouble"
+            or "ToSingle" or "ToInt32" or "ToInt64";
+    }
+
     /// <summary>Returns whether a client-side call to <paramref name="method"/> is known to be pure (same inputs, same output).</summary>
     public static bool IsKnownPure(MethodInfo method)
     {

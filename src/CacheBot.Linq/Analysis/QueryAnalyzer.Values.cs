@@ -81,6 +81,12 @@ internal sealed partial class QueryAnalyzer
             return false;
         }
 
+        if (Determinism.IsCultureSensitive(call.Method) && !ParameterFinder.References(call))
+        {
+            Refuse(RefusalReason.NonDeterministic, call.Method.DeclaringType?.Name + "." + call.Method.Name + " depends on the current culture");
+            return false;
+        }
+
         if (!Determinism.IsKnownPure(call.Method) || call.Method.DeclaringType == typeof(Queryable) || call.Method.DeclaringType == typeof(Enumerable))
         {
             return false;

@@ -129,6 +129,13 @@ internal sealed partial class QueryAnalyzer
                 return base.VisitMethodCall(node);
             }
 
+            if (Determinism.IsCultureSensitive(method) && !ParameterFinder.References(node))
+            {
+                // Evaluated on the client with the current culture or time zone, which the key does not hold.
+                analyzer.Refuse(RefusalReason.NonDeterministic, method.DeclaringType?.Name + "." + method.Name + " depends on the current culture");
+                return node;
+            }
+
             if (Determinism.IsKnownPure(method) || (analyzer._dialect?.IsTranslatedDeterministic(method) ?? false))
             {
                 return base.VisitMethodCall(node);
