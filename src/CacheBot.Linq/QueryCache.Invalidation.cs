@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CacheBot.Linq.Diagnostics;
 using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Model;
@@ -120,13 +121,7 @@ public sealed partial class QueryCache
     }
 
     /// <summary>Applies writes that have committed (integrations call this after the outermost commit).</summary>
-    internal void ApplyCommitted(List<WriteRecord> writes)
-    {
-        foreach (var write in writes)
-        {
-            Engine.Apply(in write);
-        }
-    }
+    internal void ApplyCommitted(List<WriteRecord> writes) => Engine.Apply(CollectionsMarshal.AsSpan(writes));
 
     /// <summary>Applies a write now, or records it in the open write scope.</summary>
     internal void ApplyWrite(in WriteRecord write)

@@ -54,21 +54,6 @@ internal sealed class SchemeRegistry
     public Scheme[] GetSchemes(TableModel table) =>
         _tables.TryGetValue(table.Id, out var entry) ? Volatile.Read(ref entry.Schemes) : [];
 
-    /// <summary>Gets the number of registered schemes over all tables.</summary>
-    public int Count
-    {
-        get
-        {
-            var n = 0;
-            foreach (var pair in _tables)
-            {
-                n += Volatile.Read(ref pair.Value.Schemes).Length;
-            }
-
-            return n;
-        }
-    }
-
     private static bool SameColumns(ColumnModel[] a, ColumnModel[] b)
     {
         if (a.Length != b.Length)

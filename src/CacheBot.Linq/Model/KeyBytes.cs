@@ -23,12 +23,6 @@ internal ref struct KeyBytes
 
     public readonly ReadOnlySpan<byte> Written => _buffer[.._length];
 
-    public int Length
-    {
-        readonly get => _length;
-        set => _length = value;
-    }
-
     public void Add(byte value)
     {
         Ensure(1);

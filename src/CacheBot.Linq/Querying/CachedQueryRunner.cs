@@ -106,19 +106,18 @@ internal static class CachedQueryRunner
             return await BypassAsync(context, expression, remembered, "shape refused earlier", runInner, async, cancellationToken).ConfigureAwait(false);
         }
 
-        var choices = MarkerStripper.ReadChoices(expression);
+        var choices = MarkerStripper.Run(expression);
         var settings = choices.Paths is null ? cache.AnalysisSettings : cache.AnalysisSettings with { AllowedPaths = choices.Paths.Split('|') };
         var analysis = QueryAnalyzer.Analyze(expression, context.Model, context.Dialect, settings);
         if (!analysis.IsCacheable)
         {
             cache.RememberRefusedShape(shapeKey.Value, analysis.Refusal);
-            return await BypassAsync(context, expression, analysis.Refusal, analysis.Detail ?? string.Empty, runInner, async, cancellationToken)
+            return await BypassAsync(context, choices.Stripped, analysis.Refusal, analysis.Detail ?? string.Empty, runInner, async, cancellationToken)
                 .ConfigureAwait(false);
         }
 
         var (dependencies, globalEpoch) = StampReader.RegisterAndRead(cache, analysis);
-        var stripped = MarkerStripper.Strip(expression);
-        var value = await runInner(context, stripped, async, cancellationToken).ConfigureAwait(false);
+        var value = await runInner(context, choices.Stripped, async, cancellationToken).ConfigureAwait(false);
         cache.Statistics.Miss();
         var ttl = choices.TimeToLiveTicks > 0 ? TimeSpan.FromTicks(choices.TimeToLiveTicks) : cache.Options.DefaultTimeToLive;
         var stored = choices.SharedResults ? value : CopyForStore(value);

@@ -15,14 +15,17 @@ internal sealed class MarkerStripper : ExpressionVisitor
 
     public bool SharedResults { get; private set; }
 
-    public static Expression Strip(Expression expression) => new MarkerStripper().Visit(expression);
+    /// <summary>Gets the expression without markers (set by <see cref="Run"/>).</summary>
+    public Expression Stripped { get; private set; } = null!;
 
-    /// <summary>Reads the choices of the outermost <c>Cache(...)</c> marker without rewriting the tree.</summary>
-    public static MarkerStripper ReadChoices(Expression expression)
+    public static Expression Strip(Expression expression) => Run(expression).Stripped;
+
+    /// <summary>Strips the markers and reads the choices of the outermost <c>Cache(...)</c> marker in one pass.</summary>
+    public static MarkerStripper Run(Expression expression)
     {
-        var reader = new MarkerStripper();
-        reader.Visit(expression);
-        return reader;
+        var stripper = new MarkerStripper();
+        stripper.Stripped = stripper.Visit(expression);
+        return stripper;
     }
 
     protected override Expression VisitMethodCall(MethodCallExpression node)
