@@ -93,26 +93,12 @@ internal sealed class CascadeCatalog
             }
             finally
             {
-                if (async)
-                {
-                    await reader.DisposeAsync().ConfigureAwait(false);
-                }
-                else
-                {
-                    reader.Dispose();
-                }
+                await RowImageReader.DisposeAsync(reader, async).ConfigureAwait(false);
             }
         }
         finally
         {
-            if (async)
-            {
-                await query.DisposeAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                query.Dispose();
-            }
+            await RowImageReader.DisposeAsync(query, async).ConfigureAwait(false);
         }
     }
 }

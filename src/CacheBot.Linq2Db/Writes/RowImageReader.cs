@@ -23,16 +23,49 @@ internal static class RowImageReader
                 continue;
             }
 
-            var values = new Dictionary<string, object?>(reader.FieldCount, StringComparer.OrdinalIgnoreCase);
-            for (var i = skipColumns; i < reader.FieldCount; i++)
-            {
-                values.TryAdd(reader.GetName(i), reader.IsDBNull(i) ? null : reader.GetValue(i));
-            }
-
-            rows.Add(new RowValues(values));
+            rows.Add(ImageOf(reader, skipColumns));
         }
 
         return (count > MaxRows ? null : rows, count);
+    }
+
+    /// <summary>The current row as an image, by column name, skipping the first <paramref name="skipColumns"/> columns.</summary>
+    public static RowValues ImageOf(DbDataReader reader, int skipColumns)
+    {
+        var values = new Dictionary<string, object?>(reader.FieldCount, StringComparer.OrdinalIgnoreCase);
+        for (var i = skipColumns; i < reader.FieldCount; i++)
+        {
+            values.TryAdd(reader.GetName(i), reader.IsDBNull(i) ? null : reader.GetValue(i));
+        }
+
+        return new RowValues(values);
+    }
+
+    /// <summary>Runs <paramref name="command"/> and reads every returned row (see <see cref="ReadAllAsync"/>).</summary>
+    public static async ValueTask<(List<RowValues>? Rows, int Count)> ExecuteAndReadAllAsync(DbCommand command, bool async, CancellationToken cancellationToken)
+    {
+        var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
+        try
+        {
+            return await ReadAllAsync(reader, 0, async, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await DisposeAsync(reader, async).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Disposes synchronously on the sync path (which must complete synchronously), asynchronously otherwise.</summary>
+    public static async ValueTask DisposeAsync(IAsyncDisposable disposable, bool async)
+    {
+        if (async)
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            ((IDisposable)disposable).Dispose();
+        }
     }
 
     public static DbCommand CreateSibling(DbCommand command, string sql)

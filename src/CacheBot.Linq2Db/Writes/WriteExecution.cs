@@ -100,7 +100,7 @@ internal static class WriteExecution
                 {
                     var hasRow = async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read();
                     scalar = hasRow && !reader.IsDBNull(0) ? reader.GetValue(0) : null;
-                    var first = hasRow ? Image(reader, 1) : null;
+                    var first = hasRow ? RowImageReader.ImageOf(reader, 1) : null;
                     var (rest, _) = await RowImageReader.ReadAllAsync(reader, 1, async, cancellationToken).ConfigureAwait(false);
                     if (rest is null)
                     {
@@ -121,7 +121,7 @@ internal static class WriteExecution
                 }
                 finally
                 {
-                    await DisposeAsync(reader, async).ConfigureAwait(false);
+                    await RowImageReader.DisposeAsync(reader, async).ConfigureAwait(false);
                 }
             }
             finally
@@ -132,17 +132,6 @@ internal static class WriteExecution
 
         WriteSink.Record(options, command, dataConnection, writes);
         return scalar;
-    }
-
-    private static RowValues Image(DbDataReader reader, int skipColumns)
-    {
-        var values = new Dictionary<string, object?>(reader.FieldCount, StringComparer.OrdinalIgnoreCase);
-        for (var i = skipColumns; i < reader.FieldCount; i++)
-        {
-            values.TryAdd(reader.GetName(i), reader.IsDBNull(i) ? null : reader.GetValue(i));
-        }
-
-        return new RowValues(values);
     }
 
     /// <summary>Turns a trailing <c>RETURNING expr</c> (one expression) into <c>RETURNING expr, *</c>; null when the shape differs.</summary>
@@ -220,11 +209,11 @@ internal static class WriteExecution
             var preImage = RowImageReader.CreateSibling(command, select);
             try
             {
-                (before, _) = await ReadAsync(preImage, async, cancellationToken).ConfigureAwait(false);
+                (before, _) = await RowImageReader.ExecuteAndReadAllAsync(preImage, async, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                await DisposeAsync(preImage, async).ConfigureAwait(false);
+                await RowImageReader.DisposeAsync(preImage, async).ConfigureAwait(false);
             }
         }
 
@@ -234,7 +223,7 @@ internal static class WriteExecution
         int count;
         try
         {
-            (returned, count) = await ReadAsync(command, async, cancellationToken).ConfigureAwait(false);
+            (returned, count) = await RowImageReader.ExecuteAndReadAllAsync(command, async, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -278,31 +267,6 @@ internal static class WriteExecution
         }
 
         return false;
-    }
-
-    private static async ValueTask<(List<RowValues>? Rows, int Count)> ReadAsync(DbCommand command, bool async, CancellationToken cancellationToken)
-    {
-        var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
-        try
-        {
-            return await RowImageReader.ReadAllAsync(reader, 0, async, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await DisposeAsync(reader, async).ConfigureAwait(false);
-        }
-    }
-
-    private static async ValueTask DisposeAsync(IAsyncDisposable disposable, bool async)
-    {
-        if (async)
-        {
-            await disposable.DisposeAsync().ConfigureAwait(false);
-        }
-        else
-        {
-            ((IDisposable)disposable).Dispose();
-        }
     }
 
     private static async ValueTask<int> ExecuteAsync(DbCommand command, bool async, CancellationToken cancellationToken) =>
