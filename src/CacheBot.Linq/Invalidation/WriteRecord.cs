@@ -9,10 +9,6 @@ namespace CacheBot.Linq.Invalidation;
 /// </summary>
 internal readonly record struct WriteRecord(TableModel Table, object? OldRow, object? NewRow, bool IsTableWrite, bool IsDatabaseWrite = false)
 {
-    private static readonly Func<object, object> Snapshot =
-        typeof(object).GetMethod("MemberwiseClone", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-            .CreateDelegate<Func<object, object>>();
-
     public static WriteRecord ForTable(TableModel table) => new(table, null, null, true);
 
     /// <summary>A write to unknown tables of <paramref name="database"/> (SQL CacheBot cannot attribute): every entry on that database is invalidated.</summary>
@@ -22,5 +18,5 @@ internal readonly record struct WriteRecord(TableModel Table, object? OldRow, ob
     public static WriteRecord ForImages(TableModel table, RowValues? oldRow, RowValues? newRow) => new(table, oldRow, newRow, false);
 
     public static WriteRecord ForRows(TableModel table, object? oldEntity, object? newEntity) =>
-        new(table, oldEntity is null ? null : Snapshot(oldEntity), newEntity is null ? null : Snapshot(newEntity), false);
+        new(table, oldEntity is null ? null : ShallowCopy.Of(oldEntity), newEntity is null ? null : ShallowCopy.Of(newEntity), false);
 }

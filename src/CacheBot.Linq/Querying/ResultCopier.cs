@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using CacheBot.Linq.Model;
 
 namespace CacheBot.Linq.Querying;
 
@@ -16,9 +17,6 @@ namespace CacheBot.Linq.Querying;
 /// </remarks>
 internal static class ResultCopier
 {
-    private static readonly Func<object, object> MemberwiseCloneInvoker =
-        typeof(object).GetMethod("MemberwiseClone", BindingFlags.NonPublic | BindingFlags.Instance)!.CreateDelegate<Func<object, object>>();
-
     private static readonly ConcurrentDictionary<Type, TypePlan> Plans = new();
 
     public static bool IsImmutable(Type type) => GetPlan(type).Kind == PlanKind.Immutable;
@@ -32,7 +30,7 @@ internal static class ResultCopier
 
         if (TypeInfoCache<T>.SealedFlat)
         {
-            return (T)MemberwiseCloneInvoker(value);
+            return (T)ShallowCopy.Of(value);
         }
 
         return (T)CopyObject(value, null)!;
@@ -52,7 +50,7 @@ internal static class ResultCopier
             // The common case (sealed entities of scalar columns): one MemberwiseClone per row, no per-row plan lookup.
             foreach (var item in source)
             {
-                list.Add(item is null ? item : (T)MemberwiseCloneInvoker(item));
+                list.Add(item is null ? item : (T)ShallowCopy.Of(item));
             }
 
             return list;
@@ -80,7 +78,7 @@ internal static class ResultCopier
             case PlanKind.Immutable:
                 return value;
             case PlanKind.Flat:
-                return MemberwiseCloneInvoker(value);
+                return ShallowCopy.Of(value);
         }
 
         map ??= new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
@@ -112,7 +110,7 @@ internal static class ResultCopier
             return target;
         }
 
-        var clone = MemberwiseCloneInvoker(value);
+        var clone = ShallowCopy.Of(value);
         map[value] = clone;
         foreach (var field in plan.DeepFields)
         {
