@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using CacheBot.Linq.Providers;
 using CacheBot.Linq.Querying;
 
 namespace CacheBot.Linq;

@@ -1,4 +1,5 @@
 using CacheBot.Linq.Invalidation;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq;
 

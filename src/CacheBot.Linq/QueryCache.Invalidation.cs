@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using CacheBot.Linq.Diagnostics;
 using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Model;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq;
 

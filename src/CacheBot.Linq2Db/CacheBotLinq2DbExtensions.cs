@@ -1,3 +1,4 @@
+using CacheBot.Linq.Providers;
 using CacheBot.Linq.Querying;
 using CacheBot.Linq2Db.Model;
 using CacheBot.Linq2Db.Querying;

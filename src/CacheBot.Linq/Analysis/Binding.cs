@@ -1,5 +1,6 @@
 using System.Reflection;
 using CacheBot.Linq.Model;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq.Analysis;
 

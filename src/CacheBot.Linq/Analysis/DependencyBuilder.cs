@@ -1,4 +1,5 @@
 using CacheBot.Linq.Model;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq.Analysis;
 

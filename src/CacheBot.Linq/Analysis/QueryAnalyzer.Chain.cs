@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using CacheBot.Linq.Model;
+using CacheBot.Linq.Providers;
 using CacheBot.Linq.Querying;
 
 namespace CacheBot.Linq.Analysis;

@@ -1,3 +1,5 @@
+using CacheBot.Linq.Providers;
+
 namespace CacheBot.Linq.Invalidation;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CacheBot.Linq.Model;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq.Invalidation;
 

@@ -5,6 +5,7 @@ using System.ComponentModel.DataAnnotations.Schema;
 using System.IO.Hashing;
 using System.Reflection;
 using System.Text;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq.Model;
 

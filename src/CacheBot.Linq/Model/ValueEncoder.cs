@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq.Model;
 

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using CacheBot.Linq.Analysis;
 using CacheBot.Linq.Diagnostics;
 using CacheBot.Linq.Keys;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq.Querying;
 

@@ -1,5 +1,6 @@
 using CacheBot.Linq.Analysis;
 using CacheBot.Linq.Invalidation;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq.Querying;
 
@@ -20,7 +21,7 @@ internal static class StampReader
             }
         }
 
-        var fallback = new List<Model.TableModel>();
+        var fallback = new List<TableModel>();
         foreach (var group in analysis.Groups)
         {
             var scheme = cache.Schemes.Register(group.Table, group.Columns);

@@ -4,6 +4,7 @@ using System.Reflection;
 using CacheBot.Linq.Analysis;
 using CacheBot.Linq.Model;
 using LinqToDB;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq2Db.Model;
 

@@ -6,6 +6,7 @@ using System.Text;
 using CacheBot.Linq.Model;
 using LinqToDB;
 using LinqToDB.Mapping;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq2Db.Model;
 

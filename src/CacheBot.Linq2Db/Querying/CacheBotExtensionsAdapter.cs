@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using CacheBot.Linq.Providers;
 using CacheBot.Linq.Querying;
 using LinqToDB;
 

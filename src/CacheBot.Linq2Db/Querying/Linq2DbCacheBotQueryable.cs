@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using CacheBot.Linq.Providers;
 using CacheBot.Linq.Querying;
 using LinqToDB;
 using LinqToDB.Internal.Async;

@@ -1,3 +1,4 @@
+using CacheBot.Linq.Providers;
 using CacheBot.Linq;
 using CacheBot.Linq.Invalidation;
 

@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using CacheBot.Linq.Invalidation;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq2Db.Transactions;
 

@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Model;
+using CacheBot.Linq.Providers;
 using CacheBot.Linq.Querying;
 using CacheBot.Linq2Db.Transactions;
 using LinqToDB.Common;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using CacheBot.Linq.Model;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq2Db.Writes;
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using LinqToDB.Data;
 using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Model;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq2Db.Writes;
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using LinqToDB.Data;
 using CacheBot.Linq.Invalidation;
+using CacheBot.Linq.Providers;
 using CacheBot.Linq2Db.Transactions;
 
 namespace CacheBot.Linq2Db.Writes;

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using CacheBot.Linq.Analysis;
+using CacheBot.Linq.Providers;
 using CacheBot.Linq2Db.Model;
 using LinqToDB;
 using LinqToDB.Mapping;
@@ -92,8 +93,8 @@ public sealed class DialectTests
         Assert.True(tags.IsCollection);
         Assert.Equal(typeof(Tag), tags.TargetType);
         Assert.Same(model, Linq2DbEntityModel.For(test.Open(), test.Options.Find<CacheBotOptionSet>()!));
-        Assert.Equal(Linq.Model.StringMatching.Excluded, Linq2DbEntityModel.StringMatchingFor("Oracle.Managed"));
-        Assert.Equal(Linq.Model.StringMatching.IgnoreCaseAndTrailingSpaces, Linq2DbEntityModel.StringMatchingFor(ProviderName.SqlServer2019));
+        Assert.Equal(Linq.Providers.StringMatching.Excluded, Linq2DbEntityModel.StringMatchingFor("Oracle.Managed"));
+        Assert.Equal(Linq.Providers.StringMatching.IgnoreCaseAndTrailingSpaces, Linq2DbEntityModel.StringMatchingFor(ProviderName.SqlServer2019));
     }
 
     private sealed class Holder

@@ -2,7 +2,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using CacheBot.Linq.Model;
 
-namespace CacheBot.Linq.Analysis;
+namespace CacheBot.Linq.Providers;
 
 /// <summary>How the analyser treats a provider-specific method on the query chain.</summary>
 internal enum ChainMethodKind

@@ -1,6 +1,6 @@
 using CacheBot.Linq.Model;
 
-namespace CacheBot.Linq.Invalidation;
+namespace CacheBot.Linq.Providers;
 
 /// <summary>
 /// One write to apply: a row write (old and/or new row) or a table write (unknown rows). Rows are shallow snapshots

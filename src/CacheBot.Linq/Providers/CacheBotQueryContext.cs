@@ -3,7 +3,7 @@ using CacheBot.Linq.Analysis;
 using CacheBot.Linq.Keys;
 using CacheBot.Linq.Model;
 
-namespace CacheBot.Linq.Querying;
+namespace CacheBot.Linq.Providers;
 
 /// <summary>
 /// Everything a wrapped query needs to run: the cache, the inner provider, the entity model and dialect, and the

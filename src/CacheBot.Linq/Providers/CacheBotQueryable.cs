@@ -1,7 +1,8 @@
 using System.Collections;
 using System.Linq.Expressions;
+using CacheBot.Linq.Querying;
 
-namespace CacheBot.Linq.Querying;
+namespace CacheBot.Linq.Providers;
 
 /// <summary>
 /// The wrapped query: both the <see cref="IQueryable{T}"/> and its provider (as linq2db's own queryable is), so

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace CacheBot.Linq.Model;
+namespace CacheBot.Linq.Providers;
 
 /// <summary>
 /// A navigation member: <c>Photo.User</c> (to-one) or <c>User.Photos</c> (to-many), with the key pairs that join them.

@@ -1,7 +1,7 @@
-namespace CacheBot.Linq.Model;
+namespace CacheBot.Linq.Providers;
 
 /// <summary>
-/// Describes the tables of one database: the default reads plain CLR types (<see cref="ClrEntityModel"/>);
+/// Describes the tables of one database: the default reads plain CLR types (<see cref="Model.ClrEntityModel"/>);
 /// an ORM integration supplies its mapping (linq2db: CacheBot.Linq2Db's MappingSchema model).
 /// </summary>
 internal interface IEntityModel

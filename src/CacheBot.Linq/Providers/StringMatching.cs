@@ -1,4 +1,4 @@
-namespace CacheBot.Linq.Model;
+namespace CacheBot.Linq.Providers;
 
 /// <summary>How the database compares a string column, so both sides of invalidation encode strings alike.</summary>
 internal enum StringMatching

@@ -2,8 +2,9 @@ using System.Collections.Frozen;
 using System.IO.Hashing;
 using System.Reflection;
 using System.Text;
+using CacheBot.Linq.Model;
 
-namespace CacheBot.Linq.Model;
+namespace CacheBot.Linq.Providers;
 
 /// <summary>
 /// A table as CacheBot sees it: identity (database, schema, name), columns, primary key and associations.

@@ -1,6 +1,7 @@
 using System.Reflection;
+using CacheBot.Linq.Model;
 
-namespace CacheBot.Linq.Model;
+namespace CacheBot.Linq.Providers;
 
 /// <summary>A mapped column: the member that holds it, its name, and a getter used on the write side.</summary>
 internal sealed class ColumnModel

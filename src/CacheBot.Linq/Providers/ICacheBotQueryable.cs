@@ -1,6 +1,6 @@
 using System.Linq.Expressions;
 
-namespace CacheBot.Linq.Querying;
+namespace CacheBot.Linq.Providers;
 
 /// <summary>A query wrapped by CacheBot: its expression and the context (cache, inner provider, model) it runs in.</summary>
 internal interface ICacheBotQueryable

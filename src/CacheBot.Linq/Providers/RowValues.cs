@@ -1,4 +1,4 @@
-namespace CacheBot.Linq.Model;
+namespace CacheBot.Linq.Providers;
 
 /// <summary>
 /// A row image read from the database (pre- or post-image of a write): raw provider values by column name,
