@@ -5,6 +5,7 @@ using CacheBot.Linq.Analysis;
 using CacheBot.Linq.Diagnostics;
 using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Model;
+using CacheBot.Linq.Providers;
 using CacheBot.Linq.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,6 +27,7 @@ public sealed partial class QueryCache : IDisposable
     private readonly AsyncLocal<CacheWriteScope?> _scope = new();
     private readonly bool _ownsStore;
     private readonly CacheMetrics _metrics;
+    private readonly CacheCommit _localCommit;
 
     /// <summary>Creates a cache.</summary>
     /// <param name="options">Cache-wide settings; <c>new QueryCacheOptions()</c> works without DI.</param>
@@ -45,7 +47,10 @@ public sealed partial class QueryCache : IDisposable
         Engine = new InvalidationEngine(Stamps, Schemes);
         Statistics = new CacheStatistics(() => Engine.Invalidations);
         AnalysisSettings = new AnalysisSettings(Options.MaxValueTuples, Options.Granularity, Options.IgnoredTables, null);
+        _localCommit = new CacheCommit(this, null, coordinated: false);
         _metrics = new CacheMetrics(this, meterFactory);
+        Coordinator = Options.Coordinator;
+        Coordinator?.Attach(new CoordinatorLink(this));
     }
 
     /// <summary>Gets the cache-wide settings.</summary>
@@ -53,6 +58,9 @@ public sealed partial class QueryCache : IDisposable
 
     /// <summary>Gets hit, miss, store, bypass and invalidation counters.</summary>
     public CacheStatistics Statistics { get; }
+
+    /// <summary>Gets the coordinator that keeps this cache consistent with other processes, if any (<see cref="QueryCacheOptions.Coordinator"/>).</summary>
+    public CacheCoordinator? Coordinator { get; }
 
     internal ILogger Logger { get; }
 

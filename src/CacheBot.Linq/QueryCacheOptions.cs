@@ -99,5 +99,12 @@ public sealed class QueryCacheOptions : IOptions<QueryCacheOptions>
     /// </summary>
     public IQueryResultStore? ResultStore { get; set; }
 
+    /// <summary>
+    /// Gets or sets the coordinator that keeps the cache consistent with other processes sharing a backend (for example
+    /// <c>UseRedis(...)</c> from CacheBot.Redis); <see langword="null"/> (default) keeps invalidation within this process.
+    /// A coordinator serves one cache.
+    /// </summary>
+    public Providers.CacheCoordinator? Coordinator { get; set; }
+
     QueryCacheOptions IOptions<QueryCacheOptions>.Value => this;
 }

@@ -1,7 +1,7 @@
 namespace CacheBot.Linq.Providers;
 
 /// <summary>How the database compares a string column, so both sides of invalidation encode strings alike.</summary>
-internal enum StringMatching
+public enum StringMatching
 {
     /// <summary>Ordinal: case, accents and trailing spaces matter (SQLite BINARY, PostgreSQL deterministic collations, LINQ-to-Objects).</summary>
     Ordinal = 0,

@@ -87,6 +87,14 @@ internal static class CachedQueryRunner
                 .ConfigureAwait(false);
         }
 
+        if (cache.Coordinator is { } coordinator
+            && !await coordinator.EnterReadAsync(async, cancellationToken).ConfigureAwait(false))
+        {
+            // The coordinator cannot vouch for the local stamps right now (shared backend unreachable or behind).
+            return await BypassAsync(context, expression, RefusalReason.CoordinatorUnavailable, "the cache coordinator cannot confirm that local stamps are current", runInner, async, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         var key = ComputeKey(hash.Full, context.Identity, kind, typeof(TStored));
         switch (Lookup(cache, key, out var cached))
         {
@@ -117,12 +125,12 @@ internal static class CachedQueryRunner
                 .ConfigureAwait(false);
         }
 
-        var (dependencies, globalEpoch) = StampReader.RegisterAndRead(cache, analysis);
+        var (dependencyKeys, position, generation) = StampReader.RegisterAndRead(cache, analysis);
         var value = await runInner(context, choices.Stripped, async, cancellationToken).ConfigureAwait(false);
         cache.Statistics.Miss();
         var ttl = choices.TimeToLiveTicks > 0 ? TimeSpan.FromTicks(choices.TimeToLiveTicks) : cache.Options.DefaultTimeToLive;
         var stored = choices.SharedResults ? value : CopyForStore(value);
-        var entry = new CachedQueryResult(stored, dependencies, globalEpoch, size(value), cache.TimeProvider.GetUtcNow() + ttl, choices.SharedResults);
+        var entry = new CachedQueryResult(stored, dependencyKeys, position, generation, size(value), cache.TimeProvider.GetUtcNow() + ttl, choices.SharedResults);
         try
         {
             cache.Store.Store(key, entry, ttl);
@@ -166,16 +174,29 @@ internal static class CachedQueryRunner
             return LookupResult.StoreFailed;
         }
 
-        if (entry.GlobalEpoch != cache.Stamps.GlobalEpoch || entry.IsExpired(cache.TimeProvider.GetUtcNow()))
+        var stamps = cache.Stamps;
+        if (entry.Generation != stamps.Generation || entry.IsExpired(cache.TimeProvider.GetUtcNow()))
         {
             return LookupResult.Stale;
         }
 
-        foreach (var dependency in entry.Dependencies)
+        var position = entry.Position;
+        foreach (var dependencyKey in entry.DependencyKeys)
         {
-            if (cache.Stamps.Read(dependency.Key) != dependency.Stamp)
+            if (stamps.Read(dependencyKey) > position)
             {
                 return LookupResult.Stale;
+            }
+        }
+
+        if (stamps.HasUnsettled)
+        {
+            foreach (var dependencyKey in entry.DependencyKeys)
+            {
+                if (stamps.IsUnsettled(dependencyKey))
+                {
+                    return LookupResult.Stale;
+                }
             }
         }
 

@@ -4,20 +4,20 @@ using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq.Querying;
 
-/// <summary>Registers an analysis' schemes, then reads the stamps of its keys (in that order; see <see cref="SchemeRegistry"/>).</summary>
+/// <summary>Registers an analysis' schemes, then takes the read position (in that order; see <see cref="SchemeRegistry"/>).</summary>
 internal static class StampReader
 {
-    public static (DependencyStamp[] Dependencies, long GlobalEpoch) RegisterAndRead(QueryCache cache, QueryAnalysis analysis)
+    public static (ulong[] Keys, long Position, long Generation) RegisterAndRead(QueryCache cache, QueryAnalysis analysis)
     {
-        var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count);
+        var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count + 1);
         var databases = new List<string>(1);
         foreach (var table in analysis.Tables)
         {
-            keys.Add(DependencyKeys.TableEpoch(table));
+            AddDistinct(keys, DependencyKeys.TableEpoch(table));
             if (!databases.Contains(table.Database))
             {
                 databases.Add(table.Database);
-                keys.Add(DependencyKeys.DatabaseEpoch(table.Database));
+                AddDistinct(keys, DependencyKeys.DatabaseEpoch(table.Database));
             }
         }
 
@@ -29,7 +29,7 @@ internal static class StampReader
             {
                 if (DependencyKeys.TryForTuple(scheme, tuple, out var key))
                 {
-                    keys.Add(key);
+                    AddDistinct(keys, key);
                 }
                 else if (!fallback.Contains(group.Table))
                 {
@@ -37,20 +37,24 @@ internal static class StampReader
                     fallback.Add(group.Table);
                     var any = cache.Schemes.Register(group.Table, []);
                     DependencyKeys.TryForTuple(any, [], out var anyKey);
-                    keys.Add(anyKey);
+                    AddDistinct(keys, anyKey);
                 }
             }
         }
 
-        // Registration (above) happens-before the stamp reads (below): the registry issues a full fence on change.
+        // Registration (above) happens-before the position read (below): the registry issues a full fence on change, and
+        // this fence orders an unchanged registry's reads too.
         Interlocked.MemoryBarrier();
-        var globalEpoch = cache.Stamps.GlobalEpoch;
-        var dependencies = new DependencyStamp[keys.Count];
-        for (var i = 0; i < dependencies.Length; i++)
-        {
-            dependencies[i] = new DependencyStamp(keys[i], cache.Stamps.Read(keys[i]));
-        }
+        var generation = cache.Stamps.Generation;
+        var position = cache.Stamps.ReadPosition;
+        return ([.. keys], position, generation);
+    }
 
-        return (dependencies, globalEpoch);
+    private static void AddDistinct(List<ulong> keys, ulong key)
+    {
+        if (!keys.Contains(key))
+        {
+            keys.Add(key);
+        }
     }
 }

@@ -135,7 +135,7 @@ internal sealed class Linq2DbEntityModel : IEntityModel
 
     private TableModel? Build(Type type, string? schemaOverride, string? nameOverride, bool overridden)
     {
-        if (!ClrEntityModel.IsEntityType(type))
+        if (!EntityTypes.IsCandidate(type))
         {
             return null;
         }

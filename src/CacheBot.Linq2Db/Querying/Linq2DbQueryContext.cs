@@ -72,7 +72,7 @@ internal sealed class Linq2DbQueryContext : CacheBotQueryContext
     /// <returns>The operator's result.</returns>
     internal ValueTask<TResult> ExecuteNonQueryExpression<TResult>(Expression expression, bool async, CancellationToken cancellationToken)
     {
-        var stripped = MarkerStripper.Strip(expression);
+        var stripped = CacheBotQueryContext.RemoveMarkers(expression);
         return async ? new(InnerAsync.ExecuteAsync<TResult>(stripped, cancellationToken)) : new(InnerAsync.Execute<TResult>(stripped));
     }
 

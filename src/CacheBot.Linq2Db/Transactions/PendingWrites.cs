@@ -1,10 +1,8 @@
 using CacheBot.Linq.Providers;
-using CacheBot.Linq;
-using CacheBot.Linq.Invalidation;
 
 namespace CacheBot.Linq2Db.Transactions;
 
-/// <summary>Writes recorded inside an open transaction, applied after the commit and dropped on rollback.</summary>
+/// <summary>Writes recorded inside an open transaction: committed through <see cref="CommitProtocol"/>, dropped on rollback.</summary>
 internal sealed class PendingWrites
 {
     private readonly List<WriteRecord> _writes = [];
@@ -17,23 +15,29 @@ internal sealed class PendingWrites
         }
     }
 
-    public void Complete(QueryCache cache, bool committed)
+    /// <summary>Returns the recorded writes without clearing them (a failed announcement leaves them for a retry).</summary>
+    public WriteRecord[] Snapshot()
     {
-        List<WriteRecord> writes;
         lock (_writes)
         {
-            if (_writes.Count == 0)
-            {
-                return;
-            }
-
-            writes = [.. _writes];
-            _writes.Clear();
+            return [.. _writes];
         }
+    }
 
-        if (committed)
+    /// <summary>Forgets the first <paramref name="count"/> writes (those a commit applied, or a rollback dropped).</summary>
+    public void Remove(int count)
+    {
+        lock (_writes)
         {
-            cache.ApplyCommitted(writes);
+            _writes.RemoveRange(0, Math.Min(count, _writes.Count));
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_writes)
+        {
+            _writes.Clear();
         }
     }
 }

@@ -9,7 +9,7 @@ namespace CacheBot.Linq2Db.Transactions;
 /// <summary>
 /// Wraps the provider's connection so CacheBot sees every transaction's commit and rollback, whoever drives it
 /// (linq2db's <c>BeginTransaction</c>, a <c>DataContext</c>, or user code on the raw connection). Writes recorded while
-/// a transaction is open are held in <see cref="PendingWrites"/> and applied after the commit (dropped on rollback).
+/// a transaction is open are held in <see cref="PendingWrites"/> and committed through <see cref="CommitProtocol"/> (dropped on rollback).
 /// </summary>
 /// <remarks>
 /// Provider code that needs the real connection gets it through <see cref="CacheBotUnwrapInterceptor"/>. Not thread-safe
@@ -40,13 +40,8 @@ internal sealed class TrackingConnection : DbConnection
     /// <summary>Gets whether writes on this connection must wait for a commit (and reads bypass the cache).</summary>
     public bool IsInTransaction => CurrentTransaction is not null || SqlTransactionOpen;
 
-    /// <summary>A transaction opened with SQL text ended (<c>COMMIT</c>, <c>END</c>, <c>ROLLBACK</c>): apply what it wrote.</summary>
-    /// <remarks>Applied on rollback too: CacheBot does not parse savepoints, and invalidating more is always safe.</remarks>
-    internal void SqlTransactionEnded()
-    {
-        SqlTransactionOpen = false;
-        PendingWrites.Complete(Options.Cache!, committed: true);
-    }
+    /// <summary>A transaction opened with SQL text ended (<c>COMMIT</c>, <c>END</c>, <c>ROLLBACK</c>); its writes were applied by the caller.</summary>
+    internal void SqlTransactionEnded() => SqlTransactionOpen = false;
 
     [AllowNull]
     public override string ConnectionString
@@ -104,7 +99,7 @@ internal sealed class TrackingConnection : DbConnection
             return;
         }
 
-        Options.Cache!.ApplyCommitted([write]);
+        CommitProtocol.ApplyNow(Options.Cache!, [write]);
         _afterProviderSpecificWrite = true;
     }
 
@@ -116,7 +111,10 @@ internal sealed class TrackingConnection : DbConnection
             CurrentTransaction = null;
         }
 
-        PendingWrites.Complete(Options.Cache!, committed);
+        if (!committed)
+        {
+            PendingWrites.Clear();
+        }
     }
 
     protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) =>
@@ -136,7 +134,7 @@ internal sealed class TrackingConnection : DbConnection
         if (_afterProviderSpecificWrite)
         {
             _afterProviderSpecificWrite = false;
-            Options.Cache!.ApplyCommitted([WriteRecord.ForDatabase(Options.DatabaseId)]);
+            CommitProtocol.ApplyNow(Options.Cache!, [WriteRecord.ForDatabase(Options.DatabaseId)]);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq2Db.Transactions;
 
@@ -23,11 +24,8 @@ internal sealed class TrackingTransaction : DbTransaction
 
     protected override DbConnection DbConnection => _connection;
 
-    public override void Commit()
-    {
-        Inner.Commit();
-        End(committed: true);
-    }
+    public override void Commit() =>
+        SyncPath.Wait(CommitProtocol.CommitAsync(_connection.Options.Cache!, _connection.PendingWrites, CommitInnerAsync, async: false, CancellationToken.None));
 
     public override void Rollback()
     {
@@ -35,11 +33,9 @@ internal sealed class TrackingTransaction : DbTransaction
         End(committed: false);
     }
 
-    public override async Task CommitAsync(CancellationToken cancellationToken = default)
-    {
-        await Inner.CommitAsync(cancellationToken).ConfigureAwait(false);
-        End(committed: true);
-    }
+    public override async Task CommitAsync(CancellationToken cancellationToken = default) =>
+        await CommitProtocol.CommitAsync(_connection.Options.Cache!, _connection.PendingWrites, CommitInnerAsync, async: true, cancellationToken)
+            .ConfigureAwait(false);
 
     public override async Task RollbackAsync(CancellationToken cancellationToken = default)
     {
@@ -63,6 +59,25 @@ internal sealed class TrackingTransaction : DbTransaction
         }
 
         base.Dispose(disposing);
+    }
+
+    private async ValueTask CommitInnerAsync(bool async, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (async)
+            {
+                await Inner.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                Inner.Commit();
+            }
+        }
+        finally
+        {
+            End(committed: true);
+        }
     }
 
     private void End(bool committed)

@@ -26,9 +26,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
 
         if (statement.IsTransactionControl)
         {
-            var affected = command.ExecuteNonQuery();
-            SqlTransactionControl(command, eventData.DataConnection, statement);
-            return Option<int>.Some(affected);
+            return Option<int>.Some(SyncPath.Result(RunTransactionControlAsync(command, eventData.DataConnection, statement, async: false, CancellationToken.None)));
         }
 
         return Option<int>.Some(SyncPath.Result(WriteExecution.RunNonQueryAsync(
@@ -44,9 +42,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
 
         if (statement.IsTransactionControl)
         {
-            var affected = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            SqlTransactionControl(command, eventData.DataConnection, statement);
-            return Option<int>.Some(affected);
+            return Option<int>.Some(await RunTransactionControlAsync(command, eventData.DataConnection, statement, async: true, cancellationToken).ConfigureAwait(false));
         }
 
         return Option<int>.Some(await WriteExecution.RunNonQueryAsync(
@@ -81,7 +77,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
         // again when the reader is disposed, when the statement has certainly completed.
         if (SqlWriteParser.Parse(command.CommandText) is { IsWrite: true } statement)
         {
-            WriteSink.Record(options, command, eventData.DataConnection, [CoarseWrite(statement)]);
+            WriteSink.RecordObserved(options, command, eventData.DataConnection, [CoarseWrite(statement)]);
         }
     }
 
@@ -89,7 +85,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
     {
         if (command is not null && SqlWriteParser.Parse(command.CommandText) is { IsWrite: true } statement)
         {
-            WriteSink.Record(options, command, eventData.DataConnection, [CoarseWrite(statement)]);
+            WriteSink.RecordObserved(options, command, eventData.DataConnection, [CoarseWrite(statement)]);
         }
     }
 
@@ -99,23 +95,39 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
         return Task.CompletedTask;
     }
 
-    /// <summary>Tracks a transaction opened or ended with SQL text, so its writes wait for the end and its reads bypass the cache.</summary>
-    private static void SqlTransactionControl(DbCommand command, LinqToDB.Data.DataConnection dataConnection, SqlStatement statement)
+    /// <summary>
+    /// Runs a statement that opens or ends a transaction with SQL text and tracks it, so the transaction's writes wait for
+    /// its end and its reads bypass the cache. Ending it commits the pending writes through the commit protocol (announced
+    /// before the statement runs; applied on rollback too: CacheBot does not follow savepoints, and invalidating more is
+    /// always safe).
+    /// </summary>
+    private async ValueTask<int> RunTransactionControlAsync(DbCommand command, LinqToDB.Data.DataConnection dataConnection, SqlStatement statement, bool async, CancellationToken cancellationToken)
     {
-        if (WriteSink.TrackingConnectionOf(command, dataConnection) is not { } connection || connection.CurrentTransaction is not null)
+        var connection = WriteSink.TrackingConnectionOf(command, dataConnection);
+        if (connection is null || connection.CurrentTransaction is not null || statement.Kind == SqlStatementKind.BeginTransaction || !connection.SqlTransactionOpen)
         {
-            return;
+            var affected = await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false);
+            if (connection is { CurrentTransaction: null } && statement.Kind == SqlStatementKind.BeginTransaction)
+            {
+                connection.SqlTransactionOpen = true;
+            }
+
+            return affected;
         }
 
-        if (statement.Kind == SqlStatementKind.BeginTransaction)
-        {
-            connection.SqlTransactionOpen = true;
-        }
-        else if (connection.SqlTransactionOpen)
-        {
-            connection.SqlTransactionEnded();
-        }
+        var result = 0;
+        await CommitProtocol.CommitAsync(
+            options.Cache!,
+            connection.PendingWrites,
+            async (a, ct) => result = await ExecuteAsync(command, a, ct).ConfigureAwait(false),
+            async,
+            cancellationToken).ConfigureAwait(false);
+        connection.SqlTransactionEnded();
+        return result;
     }
+
+    private static async ValueTask<int> ExecuteAsync(DbCommand command, bool async, CancellationToken cancellationToken) =>
+        async ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
 
     private WriteRecord CoarseWrite(SqlStatement statement) =>
         statement.Table is null || statement.Kind == SqlStatementKind.Unknown

@@ -39,7 +39,7 @@ internal static class RowImageReader
             values.TryAdd(reader.GetName(i), reader.IsDBNull(i) ? null : reader.GetValue(i));
         }
 
-        return new RowValues(values);
+        return RowValues.FromDictionary(values);
     }
 
     /// <summary>Runs <paramref name="command"/> and reads every returned row (see <see cref="ReadAllAsync"/>).</summary>

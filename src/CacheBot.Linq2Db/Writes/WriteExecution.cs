@@ -22,7 +22,52 @@ internal static class WriteExecution
         CacheBotOptionSet options, DbCommand command, DataConnection dataConnection, SqlStatement statement, bool supportsReturning, bool async,
         CancellationToken cancellationToken)
     {
+        var intents = await IntentsAsync(options, command, dataConnection, statement, async, cancellationToken).ConfigureAwait(false);
+        var commit = await WriteSink.BeginAsync(options, command, dataConnection, intents, async, cancellationToken).ConfigureAwait(false);
         var writes = new List<WriteRecord>();
+        int affected;
+        try
+        {
+            affected = await ExecuteAndDescribeAsync(options, command, dataConnection, statement, supportsReturning, writes, async, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch
+        {
+            // The statement (or the first statements of a batch) may have written before it failed: invalidate what it may touch.
+            await WriteSink.RecordAsync(options, command, dataConnection, commit, intents, async, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        await WriteSink.RecordAsync(options, command, dataConnection, commit, writes, async, cancellationToken).ConfigureAwait(false);
+        return affected;
+    }
+
+    /// <summary>What a statement may write, known before it runs: its table and the tables its foreign-key actions change, or the whole database.</summary>
+    private static async ValueTask<List<WriteRecord>> IntentsAsync(
+        CacheBotOptionSet options, DbCommand command, DataConnection dataConnection, SqlStatement statement, bool async, CancellationToken cancellationToken)
+    {
+        if (statement.Kind == SqlStatementKind.Unknown || statement.Table is null || statement.IsDdl)
+        {
+            return [WriteRecord.ForDatabase(options.DatabaseId)];
+        }
+
+        List<WriteRecord> intents = [WriteRecord.ForTable(TableModel.ForName(options.DatabaseId, statement.Schema, statement.Table))];
+        if (statement.Kind is SqlStatementKind.Update or SqlStatementKind.Delete or SqlStatementKind.TableWrite)
+        {
+            foreach (var child in await options.Cascades.ChildrenOfAsync(command, statement.Table, dataConnection.DataProvider.Name, async, cancellationToken)
+                .ConfigureAwait(false))
+            {
+                intents.Add(WriteRecord.ForTable(TableModel.ForName(options.DatabaseId, null, child)));
+            }
+        }
+
+        return intents;
+    }
+
+    private static async ValueTask<int> ExecuteAndDescribeAsync(
+        CacheBotOptionSet options, DbCommand command, DataConnection dataConnection, SqlStatement statement, bool supportsReturning,
+        List<WriteRecord> writes, bool async, CancellationToken cancellationToken)
+    {
         var database = options.DatabaseId;
         int affected;
         if (statement.Kind == SqlStatementKind.Unknown || statement.Table is null)
@@ -40,14 +85,14 @@ internal static class WriteExecution
                 affected = await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false);
                 writes.Add(WriteRecord.ForTable(table));
             }
-            else if (!supportsReturning || statement.HasReturning || statement.HasFrom || !HasColumnSchemes(options, table))
+            else if (!supportsReturning || statement.HasReturning || statement.HasFrom || !options.Cache!.NeedsRowImages(table))
             {
                 affected = await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false);
                 writes.Add(ImagelessWrite(statement.Kind, table));
             }
             else
             {
-                affected = await RunWithImagesAsync(options, command, statement, table, writes, async, cancellationToken).ConfigureAwait(false);
+                affected = await RunWithImagesAsync(options, dataConnection, command, statement, table, writes, async, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -65,7 +110,6 @@ internal static class WriteExecution
             }
         }
 
-        WriteSink.Record(options, command, dataConnection, writes);
         return affected;
     }
 
@@ -77,10 +121,31 @@ internal static class WriteExecution
         CacheBotOptionSet options, DbCommand command, DataConnection dataConnection, SqlStatement statement, bool supportsReturning, bool async,
         CancellationToken cancellationToken)
     {
+        var intents = await IntentsAsync(options, command, dataConnection, statement, async, cancellationToken).ConfigureAwait(false);
+        var commit = await WriteSink.BeginAsync(options, command, dataConnection, intents, async, cancellationToken).ConfigureAwait(false);
         var writes = new List<WriteRecord>();
         object? scalar;
+        try
+        {
+            scalar = await ExecuteScalarAndDescribeAsync(options, command, statement, supportsReturning, writes, async, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await WriteSink.RecordAsync(options, command, dataConnection, commit, intents, async, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        await WriteSink.RecordAsync(options, command, dataConnection, commit, writes, async, cancellationToken).ConfigureAwait(false);
+        return scalar;
+    }
+
+    private static async ValueTask<object?> ExecuteScalarAndDescribeAsync(
+        CacheBotOptionSet options, DbCommand command, SqlStatement statement, bool supportsReturning, List<WriteRecord> writes, bool async,
+        CancellationToken cancellationToken)
+    {
+        object? scalar;
         var table = statement.Table is null ? null : TableModel.ForName(options.DatabaseId, statement.Schema, statement.Table);
-        var widened = table is not null && statement.Kind == SqlStatementKind.Insert && supportsReturning && HasColumnSchemes(options, table)
+        var widened = table is not null && statement.Kind == SqlStatementKind.Insert && supportsReturning && options.Cache!.NeedsRowImages(table)
             ? WidenReturning(command.CommandText)
             : null;
         if (widened is null)
@@ -131,7 +196,6 @@ internal static class WriteExecution
             }
         }
 
-        WriteSink.Record(options, command, dataConnection, writes);
         return scalar;
     }
 
@@ -154,18 +218,8 @@ internal static class WriteExecution
     /// row into the WHERE between the SELECT and the UPDATE; that row's old values are unknown, so the write must
     /// become a table write. Rows are matched by primary key (known from the schemes' table model), else by count.
     /// </summary>
-    private static bool Covers(List<RowValues> before, List<RowValues> returned, CacheBotOptionSet options, TableModel table)
+    private static bool Covers(List<RowValues> before, List<RowValues> returned, IReadOnlyList<ColumnModel> key)
     {
-        IReadOnlyList<ColumnModel> key = [];
-        foreach (var scheme in options.Cache!.Schemes.GetSchemes(table))
-        {
-            if (scheme.Table.PrimaryKey.Count > 0)
-            {
-                key = scheme.Table.PrimaryKey;
-                break;
-            }
-        }
-
         if (key.Count == 0)
         {
             return returned.Count <= before.Count;
@@ -188,6 +242,10 @@ internal static class WriteExecution
         return true;
     }
 
+    /// <summary>The primary key of the mapped table named like <paramref name="table"/> (empty when no mapped table matches).</summary>
+    private static IReadOnlyList<ColumnModel> PrimaryKeyOf(CacheBotOptionSet options, DataConnection dataConnection, TableModel table) =>
+        Model.Linq2DbEntityModel.For(dataConnection, options).TryFindTable(table.Schema, table.Name, out var mapped) ? mapped.PrimaryKey : [];
+
     private static string KeyOf(RowValues row, IReadOnlyList<ColumnModel> key)
     {
         var parts = new string[key.Count];
@@ -200,7 +258,7 @@ internal static class WriteExecution
     }
 
     private static async ValueTask<int> RunWithImagesAsync(
-        CacheBotOptionSet options, DbCommand command, SqlStatement statement, TableModel table, List<WriteRecord> writes, bool async,
+        CacheBotOptionSet options, DataConnection dataConnection, DbCommand command, SqlStatement statement, TableModel table, List<WriteRecord> writes, bool async,
         CancellationToken cancellationToken)
     {
         List<RowValues>? before = null;
@@ -231,7 +289,7 @@ internal static class WriteExecution
             command.CommandText = original;
         }
 
-        if (returned is null || (statement.Kind == SqlStatementKind.Update && (before is null || !Covers(before, returned, options, table))))
+        if (returned is null || (statement.Kind == SqlStatementKind.Update && (before is null || !Covers(before, returned, PrimaryKeyOf(options, dataConnection, table)))))
         {
             writes.Add(WriteRecord.ForTable(table));
             return count;
@@ -256,19 +314,6 @@ internal static class WriteExecution
         SqlStatementKind.Delete => WriteRecord.ForImages(table, RowValues.Unknown, null),
         _ => WriteRecord.ForImages(table, RowValues.Unknown, RowValues.Unknown),
     };
-
-    private static bool HasColumnSchemes(CacheBotOptionSet options, TableModel table)
-    {
-        foreach (var scheme in options.Cache!.Schemes.GetSchemes(table))
-        {
-            if (!scheme.IsEmpty)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static async ValueTask<int> ExecuteAsync(DbCommand command, bool async, CancellationToken cancellationToken) =>
         async ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
