@@ -43,14 +43,14 @@ public sealed partial class QueryCache : IDisposable
         _ownsStore = Options.ResultStore is null;
         Store = Options.ResultStore ?? new MemoryQueryResultStore(Options.SizeLimit);
         Stamps = new StampTable(Options.StampSlotsLog2);
-        Schemes = new SchemeRegistry();
+        Schemes = new SchemeRegistry(Stamps);
         Engine = new InvalidationEngine(Stamps, Schemes);
         Statistics = new CacheStatistics(() => Engine.Invalidations);
         AnalysisSettings = new AnalysisSettings(Options.MaxValueTuples, Options.Granularity, Options.IgnoredTables, null);
         _localCommit = new CacheCommit(this, null, coordinated: false);
         _metrics = new CacheMetrics(this, meterFactory);
         Coordinator = Options.Coordinator;
-        Coordinator?.Attach(new CoordinatorLink(this));
+        Coordinator?.Connect(new CoordinatorLink(this));
     }
 
     /// <summary>Gets the cache-wide settings.</summary>

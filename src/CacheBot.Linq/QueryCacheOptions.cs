@@ -106,5 +106,11 @@ public sealed class QueryCacheOptions : IOptions<QueryCacheOptions>
     /// </summary>
     public Providers.CacheCoordinator? Coordinator { get; set; }
 
+    /// <summary>
+    /// Gets or sets a second-level store shared with other processes (set by CacheBot.Redis with <c>ShareResults</c>); it
+    /// needs a <see cref="Coordinator"/>. <see langword="null"/> (default): results stay in this process.
+    /// </summary>
+    public Providers.ISharedResultStore? SharedResultStore { get; set; }
+
     QueryCacheOptions IOptions<QueryCacheOptions>.Value => this;
 }

@@ -46,13 +46,14 @@ internal sealed class InvalidationEngine
     /// <summary>Applies writes at <paramref name="position"/> (a coordinator's position, or one drawn by <see cref="Apply"/>).</summary>
     public void ApplyAt(ReadOnlySpan<WriteRecord> writes, long position)
     {
+        // Announce the position before reading the schemes: a scheme registered later records a position at or above
+        // this one (SchemeRegistry.Register), one registered earlier is seen below.
+        _stamps.NoteApplied(position);
         Interlocked.MemoryBarrier();
         foreach (ref readonly var write in writes)
         {
             ApplyOne(in write, position);
         }
-
-        _stamps.NoteApplied(position);
     }
 
     /// <summary>The epoch keys of the tables (or databases) <paramref name="writes"/> touch: what an unsettled write blocks.</summary>

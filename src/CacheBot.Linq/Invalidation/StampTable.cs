@@ -30,6 +30,7 @@ internal sealed class StampTable
     private long _clock;
     private long _maxApplied;
     private long _generation;
+    private long _trackedSince;
     private ulong[] _unsettled = NoKeys;
 
     public StampTable(int slotsLog2)
@@ -100,8 +101,27 @@ internal sealed class StampTable
         }
     }
 
-    /// <summary>Invalidates every entry (new generation).</summary>
-    public void Reset() => Interlocked.Increment(ref _generation);
+    /// <summary>Gets the largest applied position at the last <see cref="Reset"/>: writes at or below it may not be reflected in the slots.</summary>
+    public long TrackedSince => Volatile.Read(ref _trackedSince);
+
+    /// <summary>Invalidates every entry (new generation); slots may have missed writes up to the current position.</summary>
+    public void Reset()
+    {
+        var applied = MaxAppliedPosition;
+        var current = Volatile.Read(ref _trackedSince);
+        while (applied > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _trackedSince, applied, current);
+            if (seen == current)
+            {
+                break;
+            }
+
+            current = seen;
+        }
+
+        Interlocked.Increment(ref _generation);
+    }
 
     /// <summary>Replaces the set of unsettled keys (table or database epoch keys).</summary>
     public void SetUnsettled(ulong[] keys) => Volatile.Write(ref _unsettled, keys.Length == 0 ? NoKeys : keys);

@@ -36,7 +36,7 @@ public abstract class CacheCoordinator : IDisposable
 
     /// <summary>Connects the coordinator to its cache; called once, by the <see cref="QueryCache"/> constructor.</summary>
     /// <param name="link">What the coordinator may do to the cache's local state.</param>
-    protected internal abstract void Attach(CoordinatorLink link);
+    protected abstract void Attach(CoordinatorLink link);
 
     /// <summary>Called before a cached read uses the local stamps.</summary>
     /// <param name="async">Whether the caller is asynchronous; when <see langword="false"/> the task must complete synchronously.</param>
@@ -63,6 +63,8 @@ public abstract class CacheCoordinator : IDisposable
     /// not be published (the cache then drops every local entry, and the announcement must make other processes do the same).
     /// </returns>
     public abstract ValueTask<long?> CompleteCommitAsync(object? token, IReadOnlyList<WriteRecord> writes, bool committed, bool async, CancellationToken cancellationToken);
+
+    internal void Connect(CoordinatorLink link) => Attach(link);
 
     /// <inheritdoc/>
     public void Dispose()

@@ -125,23 +125,48 @@ internal static class CachedQueryRunner
                 .ConfigureAwait(false);
         }
 
-        var (dependencyKeys, position, generation) = StampReader.RegisterAndRead(cache, analysis);
+        var (dependencyKeys, position, generation, sharedSince) = StampReader.RegisterAndRead(cache, analysis);
+        var ttl = choices.TimeToLiveTicks > 0 ? TimeSpan.FromTicks(choices.TimeToLiveTicks) : cache.Options.DefaultTimeToLive;
+        var shared = cache.Options.SharedResultStore is { } sharedStore && cache.Coordinator is not null ? SharedResults.Prepare(sharedStore, expression, context, analysis, kind, typeof(TStored)) : default;
+        if (shared.IsActive)
+        {
+            var found = await shared.TryGetAsync(cache, sharedSince, async, cancellationToken).ConfigureAwait(false);
+            if (found is not null)
+            {
+                // Another process's result, checked against this process's slots: keep a private copy, hand out the deserialized one.
+                var sharedValue = (TStored)found.Value!;
+                cache.Statistics.Hit();
+                StoreLocal(cache, key, new CachedQueryResult(
+                    choices.SharedResults ? sharedValue : CopyForStore(sharedValue), [.. found.DependencyKeys], found.Position, generation, size(sharedValue),
+                    cache.TimeProvider.GetUtcNow() + ttl, choices.SharedResults));
+                return (sharedValue, false, choices.SharedResults);
+            }
+        }
+
         var value = await runInner(context, choices.Stripped, async, cancellationToken).ConfigureAwait(false);
         cache.Statistics.Miss();
-        var ttl = choices.TimeToLiveTicks > 0 ? TimeSpan.FromTicks(choices.TimeToLiveTicks) : cache.Options.DefaultTimeToLive;
         var stored = choices.SharedResults ? value : CopyForStore(value);
         var entry = new CachedQueryResult(stored, dependencyKeys, position, generation, size(value), cache.TimeProvider.GetUtcNow() + ttl, choices.SharedResults);
+        StoreLocal(cache, key, entry);
+        if (shared.IsActive)
+        {
+            await shared.StoreAsync(new Providers.SharedResult(stored, dependencyKeys, position), ttl, async, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (value, false, choices.SharedResults);
+    }
+
+    private static void StoreLocal(QueryCache cache, QueryKey key, CachedQueryResult entry)
+    {
         try
         {
-            cache.Store.Store(key, entry, ttl);
+            cache.Store.Store(key, entry, entry.ExpiresAt - cache.TimeProvider.GetUtcNow());
             cache.Statistics.Store();
         }
         catch (Exception ex)
         {
             Log.StoreFailed(cache.Logger, "set", ex);
         }
-
-        return (value, false, choices.SharedResults);
     }
 
     private static TStored CopyForStore<TStored>(TStored value)

@@ -7,8 +7,13 @@ namespace CacheBot.Linq.Querying;
 /// <summary>Registers an analysis' schemes, then takes the read position (in that order; see <see cref="SchemeRegistry"/>).</summary>
 internal static class StampReader
 {
-    public static (ulong[] Keys, long Position, long Generation) RegisterAndRead(QueryCache cache, QueryAnalysis analysis)
+    /// <returns>
+    /// The dependency keys, the read position, the generation, and the position a result shared by another process must be
+    /// read at (or above) to be checked against this process's slots (every scheme registered, nothing lost since).
+    /// </returns>
+    public static (ulong[] Keys, long Position, long Generation, long SharedSince) RegisterAndRead(QueryCache cache, QueryAnalysis analysis)
     {
+        var sharedSince = 0L;
         var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count + 1);
         var databases = new List<string>(1);
         foreach (var table in analysis.Tables)
@@ -25,6 +30,7 @@ internal static class StampReader
         foreach (var group in analysis.Groups)
         {
             var scheme = cache.Schemes.Register(group.Table, group.Columns);
+            sharedSince = Math.Max(sharedSince, Volatile.Read(ref scheme.RegisteredAt));
             foreach (var tuple in group.Tuples)
             {
                 if (DependencyKeys.TryForTuple(scheme, tuple, out var key))
@@ -36,6 +42,7 @@ internal static class StampReader
                     // A value that cannot be encoded: depend on "any row" of the table instead (sound).
                     fallback.Add(group.Table);
                     var any = cache.Schemes.Register(group.Table, []);
+                    sharedSince = Math.Max(sharedSince, Volatile.Read(ref any.RegisteredAt));
                     DependencyKeys.TryForTuple(any, [], out var anyKey);
                     AddDistinct(keys, anyKey);
                 }
@@ -47,7 +54,7 @@ internal static class StampReader
         Interlocked.MemoryBarrier();
         var generation = cache.Stamps.Generation;
         var position = cache.Stamps.ReadPosition;
-        return ([.. keys], position, generation);
+        return ([.. keys], position, generation, Math.Max(sharedSince, cache.Stamps.TrackedSince));
     }
 
     private static void AddDistinct(List<ulong> keys, ulong key)
