@@ -93,8 +93,14 @@ public sealed class ColumnModel
 
     internal Func<object, object?> Getter { get; }
 
-    /// <summary>Reads this column from an entity object or a <see cref="RowValues"/> image; false when the value is unknown.</summary>
-    internal bool TryGetValue(object row, out object? value)
+    /// <summary>
+    /// Reads this column from a row: an entity object (through <see cref="Member"/>) or a <see cref="RowValues"/> image
+    /// (by <see cref="Name"/>, converted to <see cref="ClrType"/>).
+    /// </summary>
+    /// <param name="row">An entity of the table's type, or an image.</param>
+    /// <param name="value">The value, when known.</param>
+    /// <returns>Whether the value is known exactly (a missing or unconvertible image value is not).</returns>
+    public bool TryGetValue(object row, out object? value)
     {
         if (row is RowValues image)
         {
