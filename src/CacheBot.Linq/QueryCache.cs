@@ -41,7 +41,7 @@ public sealed partial class QueryCache : IDisposable
         Logger = (ILogger?)loggerFactory?.CreateLogger("CacheBot.Linq") ?? NullLogger.Instance;
         TimeProvider = Options.TimeProvider ?? TimeProvider.System;
         _ownsStore = Options.ResultStore is null;
-        Store = Options.ResultStore ?? new MemoryQueryResultStore(Options.SizeLimit);
+        Store = Options.ResultStore ?? new ClockResultStore(Options.SizeLimit, TimeProvider);
         Stamps = new StampTable(Options.StampSlotsLog2);
         Schemes = new SchemeRegistry(Stamps);
         Engine = new InvalidationEngine(Stamps, Schemes);

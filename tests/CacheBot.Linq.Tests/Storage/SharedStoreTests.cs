@@ -8,7 +8,7 @@ public sealed class SharedStoreTests
     [Fact]
     public void TwoCachesOneStore_EntryOfOneIsNeverValidatedByTheOther()
     {
-        using var store = new Linq.Storage.MemoryQueryResultStore(1000);
+        using var store = new Linq.Storage.MemoryCacheResultStore(1000);
         var rows = new List<Photo> { new() { Id = 1, UserId = 1, Title = "a" }, new() { Id = 2, UserId = 1, Title = "b" }, new() { Id = 9, UserId = 7 } };
         var root = rows.AsQueryable();
         using var first = new QueryCache(new QueryCacheOptions { ResultStore = store });
