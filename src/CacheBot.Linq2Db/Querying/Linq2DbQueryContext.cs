@@ -53,8 +53,11 @@ internal sealed class Linq2DbQueryContext : CacheBotQueryContext
     public override bool HashByTypeOnly(Type type) => typeof(IDataContext).IsAssignableFrom(type) || typeof(MappingSchema).IsAssignableFrom(type);
 
     /// <inheritdoc/>
-    public override ValueTask<TResult> ExecuteInnerAsync<TResult>(Expression expression, bool async, CancellationToken cancellationToken) =>
-        async ? new(InnerAsync.ExecuteAsync<TResult>(expression, cancellationToken)) : new(InnerAsync.Execute<TResult>(expression));
+    public override ValueTask<TResult> ExecuteInnerAsync<TResult>(Expression expression, bool async, CancellationToken cancellationToken)
+    {
+        var provider = ProviderFor(expression);
+        return async ? new(provider.ExecuteAsync<TResult>(expression, cancellationToken)) : new(provider.Execute<TResult>(expression));
+    }
 
     /// <inheritdoc/>
     public override ValueTask<List<T>> ExecuteInnerSequenceAsync<T>(Expression expression, bool async, CancellationToken cancellationToken) =>
@@ -73,7 +76,28 @@ internal sealed class Linq2DbQueryContext : CacheBotQueryContext
     internal ValueTask<TResult> ExecuteNonQueryExpression<TResult>(Expression expression, bool async, CancellationToken cancellationToken)
     {
         var stripped = MarkerStripper.Strip(expression);
-        return async ? new(InnerAsync.ExecuteAsync<TResult>(stripped, cancellationToken)) : new(InnerAsync.Execute<TResult>(stripped));
+        var provider = ProviderFor(stripped);
+        return async ? new(provider.ExecuteAsync<TResult>(stripped, cancellationToken)) : new(provider.Execute<TResult>(stripped));
+    }
+
+    /// <summary>
+    /// Returns the linq2db provider plain linq2db would use for a terminal call: <see cref="Queryable"/>'s operators call
+    /// <c>source.Provider.Execute</c>, and linq2db's provider of a query of <c>TElement</c> builds a <c>Query&lt;TElement&gt;</c>.
+    /// The wrapped table's own provider is of the table's entity type, so after a projection (<c>Select(x =&gt; x.Name)
+    /// .First()</c>) it would build the result mapper for the wrong type: run the call on a linq2db query of the source's
+    /// element type instead, exactly as plain linq2db does.
+    /// </summary>
+    private IQueryProviderAsync ProviderFor(Expression expression)
+    {
+        if (expression is MethodCallExpression { Arguments.Count: > 0 } call
+            && call.Arguments[0] is { } source
+            && typeof(IQueryable).IsAssignableFrom(source.Type)
+            && InnerAsync.CreateQuery(source) is IQueryProviderAsync provider)
+        {
+            return provider;
+        }
+
+        return InnerAsync;
     }
 
     private async ValueTask<List<T>> ReadAllAsync<T>(Expression expression, CancellationToken cancellationToken)
