@@ -47,6 +47,7 @@ internal static class ExpressionHasher
         try
         {
             walk.Visit(expression);
+            policy?.AppendContextValues(ref walk);
             return walk.Complete();
         }
         finally

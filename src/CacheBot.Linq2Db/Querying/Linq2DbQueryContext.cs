@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using CacheBot.Linq.Keys;
 using CacheBot.Linq.Providers;
 using CacheBot.Linq;
 using CacheBot.Linq.Querying;
@@ -17,17 +18,23 @@ namespace CacheBot.Linq2Db.Querying;
 /// <para>Identity (hashed into every key): the database id (provider and connection string hash) and the mapping
 /// configuration; never the object reference of a table or data context. A data context or mapping schema captured in a
 /// query closure is keyed by its type only (<see cref="HashByTypeOnly"/>), so every connection of a database shares entries.</para>
+/// <para>Query filters: the values the mapping's filters read from the data context (<c>db.TenantId</c>) are appended to every
+/// key (<see cref="QueryFilterCatalog"/>), so contexts of different tenants never share an entry.</para>
 /// <para>Writes: every linq2db operator that is not a read (<c>Update</c>, <c>Delete</c>, <c>Insert</c>, ...) reaches
 /// <see cref="ExecuteNonQueryExpression{TResult}"/>, never the cache.</para>
 /// </remarks>
-internal sealed class Linq2DbQueryContext : CacheBotQueryContext
+internal sealed class Linq2DbQueryContext : CacheBotQueryContext, IKeyHashPolicy
 {
+    private readonly QueryFilterCatalog? _filters;
+
     public Linq2DbQueryContext(QueryCache cache, IQueryProviderAsync inner, IDataContext dataContext, CacheBotOptionSet options, Linq2DbEntityModel model)
         : base(cache, inner, model, Linq2DbDialect.Instance)
     {
         InnerAsync = inner;
         DataContext = dataContext;
         Options = options;
+        var filters = QueryFilterCatalog.For(model, dataContext.MappingSchema);
+        _filters = filters.HasValues ? filters : null;
     }
 
     /// <summary>Gets the linq2db provider of the wrapped query.</summary>
@@ -51,6 +58,9 @@ internal sealed class Linq2DbQueryContext : CacheBotQueryContext
 
     /// <inheritdoc/>
     public override bool HashByTypeOnly(Type type) => typeof(IDataContext).IsAssignableFrom(type) || typeof(MappingSchema).IsAssignableFrom(type);
+
+    /// <summary>Appends the values the model's query filters read from this context's data context (its tenant, ...).</summary>
+    void IKeyHashPolicy.AppendContextValues(ref HashWalk walk) => _filters?.AppendValues(DataContext, ref walk);
 
     /// <inheritdoc/>
     public override ValueTask<TResult> ExecuteInnerAsync<TResult>(Expression expression, bool async, CancellationToken cancellationToken)
