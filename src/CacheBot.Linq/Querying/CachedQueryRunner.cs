@@ -77,8 +77,9 @@ internal static class CachedQueryRunner
 
         if ((flags & ExpressionHashFlags.Unhashable) != 0)
         {
-            return await BypassAsync(context, expression, RefusalReason.Unhashable, "the expression holds nodes or values that cannot be keyed", runInner, async, cancellationToken)
-                .ConfigureAwait(false);
+            // DateTime.Now and the like also make the key unusable: report the analyser's reason for them.
+            var (reason, detail) = QueryAnalyzer.ExplainUnhashable(expression, context.Model, context.Dialect, cache.AnalysisSettings);
+            return await BypassAsync(context, expression, reason, detail, runInner, async, cancellationToken).ConfigureAwait(false);
         }
 
         if (context.IsInTransaction || cache.InWriteScope)
