@@ -181,14 +181,16 @@ internal static partial class WriteExecution
     }
 
     /// <summary>
-    /// Runs the pre-image query; null when it fails (under a savepoint in PostgreSQL, rolled back so the transaction stays
-    /// usable) or returns more than <see cref="RowImageReader.MaxRows"/> rows.
+    /// Runs the pre-image query; null when the query fails (under a savepoint in PostgreSQL, rolled back so the transaction
+    /// stays usable) or returns more than <see cref="RowImageReader.MaxRows"/> rows.
     /// </summary>
     private static async ValueTask<List<RowValues>?> ReadPreImageAsync(DbCommand command, string select, bool savepoint, bool async, CancellationToken cancellationToken)
     {
-        if (savepoint && !await TryExecuteSiblingAsync(command, "SAVEPOINT " + PreImageSavepoint, async, cancellationToken).ConfigureAwait(false))
+        if (savepoint)
         {
-            return null;
+            // Fails only when the transaction already failed, or with an error Npgsql deferred from the caller's last call
+            // (a savepoint it pipelines): the caller's own statement would have failed with it, so let it surface.
+            await RowImageReader.ExecuteSiblingAsync(command, "SAVEPOINT " + PreImageSavepoint, async, cancellationToken).ConfigureAwait(false);
         }
 
         List<RowValues>? rows;
