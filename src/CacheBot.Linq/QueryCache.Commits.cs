@@ -56,6 +56,26 @@ public sealed partial class QueryCache
         return false;
     }
 
+    /// <summary>
+    /// Returns the primary key of the mapped table that cached queries have used under <paramref name="table"/>'s identity
+    /// (useful when a write names a table only by its SQL name); empty when no cached query has used it.
+    /// </summary>
+    /// <param name="table">The table (possibly known only by name).</param>
+    /// <returns>The primary-key columns, or empty.</returns>
+    public IReadOnlyList<ColumnModel> KnownPrimaryKey(TableModel table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        foreach (var scheme in Schemes.GetSchemes(table))
+        {
+            if (scheme.Table.PrimaryKey.Count > 0)
+            {
+                return scheme.Table.PrimaryKey;
+            }
+        }
+
+        return [];
+    }
+
     internal async ValueTask<CacheCommit> BeginCommitAsync(IReadOnlyList<WriteRecord> intents, bool async, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(intents);
