@@ -39,5 +39,8 @@ public sealed class CachedQueryResult
 
     internal bool Shared { get; }
 
+    /// <summary>Gets or sets the statistics of the entry's query shape, so a hit counts without hashing the shape (null when off).</summary>
+    internal Diagnostics.ShapeStatistics? Shape { get; set; }
+
     internal bool IsExpired(DateTimeOffset now) => now.UtcTicks >= _expiresAtUtcTicks;
 }

@@ -74,6 +74,7 @@ public sealed partial class QueryCache
         {
             if (committed && writes.Count > 0)
             {
+                using var activity = Activities.StartWrites(this, writes);
                 Engine.Apply(AsSpan(writes));
                 Log.WriteApplied(Logger, writes.Count, writes[0].Table.QualifiedName);
             }
@@ -97,6 +98,7 @@ public sealed partial class QueryCache
             return;
         }
 
+        using var applied = Activities.StartWrites(this, writes);
         if (position is { } p)
         {
             Engine.ApplyAt(AsSpan(writes), p);
@@ -122,6 +124,7 @@ public sealed partial class QueryCache
 
         if (Coordinator is null)
         {
+            using var activity = Activities.StartWrites(this, writes);
             Engine.Apply(AsSpan(writes));
             Log.WriteApplied(Logger, writes.Count, writes[0].Table.QualifiedName);
             return;
