@@ -35,16 +35,9 @@ internal sealed class ShapeStatistics
     private RefusalReason _lastReason;
     private bool _dropped;
 
-    public ShapeStatistics(UInt128 id, string text)
-    {
-        Id = id;
-        Text = text;
-    }
+    public ShapeStatistics(string text) => Text = text;
 
-    /// <summary>Gets the shape's identity (the shape hash of the query, its database, terminal and result type).</summary>
-    public UInt128 Id { get; }
-
-    /// <summary>Gets the shape as readable text with values as <c>@n</c> (<see cref="ShapeText"/>).</summary>
+    /// <summary>Gets the shape as readable text with values as <c>@n</c> (<see cref="ShapeText"/>): its identity in the table.</summary>
     public string Text { get; }
 
     /// <summary>Gets or sets whether the table dropped this shape (it was among the least used when the table was full).</summary>

@@ -72,13 +72,20 @@ internal sealed class ShapeText
         }
 
         depth++;
+        if (IsValue(node))
+        {
+            // A constant, a captured variable, or anything computed from them alone (new DateTime(2000, 1, 1), list.ToArray()).
+            Parameter();
+            return;
+        }
+
         switch (node)
         {
             case ConstantExpression constant:
                 VisitConstant(constant);
                 break;
             case ParameterExpression parameter:
-                _text.Append(string.IsNullOrEmpty(parameter.Name) ? "x" : parameter.Name);
+                _text.Append(ParameterName(parameter));
                 break;
             case MemberExpression member:
                 VisitMember(member, depth);
@@ -230,13 +237,6 @@ internal sealed class ShapeText
             return;
         }
 
-        if (call.Object is null && IsCapturedChain(call))
-        {
-            // A client-side value computed from captured variables (list.ToArray(), Math.Max(a, b)) is one parameter.
-            Parameter();
-            return;
-        }
-
         var first = 0;
         if (call.Object is not null)
         {
@@ -373,7 +373,9 @@ internal sealed class ShapeText
             {
                 Separator(i);
                 var argument = created.Arguments[i];
-                if (!(StripConvert(argument) is MemberExpression m && !IsCaptured(m) && m.Member.Name == members[i].Name))
+                var inner = StripConvert(argument);
+                if (!((inner is MemberExpression m && !IsCaptured(m) && m.Member.Name == members[i].Name)
+                    || (inner is ParameterExpression p && ParameterName(p) == members[i].Name)))
                 {
                     _text.Append(members[i].Name).Append(" = ");
                 }
@@ -448,6 +450,19 @@ internal sealed class ShapeText
         }
     }
 
+    /// <summary>The parameter's name; the compiler's transparent identifiers (joins, <c>let</c>) become <c>t0</c>, <c>t1</c>, ...</summary>
+    private static string ParameterName(ParameterExpression parameter)
+    {
+        const string Transparent = "<>h__TransparentIdentifier";
+        var name = parameter.Name;
+        if (string.IsNullOrEmpty(name))
+        {
+            return "x";
+        }
+
+        return name.StartsWith(Transparent, StringComparison.Ordinal) ? "t" + name[Transparent.Length..] : name;
+    }
+
     /// <summary>A member chain ending at a constant (a closure field, a captured object's property): one captured value.</summary>
     private static bool IsCaptured(MemberExpression member)
     {
@@ -460,17 +475,32 @@ internal sealed class ShapeText
         return node is ConstantExpression { Value: not IQueryable };
     }
 
-    private static bool IsCapturedChain(MethodCallExpression call)
+    /// <summary>Whether the node is a value the query receives rather than part of its shape.</summary>
+    private static bool IsValue(Expression node)
     {
-        if (call.Arguments.Count == 0)
+        if (typeof(IQueryable).IsAssignableFrom(node.Type))
         {
-            return false;
+            return false; // a root or a captured subquery: printed as its table
         }
 
-        foreach (var argument in call.Arguments)
+        return node switch
         {
-            var inner = StripConvert(argument);
-            if (!(inner is ConstantExpression { Value: not IQueryable } || (inner is MemberExpression m && IsCaptured(m))))
+            ConstantExpression => true,
+            MemberExpression member => IsCaptured(member),
+            UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked or ExpressionType.Negate } unary => IsValue(unary.Operand),
+            NewExpression created => !created.Type.Name.Contains("AnonymousType", StringComparison.Ordinal) && AllValues(created.Arguments),
+            NewArrayExpression array => AllValues(array.Expressions),
+            MethodCallExpression call => call.Arguments.Count + (call.Object is null ? 0 : 1) > 0 && !QueryMarkers.IsMarker(call.Method)
+                && (call.Object is null || IsValue(call.Object)) && AllValues(call.Arguments),
+            _ => false,
+        };
+    }
+
+    private static bool AllValues(System.Collections.ObjectModel.ReadOnlyCollection<Expression> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            if (!IsValue(node))
             {
                 return false;
             }
