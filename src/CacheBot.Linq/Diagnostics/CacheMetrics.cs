@@ -12,6 +12,13 @@ namespace CacheBot.Linq.Diagnostics;
 /// </summary>
 internal sealed class CacheMetrics : IDisposable
 {
+    // Hits take microseconds and misses milliseconds: the default buckets (0 to 10,000) would put every query in one.
+    private static readonly double[] DurationBuckets =
+    [
+        0.000_001, 0.000_002_5, 0.000_005, 0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5,
+        0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ];
+
     private readonly Meter _meter;
     private readonly Histogram<double> _duration;
     private readonly TagList _hitTags;
@@ -39,8 +46,12 @@ internal sealed class CacheMetrics : IDisposable
         _meter.CreateObservableCounter(
             "cachebot.invalidations", () => Observe(weak, static c => c.Statistics.Invalidations, name), "{stamp}", "Version stamps replaced by writes.");
         _meter.CreateObservableGauge("cachebot.entries", () => Observe(weak, static c => c.Store.Count, name), "{entry}", "Entries in the result store.");
-        _duration = _meter.CreateHistogram<double>(
-            "cachebot.query.duration", "s", "Duration of queries that asked to be cached, by result (hit, miss, bypass).");
+        _duration = _meter.CreateHistogram(
+            "cachebot.query.duration",
+            "s",
+            "Duration of queries that asked to be cached, by result (hit, miss, bypass).",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _hitTags = new TagList { name, { "cachebot.request.result", "hit" } };
         _missTags = new TagList { name, { "cachebot.request.result", "miss" } };
         _bypassTags = new TagList { name, { "cachebot.request.result", "bypass" } };

@@ -9,7 +9,8 @@ namespace CacheBot.Linq.Diagnostics;
 /// <remarks>
 /// <para>Cost on a hit without listeners: a thread-local counter increment, the histogram's <c>Enabled</c> flag and
 /// <see cref="ActivitySource.HasListeners"/>, all plain reads. One hit in <see cref="SampleEvery"/> takes two timestamps for
-/// the per-shape mean hit latency; every miss is timed (it runs a query anyway).</para>
+/// the per-shape mean hit latency (every hit, while the histogram or a trace times it anyway); every miss is timed (it runs a
+/// query anyway).</para>
 /// <para>The sampling counter is thread-static (not shared) so that sampling adds no contended write to the hit path; it only
 /// decides which hits are timed, so its exact value never matters.</para>
 /// </remarks>
@@ -24,9 +25,6 @@ internal struct QueryProbe
     /// <summary>The <see cref="Stopwatch"/> timestamp the query started at, or 0 when nothing measures it.</summary>
     public long Start;
 
-    /// <summary>Whether this query's hit latency is sampled into its shape's statistics.</summary>
-    public bool Sampled;
-
     /// <summary>The query's activity, when a listener wants it.</summary>
     public Activity? Activity;
 
@@ -34,8 +32,8 @@ internal struct QueryProbe
     public static QueryProbe Begin(QueryCache cache)
     {
         var probe = default(QueryProbe);
-        probe.Sampled = cache.Statistics.Shapes is not null && (++t_tick & (SampleEvery - 1)) == 0;
-        if (probe.Sampled || cache.Metrics.DurationEnabled)
+        var sampled = cache.Statistics.Shapes is not null && (++t_tick & (SampleEvery - 1)) == 0;
+        if (sampled || cache.Metrics.DurationEnabled)
         {
             probe.Start = Stopwatch.GetTimestamp();
         }

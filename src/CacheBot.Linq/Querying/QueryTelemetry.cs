@@ -48,8 +48,9 @@ internal static class QueryTelemetry
             return;
         }
 
+        // A timed hit (sampled, or timed for the histogram or a trace) also feeds the shape's mean hit latency.
         var elapsed = probe.Elapsed;
-        shape?.Hit(probe.Sampled ? elapsed : -1);
+        shape?.Hit(elapsed);
         End(cache, probe, elapsed, QueryResultKind.Hit, shape, expression, context, sequence, reason: null);
     }
 
