@@ -154,6 +154,31 @@ public sealed class ShapeStatisticsTests
     }
 
     [Fact]
+    public void Hit_WithStatistics_AllocatesNothingMoreThanWithout()
+    {
+        using var plain = new TestDb(new QueryCacheOptions { TrackShapeStatistics = false }, interpreted: true);
+        using var tracked = new TestDb(interpreted: true);
+
+        Assert.Equal(AllocatedPerHit(plain), AllocatedPerHit(tracked));
+
+        static long AllocatedPerHit(TestDb db)
+        {
+            const int Hits = 64; // four sampled (timed) hits among them
+            _ = db.Photos.First(p => p.Id == 5);
+            _ = db.Photos.First(p => p.Id == 5);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < Hits; i++)
+            {
+                _ = db.Photos.First(p => p.Id == 5);
+            }
+
+            var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(Hits + 1, db.Cache.Statistics.Hits);
+            return bytes / Hits;
+        }
+    }
+
+    [Fact]
     public void TopShapes_ConcurrentHits_AreAllCounted()
     {
         using var db = new TestDb(interpreted: true);
