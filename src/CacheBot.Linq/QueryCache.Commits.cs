@@ -94,6 +94,7 @@ public sealed partial class QueryCache
         {
             if (committed && writes.Count > 0)
             {
+                using var activity = Activities.StartWrites(this, writes);
                 Engine.Apply(AsSpan(writes));
                 Log.WriteApplied(Logger, writes.Count, writes[0].Table.QualifiedName);
             }
@@ -117,6 +118,7 @@ public sealed partial class QueryCache
             return;
         }
 
+        using var applied = Activities.StartWrites(this, writes);
         if (position is { } p)
         {
             Engine.ApplyAt(AsSpan(writes), p);
@@ -142,6 +144,7 @@ public sealed partial class QueryCache
 
         if (Coordinator is null)
         {
+            using var activity = Activities.StartWrites(this, writes);
             Engine.Apply(AsSpan(writes));
             Log.WriteApplied(Logger, writes.Count, writes[0].Table.QualifiedName);
             return;
