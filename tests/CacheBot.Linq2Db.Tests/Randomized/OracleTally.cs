@@ -18,6 +18,8 @@ public sealed class OracleTally(Func<CachedQueryResult, bool> isValid)
     private readonly Dictionary<string, string> _invalidatedBy = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _needlessMissesByCause = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _writesByKind = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _invalidatedByKind = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _liveByKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Reads, int OracleHits, int CacheHits)> _byShape = new(StringComparer.Ordinal);
     private int _writes;
     private int _reads;
@@ -37,13 +39,22 @@ public sealed class OracleTally(Func<CachedQueryResult, bool> isValid)
     {
         _writes++;
         _writesByKind[kind] = _writesByKind.GetValueOrDefault(kind) + 1;
+        long live = 0, invalidated = 0;
         foreach (var (identity, entry) in _entries)
         {
-            if (!_invalidatedBy.ContainsKey(identity) && !isValid(entry))
+            if (!_invalidatedBy.ContainsKey(identity))
             {
-                _invalidatedBy[identity] = kind;
+                live++;
+                if (!isValid(entry))
+                {
+                    invalidated++;
+                    _invalidatedBy[identity] = kind;
+                }
             }
         }
+
+        _liveByKind[kind] = _liveByKind.GetValueOrDefault(kind) + live;
+        _invalidatedByKind[kind] = _invalidatedByKind.GetValueOrDefault(kind) + invalidated;
     }
 
     /// <summary>Records a read: its identity, the database's answer, and whether CacheBot answered it from the cache.</summary>
@@ -82,10 +93,13 @@ public sealed class OracleTally(Func<CachedQueryResult, bool> isValid)
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"  hit ratio over all reads: CacheBot {CacheHitRatio:P1}, exact invalidator (oracle) {OracleHitRatio:P1}, quotient {Quotient:P1}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  needless misses (oracle hit, CacheBot miss): {_needlessMisses}, by the write that invalidated the entry (writes of that kind):");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"  needless misses (oracle hit, CacheBot miss): {_needlessMisses}, by the write that invalidated the entry; per write kind: writes, share of live entries each write invalidated:");
         foreach (var (cause, count) in _needlessMissesByCause.OrderByDescending(p => p.Value))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"    {count,6}  {cause} ({_writesByKind.GetValueOrDefault(cause)})");
+            var live = _liveByKind.GetValueOrDefault(cause);
+            var share = live == 0 ? "-" : ((double)_invalidatedByKind.GetValueOrDefault(cause) / live).ToString("P1", CultureInfo.InvariantCulture);
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {count,6}  {cause}: {_writesByKind.GetValueOrDefault(cause)} writes, {share}");
         }
 
         text.AppendLine("  per read shape: reads, CacheBot hits, oracle hits:");
