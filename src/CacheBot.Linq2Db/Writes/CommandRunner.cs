@@ -136,6 +136,15 @@ internal static class CommandRunner
                 statement = statement with { Kind = SqlStatementKind.DatabaseWrite, Upsert = null };
             }
 
+            if (context.Dialect == SqlDialect.Sqlite && statement.Kind is SqlStatementKind.Insert or SqlStatementKind.Update or SqlStatementKind.Upsert
+                && statement.Table is { } table
+                && await ReplaceConflictCatalog.For(context.Options.DatabaseId).ReplacesOnConflictAsync(context.Command, table, async, cancellationToken)
+                    .ConfigureAwait(false))
+            {
+                // The table's own ON CONFLICT REPLACE deletes rows the images would not report.
+                statement = statement with { Kind = SqlStatementKind.TableWrite, Upsert = null };
+            }
+
             statements.Add(statement);
         }
 
@@ -235,6 +244,7 @@ internal static class CommandRunner
         {
             context.Options.Cascades.Clear();
             context.Options.Functions.Clear();
+            ReplaceConflictCatalog.For(context.Options.DatabaseId).Clear();
         }
     }
 

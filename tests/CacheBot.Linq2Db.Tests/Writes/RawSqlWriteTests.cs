@@ -1,3 +1,4 @@
+using CacheBot.Linq;
 using CacheBot.Linq2Db.Tests.Infrastructure;
 using LinqToDB;
 using LinqToDB.Data;
@@ -292,6 +293,27 @@ public abstract class RawSqlWriteTests : RawSqlTestBase
         AssertNotStale(1, 2);
     }
 
+    [Fact]
+    public void SqliteTableWithReplaceConflictClause_PlainInsertDeletingARow_NotStale()
+    {
+        Assert.SkipWhen(IsPostgres, "ON CONFLICT REPLACE in a table definition is SQLite's.");
+        using var db = Open();
+        db.Execute("CREATE TABLE \"RPlace\" (\"Id\" INTEGER PRIMARY KEY, \"Code\" TEXT NOT NULL UNIQUE ON CONFLICT REPLACE)");
+        db.Execute("INSERT INTO \"RPlace\" VALUES (1, 'a'), (2, 'b')");
+        Assert.Equal(["a"], CodesOfRow1(db));
+        var hits = Cache.Statistics.Hits;
+        Assert.Equal(["a"], CodesOfRow1(db));
+        Assert.True(Cache.Statistics.Hits > hits);
+
+        // Code 'a' is taken by row 1: SQLite deletes row 1 to insert row 3.
+        db.Execute("INSERT INTO \"RPlace\" (\"Id\", \"Code\") VALUES (3, 'a')");
+
+        Assert.Empty(CodesOfRow1(db));
+
+        static List<string> CodesOfRow1(DataConnection db) =>
+            db.GetTable<RPlace>().AsCacheBot().Cache().Where(r => r.Id == 1).Select(r => r.Code).ToList();
+    }
+
     /// <summary>A statement that fails at run time after the previous one ran.</summary>
     private string FailingStatement => IsPostgres ? "SELECT 1/0" : "SELECT * FROM \"no_such_table\"";
 
@@ -323,4 +345,14 @@ public abstract class RawSqlWriteTests : RawSqlTestBase
             return 1L;
         });
     }
+}
+
+[LinqToDB.Mapping.Table("RPlace")]
+public sealed class RPlace
+{
+    [LinqToDB.Mapping.PrimaryKey]
+    public int Id { get; set; }
+
+    [LinqToDB.Mapping.Column, LinqToDB.Mapping.NotNull]
+    public string Code { get; set; } = "";
 }
