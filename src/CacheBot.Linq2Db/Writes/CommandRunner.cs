@@ -136,6 +136,9 @@ internal static class CommandRunner
                 statement = statement with { Kind = SqlStatementKind.DatabaseWrite, Upsert = null };
             }
 
+            // A session change earlier in the same batch already applies to the statements after it.
+            session |= statement.Sets;
+
             if (context.Dialect == SqlDialect.Sqlite && statement.Kind is SqlStatementKind.Insert or SqlStatementKind.Update or SqlStatementKind.Upsert
                 && statement.Table is { } table
                 && await ReplaceConflictCatalog.For(context.Options.DatabaseId).ReplacesOnConflictAsync(context.Command, table, async, cancellationToken)

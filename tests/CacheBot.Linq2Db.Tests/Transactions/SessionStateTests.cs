@@ -90,6 +90,30 @@ public sealed class PostgresSessionStateTests : SessionStateTests
     }
 
     [Fact]
+    public void SearchPathChangedEarlierInTheBatch_LaterWriteIsADatabaseWrite()
+    {
+        var tenant = CreateTenant("t1");
+        using (var setup = Open())
+        {
+            setup.CreateTable<TPhoto>();
+            setup.Insert(new TPhoto { Id = 1, Name = "default" });
+            setup.Execute("CREATE VIEW " + tenant + ".\"TView\" AS SELECT * FROM \"" + SchemaOf(setup) + "\".\"TPhoto\"");
+        }
+
+        using var plain = Open();
+        Assert.Equal("default", NameOf(plain));
+        Assert.Equal("default", NameOf(plain));
+
+        // The view in the tenant's schema writes the default schema's table, which the text never names.
+        using (var tenantConnection = Open())
+        {
+            tenantConnection.Execute("SET search_path TO " + tenant + "; UPDATE \"TView\" SET \"Name\" = 'through view' WHERE \"Id\" = 1");
+        }
+
+        Assert.Equal("through view", NameOf(plain));
+    }
+
+    [Fact]
     public void SearchPath_ClosedAndReopened_IsBackToTheDefault()
     {
         var tenant = CreateTenant("t1");
@@ -159,6 +183,8 @@ public abstract class SessionStateTests : RawSqlTestBase
 
     protected static List<int> CachedStartingWithUpperT(DataConnection db) =>
         [.. db.GetTable<EPhoto>().AsCacheBot().Cache().Where(p => p.Title.StartsWith("T1")).Select(p => p.Id).ToList().Order()];
+
+    protected static string SchemaOf(DataConnection db) => db.Execute<string>("SELECT current_schema()");
 
     protected static string? NameOf(DataConnection db) =>
         db.GetTable<TPhoto>().AsCacheBot().Cache().Where(p => p.Id == 1).Select(p => p.Name).ToList().FirstOrDefault();
