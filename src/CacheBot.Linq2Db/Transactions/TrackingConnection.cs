@@ -74,9 +74,17 @@ internal sealed class TrackingConnection : DbConnection
         Inner.Close();
     }
 
-    public override void Open() => Inner.Open();
+    public override void Open()
+    {
+        Inner.Open();
+        Transactions.Opened();
+    }
 
-    public override Task OpenAsync(CancellationToken cancellationToken) => Inner.OpenAsync(cancellationToken);
+    public override async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        await Inner.OpenAsync(cancellationToken).ConfigureAwait(false);
+        Transactions.Opened();
+    }
 
     public override Task CloseAsync()
     {

@@ -237,6 +237,18 @@ internal sealed class TransactionTracker
         };
     }
 
+    /// <summary>
+    /// The connection opened: a pooled SQLite connection may come back inside a transaction a previous user left open
+    /// with SQL text; its state is then unknown (its writes apply at once and at its end).
+    /// </summary>
+    public void Opened()
+    {
+        if (_connection.Dialect == SqlDialect.Sqlite && ProviderConnections.SqliteInTransaction(_connection.Inner) == true)
+        {
+            MarkUnknown();
+        }
+    }
+
     /// <summary>The connection closed: an open transaction rolled back with it.</summary>
     public void Closed()
     {

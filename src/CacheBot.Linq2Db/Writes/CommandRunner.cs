@@ -136,6 +136,18 @@ internal static class CommandRunner
                 statement = statement with { Kind = SqlStatementKind.DatabaseWrite, Upsert = null };
             }
 
+            // A session change earlier in the same batch already applies to the statements after it.
+            session |= statement.Sets;
+
+            if (context.Dialect == SqlDialect.Sqlite && statement.Kind is SqlStatementKind.Insert or SqlStatementKind.Update or SqlStatementKind.Upsert
+                && statement.Table is { } table
+                && await ReplaceConflictCatalog.For(context.Options.DatabaseId).ReplacesOnConflictAsync(context.Command, table, async, cancellationToken)
+                    .ConfigureAwait(false))
+            {
+                // The table's own ON CONFLICT REPLACE deletes rows the images would not report.
+                statement = statement with { Kind = SqlStatementKind.TableWrite, Upsert = null };
+            }
+
             statements.Add(statement);
         }
 
@@ -235,6 +247,7 @@ internal static class CommandRunner
         {
             context.Options.Cascades.Clear();
             context.Options.Functions.Clear();
+            ReplaceConflictCatalog.For(context.Options.DatabaseId).Clear();
         }
     }
 

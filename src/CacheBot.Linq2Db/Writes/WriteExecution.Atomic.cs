@@ -87,9 +87,10 @@ internal static partial class WriteExecution
         else
         {
             var known = new HashSet<string>(StringComparer.Ordinal);
+            var exact = true;
             foreach (var row in result.Before)
             {
-                known.Add(KeyOf(row, shape.KeyNames));
+                exact &= KeyOf(row, shape.KeyNames) is { } key && known.Add(key);
                 writes.Add(WriteRecord.ForImages(table, row, null));
             }
 
@@ -97,14 +98,14 @@ internal static partial class WriteExecution
             {
                 // A returned row is an update of a pre-image row (same key), else an insert: SQLite's IMMEDIATE transaction
                 // admits no other writer; PostgreSQL says which (xmax = 0 for a row this statement inserted).
-                if (!known.Contains(KeyOf(row, shape.KeyNames)) && inserted == false)
-                {
-                    writes.Clear();
-                    writes.Add(WriteRecord.ForTable(table));
-                    break;
-                }
-
+                exact &= KeyOf(row, shape.KeyNames) is { } key && (known.Contains(key) || inserted != false);
                 writes.Add(WriteRecord.ForImages(table, null, row));
+            }
+
+            if (!exact)
+            {
+                writes.Clear();
+                writes.Add(WriteRecord.ForTable(table));
             }
         }
 
@@ -291,12 +292,17 @@ internal static partial class WriteExecution
         var known = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in before)
         {
-            known.Add(KeyOf(row, names));
+            if (KeyOf(row, names) is not { } rowKey)
+            {
+                return false;
+            }
+
+            known.Add(rowKey);
         }
 
         foreach (var (row, _) in returned)
         {
-            if (!known.Contains(KeyOf(row, names)))
+            if (KeyOf(row, names) is not { } after || !known.Contains(after))
             {
                 return false;
             }
@@ -305,12 +311,26 @@ internal static partial class WriteExecution
         return true;
     }
 
-    private static string KeyOf(RowValues row, IReadOnlyList<string> key)
+    /// <summary>The row's values of <paramref name="key"/> as one exact string; null when the image lacks one of them.</summary>
+    private static string? KeyOf(RowValues row, IReadOnlyList<string> key)
     {
         var parts = new string[key.Count];
         for (var i = 0; i < parts.Length; i++)
         {
-            parts[i] = row.TryGet(key[i], out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) ?? "\0" : "\u0001";
+            if (!row.TryGet(key[i], out var value))
+            {
+                return null;
+            }
+
+            parts[i] = value switch
+            {
+                null => "\0",
+                byte[] bytes => "x" + Convert.ToHexString(bytes),
+                DateTime date => "d" + date.Ticks.ToString(CultureInfo.InvariantCulture),
+                DateTimeOffset offset => "o" + offset.UtcTicks.ToString(CultureInfo.InvariantCulture),
+                IFormattable formattable => value.GetType().Name + ":" + formattable.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.GetType().Name + ":" + value,
+            };
         }
 
         return string.Join("\u0002", parts);

@@ -10,6 +10,39 @@ public sealed class SqliteSqlTransactionTests : SqlTransactionTests
     protected override bool IsPostgres => false;
 
     protected override IsolatedDatabase CreateDatabase() => IsolatedDatabase.Sqlite("sqltx");
+
+    [Fact]
+    public void SqliteSavepoint_AsTransaction_AppliesAtTheOutermostRelease()
+    {
+        using var db = Open();
+        Warm(db, 2);
+        var invalidations = Cache.Statistics.Invalidations;
+
+        db.Execute("SAVEPOINT outer_sp");
+        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
+        db.Execute("SAVEPOINT inner_sp");
+        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 2");
+        db.Execute("RELEASE inner_sp");
+        Assert.Equal(invalidations, Cache.Statistics.Invalidations);
+        db.Execute("RELEASE SAVEPOINT outer_sp");
+
+        Assert.NotEqual(invalidations, Cache.Statistics.Invalidations);
+        AssertNotStale(1, 2);
+    }
+
+    [Fact]
+    public void SqliteConflictRollback_EndsTheTransaction_LaterWritesApplyAtOnce()
+    {
+        using var db = Open();
+        Warm(db, 2);
+        db.Execute("BEGIN");
+        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
+
+        Assert.ThrowsAny<Exception>(() => db.Execute("INSERT OR ROLLBACK INTO \"EPhoto\" (\"Id\", \"UserId\", \"Status\", \"Title\") VALUES (2, 0, 2, 'dup')"));
+        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 3");
+
+        AssertNotStale(1, 2);
+    }
 }
 
 public sealed class PostgresSqlTransactionTests : SqlTransactionTests
@@ -17,6 +50,91 @@ public sealed class PostgresSqlTransactionTests : SqlTransactionTests
     protected override bool IsPostgres => true;
 
     protected override IsolatedDatabase CreateDatabase() => IsolatedDatabase.Postgres("cbsqltx");
+
+    [Fact]
+    public void RawCommit_ThenRawBegin_TheNextTransactionIsTrackedToo()
+    {
+        using var db = Open();
+        Warm(db, 2);
+        var transaction = db.BeginTransaction();
+        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
+        db.Execute("COMMIT");
+        transaction.Dispose();
+
+        Warm(db, 2);
+        db.Execute("BEGIN");
+        var invalidations = Cache.Statistics.Invalidations;
+        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 2");
+        Assert.Equal(invalidations, Cache.Statistics.Invalidations);
+        db.Execute("END");
+        AssertNotStale(1, 2);
+    }
+
+    [Fact]
+    public void PostgresSavepoint_OutsideTransaction_FailsAndLaterWritesApplyAtOnce()
+    {
+        using var db = Open();
+        Warm(db, 2);
+
+        Assert.ThrowsAny<Exception>(() => db.Execute("SAVEPOINT nowhere"));
+        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
+
+        AssertNotStale(1, 2);
+    }
+
+    [Fact]
+    public void CommitAndChain_AppliesAndStaysInATransaction()
+    {
+        using var db = Open();
+        Warm(db, 2);
+
+        db.Execute("BEGIN");
+        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
+        db.Execute("COMMIT AND CHAIN");
+        AssertNotStale(1, 2);
+
+        Warm(Open(), 2);
+        var invalidations = Cache.Statistics.Invalidations;
+        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 2");
+        Assert.Equal(invalidations, Cache.Statistics.Invalidations);
+        db.Execute("ROLLBACK");
+
+        Assert.Equal(invalidations, Cache.Statistics.Invalidations);
+        AssertNotStale(1, 2);
+    }
+
+    [Fact]
+    public void RollbackAndChain_DropsAndStaysInATransaction()
+    {
+        using var db = Open();
+        Warm(db, 2);
+
+        db.Execute("BEGIN; UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
+        db.Execute("ROLLBACK AND CHAIN");
+        var invalidations = Cache.Statistics.Invalidations;
+        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 2");
+        Assert.Equal(invalidations, Cache.Statistics.Invalidations);
+        db.Execute("COMMIT");
+
+        AssertNotStale(1, 2);
+    }
+
+    [Fact]
+    public void Abort_RollsBack()
+    {
+        using var db = Open();
+        Warm(db, 2);
+
+        db.Execute("BEGIN");
+        var invalidations = Cache.Statistics.Invalidations;
+        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
+        db.Execute("ABORT");
+
+        Assert.Equal(invalidations, Cache.Statistics.Invalidations);
+        AssertNotStale(1, 2);
+        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 2");
+        AssertNotStale(1, 2);
+    }
 }
 
 /// <summary>
@@ -161,131 +279,6 @@ public abstract class SqlTransactionTests : RawSqlTestBase
         {
             _ = Record.Exception(db.Dispose);
         }
-    }
-
-    [Fact]
-    public void RawCommit_ThenRawBegin_TheNextTransactionIsTrackedToo()
-    {
-        Assert.SkipUnless(IsPostgres, "Npgsql forgets a transaction object SQL text completed; Microsoft.Data.Sqlite's would roll back the next one.");
-        using var db = Open();
-        Warm(db, 2);
-        var transaction = db.BeginTransaction();
-        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
-        db.Execute("COMMIT");
-        transaction.Dispose();
-
-        Warm(db, 2);
-        db.Execute("BEGIN");
-        var invalidations = Cache.Statistics.Invalidations;
-        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 2");
-        Assert.Equal(invalidations, Cache.Statistics.Invalidations);
-        db.Execute("END");
-        AssertNotStale(1, 2);
-    }
-
-    [Fact]
-    public void SqliteSavepoint_AsTransaction_AppliesAtTheOutermostRelease()
-    {
-        Assert.SkipWhen(IsPostgres, "PostgreSQL rejects SAVEPOINT outside a transaction (see the next test).");
-        using var db = Open();
-        Warm(db, 2);
-        var invalidations = Cache.Statistics.Invalidations;
-
-        db.Execute("SAVEPOINT outer_sp");
-        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
-        db.Execute("SAVEPOINT inner_sp");
-        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 2");
-        db.Execute("RELEASE inner_sp");
-        Assert.Equal(invalidations, Cache.Statistics.Invalidations);
-        db.Execute("RELEASE SAVEPOINT outer_sp");
-
-        Assert.NotEqual(invalidations, Cache.Statistics.Invalidations);
-        AssertNotStale(1, 2);
-    }
-
-    [Fact]
-    public void PostgresSavepoint_OutsideTransaction_FailsAndLaterWritesApplyAtOnce()
-    {
-        Assert.SkipUnless(IsPostgres, "SQLite opens a transaction with SAVEPOINT (see the previous test).");
-        using var db = Open();
-        Warm(db, 2);
-
-        Assert.ThrowsAny<Exception>(() => db.Execute("SAVEPOINT nowhere"));
-        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
-
-        AssertNotStale(1, 2);
-    }
-
-    [Fact]
-    public void SqliteConflictRollback_EndsTheTransaction_LaterWritesApplyAtOnce()
-    {
-        Assert.SkipWhen(IsPostgres, "ON CONFLICT ROLLBACK is SQLite's.");
-        using var db = Open();
-        Warm(db, 2);
-        db.Execute("BEGIN");
-        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
-
-        Assert.ThrowsAny<Exception>(() => db.Execute("INSERT OR ROLLBACK INTO \"EPhoto\" (\"Id\", \"UserId\", \"Status\", \"Title\") VALUES (2, 0, 2, 'dup')"));
-        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 3");
-
-        AssertNotStale(1, 2);
-    }
-
-    [Fact]
-    public void CommitAndChain_AppliesAndStaysInATransaction()
-    {
-        Assert.SkipUnless(IsPostgres, "COMMIT AND CHAIN is PostgreSQL's.");
-        using var db = Open();
-        Warm(db, 2);
-
-        db.Execute("BEGIN");
-        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
-        db.Execute("COMMIT AND CHAIN");
-        AssertNotStale(1, 2);
-
-        Warm(Open(), 2);
-        var invalidations = Cache.Statistics.Invalidations;
-        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 2");
-        Assert.Equal(invalidations, Cache.Statistics.Invalidations);
-        db.Execute("ROLLBACK");
-
-        Assert.Equal(invalidations, Cache.Statistics.Invalidations);
-        AssertNotStale(1, 2);
-    }
-
-    [Fact]
-    public void RollbackAndChain_DropsAndStaysInATransaction()
-    {
-        Assert.SkipUnless(IsPostgres, "ROLLBACK AND CHAIN is PostgreSQL's.");
-        using var db = Open();
-        Warm(db, 2);
-
-        db.Execute("BEGIN; UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
-        db.Execute("ROLLBACK AND CHAIN");
-        var invalidations = Cache.Statistics.Invalidations;
-        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 2");
-        Assert.Equal(invalidations, Cache.Statistics.Invalidations);
-        db.Execute("COMMIT");
-
-        AssertNotStale(1, 2);
-    }
-
-    [Fact]
-    public void Abort_RollsBack()
-    {
-        Assert.SkipUnless(IsPostgres, "ABORT is PostgreSQL's.");
-        using var db = Open();
-        Warm(db, 2);
-
-        db.Execute("BEGIN");
-        var invalidations = Cache.Statistics.Invalidations;
-        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 1");
-        db.Execute("ABORT");
-
-        Assert.Equal(invalidations, Cache.Statistics.Invalidations);
-        AssertNotStale(1, 2);
-        db.Execute("UPDATE \"EPhoto\" SET \"Status\" = 1 WHERE \"Id\" = 2");
-        AssertNotStale(1, 2);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CacheBot.Linq;
 using CacheBot.Linq2Db.Tests.Infrastructure;
 using LinqToDB;
 using LinqToDB.Data;
@@ -9,6 +10,26 @@ public sealed class SqliteRawSqlWriteTests : RawSqlWriteTests
     protected override bool IsPostgres => false;
 
     protected override IsolatedDatabase CreateDatabase() => IsolatedDatabase.Sqlite("rawsql");
+
+    [Fact]
+    public void SqliteTableWithReplaceConflictClause_PlainInsertDeletingARow_NotStale()
+    {
+        using var db = Open();
+        db.Execute("CREATE TABLE \"RPlace\" (\"Id\" INTEGER PRIMARY KEY, \"Code\" TEXT NOT NULL UNIQUE ON CONFLICT REPLACE)");
+        db.Execute("INSERT INTO \"RPlace\" VALUES (1, 'a'), (2, 'b')");
+        Assert.Equal(["a"], CodesOfRow1(db));
+        var hits = Cache.Statistics.Hits;
+        Assert.Equal(["a"], CodesOfRow1(db));
+        Assert.True(Cache.Statistics.Hits > hits);
+
+        // Code 'a' is taken by row 1: SQLite deletes row 1 to insert row 3.
+        db.Execute("INSERT INTO \"RPlace\" (\"Id\", \"Code\") VALUES (3, 'a')");
+
+        Assert.Empty(CodesOfRow1(db));
+
+        static List<string> CodesOfRow1(DataConnection db) =>
+            db.GetTable<RPlace>().AsCacheBot().Cache().Where(r => r.Id == 1).Select(r => r.Code).ToList();
+    }
 }
 
 public sealed class PostgresRawSqlWriteTests : RawSqlWriteTests
@@ -323,4 +344,14 @@ public abstract class RawSqlWriteTests : RawSqlTestBase
             return 1L;
         });
     }
+}
+
+[LinqToDB.Mapping.Table("RPlace")]
+public sealed class RPlace
+{
+    [LinqToDB.Mapping.PrimaryKey]
+    public int Id { get; set; }
+
+    [LinqToDB.Mapping.Column, LinqToDB.Mapping.NotNull]
+    public string Code { get; set; } = "";
 }
