@@ -272,7 +272,7 @@ internal static class CachedQueryRunner
     {
         context.Cache.Statistics.Bypass();
         Log.QueryNotCacheable(context.Cache.Logger, typeof(TStored).Name, reason, detail);
-        var words = QueryTelemetry.Bypass(context, ref shape, expression, reason, detail, kind, typeof(TStored), kind == KindSequence);
+        var words = QueryTelemetry.Bypass(context, ref shape, expression, reason, detail, kind, typeof(TStored), kind == KindSequence, probe.Activity is not null);
         var value = await QueryTelemetry.RunInner(runInner, context, MarkerStripper.Strip(expression), async, probe.Activity, cancellationToken).ConfigureAwait(false);
         QueryTelemetry.Bypassed(context.Cache, probe, shape, words, expression, context, kind == KindSequence);
         return (value, false, false);

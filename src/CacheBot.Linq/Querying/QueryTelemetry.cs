@@ -67,9 +67,22 @@ internal static class QueryTelemetry
     /// the reason in words for the trace.
     /// </summary>
     public static string Bypass(
-        CacheBotQueryContext context, ref ShapeStatistics? shape, Expression expression, RefusalReason reason, string detail, byte kind, Type storedType, bool sequence)
+        CacheBotQueryContext context,
+        ref ShapeStatistics? shape,
+        Expression expression,
+        RefusalReason reason,
+        string detail,
+        byte kind,
+        Type storedType,
+        bool sequence,
+        bool traced)
     {
         var cache = context.Cache;
+        if (cache.Statistics.Shapes is null && !traced)
+        {
+            return RefusalText.Words(reason); // nobody reads the words: skip the shape hash and the analysis
+        }
+
         if (shape is null && cache.Statistics.Shapes is not null)
         {
             var shapeHash = ExpressionHasher.Hash(expression, context).Shape;
@@ -84,7 +97,7 @@ internal static class QueryTelemetry
         else if (reason == RefusalReason.Unhashable)
         {
             // Once per shape (and per traced bypass): the analyser usually knows the precise cause (DateTime.Now, ...).
-            text = shape?.LastReason == reason && !Activities.Source.HasListeners() ? null : DescribeUnhashable(expression, context, detail);
+            text = shape?.LastReason == reason && !traced ? null : DescribeUnhashable(expression, context, detail);
         }
         else
         {
