@@ -43,7 +43,7 @@ public sealed class CacheExplanation
     public bool IsCacheable => Decision == CacheDecision.Cached;
 
     /// <summary>
-    /// Gets why the query is not cached, in words (e.g. "not deterministic: DateTime.Now changes between runs"), or
+    /// Gets why the query is not cached, in words (e.g. "DateTime.Now is not deterministic"), or
     /// <see langword="null"/> when it is.
     /// </summary>
     public string? Reason { get; }

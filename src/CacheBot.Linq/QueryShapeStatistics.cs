@@ -44,7 +44,7 @@ public sealed class QueryShapeStatistics
     /// <summary>Gets the number of queries of this shape that asked to be cached but ran uncached (see <see cref="LastRefusalReason"/>).</summary>
     public long Bypasses { get; }
 
-    /// <summary>Gets why the last bypass ran uncached, in words (e.g. "not deterministic: DateTime.Now changes between runs"), or <see langword="null"/>.</summary>
+    /// <summary>Gets why the last bypass ran uncached, in words (e.g. "DateTime.Now is not deterministic"), or <see langword="null"/>.</summary>
     public string? LastRefusalReason { get; }
 
     /// <summary>

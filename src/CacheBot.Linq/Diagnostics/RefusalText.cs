@@ -4,7 +4,7 @@ namespace CacheBot.Linq.Diagnostics;
 
 /// <summary>
 /// The words for each <see cref="RefusalReason"/>, as <c>Explain()</c>, <c>TopShapes()</c> and traces show them:
-/// "<c>{words}: {detail}</c>", e.g. "not deterministic: DateTime.Now changes between runs".
+/// "<c>{words}: {detail}</c>", e.g. "DateTime.Now is not deterministic" or "unknown table: cannot identify the table of ...".
 /// </summary>
 internal static class RefusalText
 {
@@ -26,7 +26,18 @@ internal static class RefusalText
         _ => reason.ToString(),
     };
 
-    /// <summary>Returns "<c>{words}: {detail}</c>", or the words alone when there is no detail.</summary>
-    public static string Describe(RefusalReason reason, string? detail) =>
-        string.IsNullOrEmpty(detail) ? Words(reason) : Words(reason) + ": " + detail;
+    /// <summary>
+    /// Returns "<c>{words}: {detail}</c>", the words alone when there is no detail, or the detail alone when it already says
+    /// the words ("DateTime.Now is not deterministic").
+    /// </summary>
+    public static string Describe(RefusalReason reason, string? detail)
+    {
+        var words = Words(reason);
+        if (string.IsNullOrEmpty(detail))
+        {
+            return words;
+        }
+
+        return detail.Contains(words, StringComparison.OrdinalIgnoreCase) ? detail : words + ": " + detail;
+    }
 }

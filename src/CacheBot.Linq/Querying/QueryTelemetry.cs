@@ -132,7 +132,7 @@ internal static class QueryTelemetry
 
     /// <summary>
     /// The words for an unhashable query: the analyser's refusal when it refuses too (it names the member, e.g.
-    /// "not deterministic: DateTime.Now changes between runs"), else the hasher's.
+    /// "DateTime.Now is not deterministic"), else the hasher's.
     /// </summary>
     public static string DescribeUnhashable(Expression expression, CacheBotQueryContext context, string detail)
     {
