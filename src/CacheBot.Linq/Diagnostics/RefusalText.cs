@@ -26,18 +26,7 @@ internal static class RefusalText
         _ => reason.ToString(),
     };
 
-    /// <summary>
-    /// Returns "<c>{words}: {detail}</c>", the words alone when there is no detail, or the detail alone when it already says
-    /// the words ("DateTime.Now is not deterministic").
-    /// </summary>
-    public static string Describe(RefusalReason reason, string? detail)
-    {
-        var words = Words(reason);
-        if (string.IsNullOrEmpty(detail))
-        {
-            return words;
-        }
-
-        return detail.Contains(words, StringComparison.OrdinalIgnoreCase) ? detail : words + ": " + detail;
-    }
+    /// <summary>Returns "<c>{words}: {detail}</c>", or the words alone when there is no detail.</summary>
+    public static string Describe(RefusalReason reason, string? detail) =>
+        string.IsNullOrEmpty(detail) ? Words(reason) : Words(reason) + ": " + detail;
 }

@@ -26,7 +26,7 @@ public sealed class TelemetryTests
         Assert.Equal("Photos.Cache().Where(p => p.UserId == @0).ToList()", queries[0].GetTagItem("cachebot.query.shape"));
         Assert.Equal(queries[0].GetTagItem("cachebot.query.shape"), queries[1].GetTagItem("cachebot.query.shape"));
         Assert.Null(queries[0].GetTagItem("cachebot.refusal.reason"));
-        Assert.Equal("DateTime.Now is not deterministic", queries[2].GetTagItem("cachebot.refusal.reason"));
+        Assert.Equal("not deterministic: DateTime.Now is not deterministic", queries[2].GetTagItem("cachebot.refusal.reason"));
 
         var inner = recorder.Stopped.Where(a => a.OperationName == "cachebot.query.inner").ToList();
         Assert.Single(inner, a => a.ParentSpanId == queries[0].SpanId);

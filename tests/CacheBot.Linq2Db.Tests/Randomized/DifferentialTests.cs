@@ -59,14 +59,14 @@ public abstract class DifferentialTests : IDisposable
 
     private bool IsValid(CachedQueryResult entry)
     {
-        if (entry.GlobalEpoch != _cache.Stamps.GlobalEpoch)
+        if (entry.Generation != _cache.Stamps.Generation)
         {
             return false;
         }
 
-        foreach (var dependency in entry.Dependencies)
+        foreach (var key in entry.DependencyKeys)
         {
-            if (_cache.Stamps.Read(dependency.Key) != dependency.Stamp)
+            if (_cache.Stamps.Read(key) > entry.Position)
             {
                 return false;
             }

@@ -6,7 +6,7 @@ namespace CacheBot.Linq2Db.Tests.Randomized;
 /// <summary>The default in-memory store, remembering the last entry stored (so the oracle can watch its stamps).</summary>
 public sealed class RecordingStore : IQueryResultStore, IDisposable
 {
-    private readonly MemoryQueryResultStore _inner = new(1_000_000);
+    private readonly MemoryCacheResultStore _inner = new(1_000_000);
 
     public CachedQueryResult? LastStored { get; set; }
 
