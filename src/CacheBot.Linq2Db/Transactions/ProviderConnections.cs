@@ -81,6 +81,35 @@ internal static class ProviderConnections
         return DialectOf(connection) != SqlDialect.PostgreSql || IsTrue(builder, "No Reset On Close") || IsTrue(builder, "NoResetOnClose");
     }
 
+    /// <summary>
+    /// Whether <paramref name="connection"/> is a SQLite in-memory database, which lives only as long as some connection
+    /// to it is open: dropping its pooled connections could destroy it.
+    /// </summary>
+    public static bool IsSqliteInMemory(DbConnection connection)
+    {
+        if (DialectOf(connection) != SqlDialect.Sqlite)
+        {
+            return false;
+        }
+
+        DbConnectionStringBuilder builder;
+        try
+        {
+            builder = new DbConnectionStringBuilder { ConnectionString = connection.ConnectionString };
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+
+        var source = builder.TryGetValue("Data Source", out var value) || builder.TryGetValue("DataSource", out value) || builder.TryGetValue("Filename", out value)
+            ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty
+            : string.Empty;
+        return source.Length == 0 || source.Contains(":memory:", StringComparison.OrdinalIgnoreCase)
+            || source.Contains("mode=memory", StringComparison.OrdinalIgnoreCase)
+            || (builder.TryGetValue("Mode", out var mode) && string.Equals(Convert.ToString(mode, System.Globalization.CultureInfo.InvariantCulture), "Memory", StringComparison.OrdinalIgnoreCase));
+    }
+
     private static bool IsTrue(DbConnectionStringBuilder builder, string key) =>
         builder.TryGetValue(key, out var value) && string.Equals(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), "true", StringComparison.OrdinalIgnoreCase);
 

@@ -19,7 +19,8 @@ namespace CacheBot.Linq2Db.Transactions;
 /// (<see cref="DatabaseGate"/>), so no reader that starts after the copy can get pre-copy data.</para>
 /// <para>A session changed with SQL text is reset by closing the connection; where the provider's pool would hand the
 /// same session to the next connection (Microsoft.Data.Sqlite; Npgsql with <c>No Reset On Close</c>) the physical
-/// connection is dropped from the pool first, and a provider that cannot do that closes the database's gate for good.</para>
+/// connection is dropped from the pool first; where that is impossible (or, for a SQLite in-memory database, could destroy
+/// it) the database's gate closes for good.</para>
 /// <para>Not thread-safe beyond what the inner connection is (a connection is used by one caller at a time).</para>
 /// </remarks>
 internal sealed class TrackingConnection : DbConnection
@@ -180,9 +181,10 @@ internal sealed class TrackingConnection : DbConnection
     {
         FlushProviderSpecificWrite();
         if (Session.Changed && Inner.State != ConnectionState.Closed && ProviderConnections.SessionStateLeaksThroughPool(Inner)
-            && !ProviderConnections.TryClearPool(Inner))
+            && (ProviderConnections.IsSqliteInMemory(Inner) || !ProviderConnections.TryClearPool(Inner)))
         {
-            // The changed session would reach other connections of this database through the pool: never trust reads again.
+            // The changed session would reach other connections of this database through the pool, and dropping it from the
+            // pool is impossible (or, for an in-memory database, could destroy the data): never trust reads of it again.
             Options.ReadGate.Close();
         }
 
