@@ -9,7 +9,7 @@ namespace CacheBot.Linq2Db.Tests.Lifecycle;
 
 /// <summary>
 /// One database for one lifecycle case: a SQLite file in WAL mode (readers on other connections never block on an open
-/// write transaction, and see the last committed state) or a PostgreSQL schema, with six <see cref="EPhoto"/> rows
+/// write transaction, and see the last committed state) or a PostgreSQL schema, both through pooled connections, with six <see cref="EPhoto"/> rows
 /// (Id i, UserId i % 2, Status 2 for ids 1-3 and 1 above, Title "t" + i), a cache, and CacheBot options over it.
 /// </summary>
 internal sealed class LifecycleDatabase : IDisposable
@@ -23,7 +23,9 @@ internal sealed class LifecycleDatabase : IDisposable
         if (postgres)
         {
             _postgres = IsolatedDatabase.Postgres("cblife");
-            Plain = _postgres.Options;
+            // Pooled (the isolated schema's default is unpooled): a connection the application closes goes back to the pool,
+            // which must not keep its transaction. The pool is cleared on dispose.
+            Plain = new DataOptions().UsePostgreSQL(_postgres.Options.ConnectionOptions.ConnectionString + ";Pooling=true;Maximum Pool Size=8");
         }
         else
         {
