@@ -88,6 +88,23 @@ public sealed class UserOwnedConnectionTests
         Assert.Equal(6, plain.GetTable<EPhoto>().Count());
     }
 
+    [Theory]
+    [InlineData("SQLite")]
+    [InlineData("PostgreSQL")]
+    public void ConnectionFactoryAfterUseCacheBot_IsRefusedAtTheFirstCommand(string database)
+    {
+        using var life = new LifecycleDatabase(database == "PostgreSQL");
+        var options = life.Options.UseConnectionFactory(life.Provider, _ => life.Provider.CreateConnection(life.ConnectionString));
+        using var db = new DataConnection(options);
+
+        var error = Assert.Throws<InvalidOperationException>(() => db.Execute("UPDATE \"EPhoto\" SET \"Title\" = 'w' WHERE \"Id\" = 1"));
+
+        Assert.Contains("connection factory", error.Message, StringComparison.Ordinal);
+        Assert.Contains("UseConnectionFactory", error.Message, StringComparison.Ordinal);
+        using var plain = new DataConnection(life.Plain);
+        Assert.Equal("t1", plain.GetTable<EPhoto>().Where(p => p.Id == 1).Select(p => p.Title).First());
+    }
+
     private static void AssertSaysWhatToDo(InvalidOperationException error, bool ownTransaction)
     {
         Assert.Contains(ownTransaction ? "UseTransaction" : "UseConnection", error.Message, StringComparison.Ordinal);
