@@ -14,6 +14,10 @@ internal sealed partial class RedisCoordinator
     private Dictionary<string, WriteRecord[]> _intentCache = new(StringComparer.Ordinal);
     private int _refreshing;
 
+    // When (Stopwatch ticks) the earliest announcement seen at the last snapshot passes its deadline: the log's revision
+    // does not change when an announcement expires, so unchanged catch-ups check this to reap it.
+    private long _intentDeadline = long.MaxValue;
+
     public override ValueTask<bool> EnterReadAsync(bool async, CancellationToken cancellationToken)
     {
         if (Bounded)
@@ -82,6 +86,11 @@ internal sealed partial class RedisCoordinator
                 switch ((int)result[0])
                 {
                     case 1:
+                        if (Stopwatch.GetTimestamp() > Volatile.Read(ref _intentDeadline))
+                        {
+                            StartReap();
+                        }
+
                         MarkGood(started, verify);
                         return true;
                     case 0:
@@ -103,11 +112,9 @@ internal sealed partial class RedisCoordinator
         }
         catch (Exception ex) when (IsRedisFailure(ex, cancellationToken))
         {
-            if (verify)
-            {
-                // The run id was not checked: check it next time.
-                Volatile.Write(ref _verifyRun, 1);
-            }
+            // A failure is often a dropped connection, and the server on the other side of the next one may have
+            // restarted: check its run id at the next catch-up.
+            Volatile.Write(ref _verifyRun, 1);
 
             Log.CatchUpFailed(Logger, ex);
             return false;
@@ -148,7 +155,10 @@ internal sealed partial class RedisCoordinator
         var lastNonce = (string?)result[4] ?? "";
         var serverMs = ((long)result[5] * 1000) + ((long)result[6] / 1000);
         var entries = result[7];
-        var intents = ReadIntents(result[8], serverMs, out var anyExpired);
+        var intents = ReadIntents(result[8], serverMs, out var anyExpired, out var earliest);
+        Volatile.Write(ref _intentDeadline, earliest == long.MaxValue
+            ? long.MaxValue
+            : Stopwatch.GetTimestamp() + (long)((earliest - serverMs) / 1000.0 * Stopwatch.Frequency));
         if (anyExpired)
         {
             StartReap();
@@ -254,9 +264,10 @@ internal sealed partial class RedisCoordinator
     }
 
     /// <summary>The announced writes of other processes (own announcements are this process's own business).</summary>
-    private WriteRecord[] ReadIntents(RedisResult fields, long serverMs, out bool anyExpired)
+    private WriteRecord[] ReadIntents(RedisResult fields, long serverMs, out bool anyExpired, out long earliestDeadline)
     {
         anyExpired = false;
+        earliestDeadline = long.MaxValue;
         Dictionary<string, WriteRecord[]>? next = null;
         List<WriteRecord>? all = null;
         for (var i = 0; i + 1 < fields.Length; i += 2)
@@ -274,6 +285,8 @@ internal sealed partial class RedisCoordinator
             {
                 anyExpired = true;
             }
+
+            earliestDeadline = Math.Min(earliestDeadline, deadline);
 
             if (name.AsSpan(2).StartsWith(Origin, StringComparison.Ordinal))
             {
