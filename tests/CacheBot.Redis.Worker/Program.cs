@@ -86,10 +86,21 @@ void Sample()
     result.Buckets.Add(new Bucket(Stopwatch.GetTimestamp(), s.Hits, s.Misses, s.Bypasses));
 }
 
+if (arguments.Get("ready") is { } ready)
+{
+    await File.WriteAllTextAsync(ready, "ready");
+}
+
+var stopFile = arguments.Get("stop-file");
 var clock = Stopwatch.StartNew();
 var lastSample = 0L;
 for (var op = 0; duration > TimeSpan.Zero ? clock.Elapsed < duration : op < ops; op++)
 {
+    if (stopFile is not null && op % 20 == 0 && File.Exists(stopFile))
+    {
+        break;
+    }
+
     if (clock.ElapsedMilliseconds - lastSample >= 100)
     {
         lastSample = clock.ElapsedMilliseconds;
