@@ -112,6 +112,7 @@ public static class RedisMode
             CacheOptions = cacheOptions,
             Concurrent = true,
         };
+        workload.WarmUp();
         var result = workload.Run(cancel);
         Console.WriteLine($"Process {options.ChildIndex} (pid {Environment.ProcessId}): writes refused or conflicting with another process: {workload.WriteConflicts:N0}");
         Report.Print(Console.Out, options, database, seed, result);
