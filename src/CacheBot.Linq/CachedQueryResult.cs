@@ -39,5 +39,8 @@ public sealed class CachedQueryResult
 
     internal bool Shared { get; }
 
+    /// <summary>Recent uses, saturating at 3 (<see cref="Storage.ClockResultStore"/>'s second chances): written on a hit only while below 3.</summary>
+    internal byte Uses;
+
     internal bool IsExpired(DateTimeOffset now) => now.UtcTicks >= _expiresAtUtcTicks;
 }

@@ -43,8 +43,12 @@ public class CacheBotQueryable<T> : IOrderedQueryable<T>, IQueryProvider, ICache
     /// <inheritdoc/>
     public Type ElementType => typeof(T);
 
-    /// <inheritdoc/>
-    public IQueryProvider Provider => this;
+    /// <summary>
+    /// Gets the provider of this query: the queryable itself by default. An integration whose ORM tests the provider's type
+    /// (EF Core's operators test for its <c>EntityQueryProvider</c>) returns its own provider, which must implement
+    /// <see cref="ICacheBotProvider"/> and route <c>CreateQuery</c>/<c>Execute</c> back through <see cref="Context"/>.
+    /// </summary>
+    public virtual IQueryProvider Provider => this;
 
     /// <inheritdoc/>
     public IEnumerator<T> GetEnumerator() =>

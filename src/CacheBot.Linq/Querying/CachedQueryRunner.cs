@@ -77,8 +77,9 @@ internal static class CachedQueryRunner
 
         if ((flags & ExpressionHashFlags.Unhashable) != 0)
         {
-            return await BypassAsync(context, expression, RefusalReason.Unhashable, "the expression holds nodes or values that cannot be keyed", runInner, async, cancellationToken)
-                .ConfigureAwait(false);
+            // DateTime.Now and the like also make the key unusable: report the analyser's reason for them.
+            var (reason, detail) = QueryAnalyzer.ExplainUnhashable(expression, context.Model, context.Dialect, cache.AnalysisSettings);
+            return await BypassAsync(context, expression, reason, detail, runInner, async, cancellationToken).ConfigureAwait(false);
         }
 
         if (context.IsInTransaction || cache.InWriteScope)
@@ -95,7 +96,7 @@ internal static class CachedQueryRunner
                 .ConfigureAwait(false);
         }
 
-        var key = ComputeKey(hash.Full, context.Identity, kind, typeof(TStored));
+        var key = ComputeKey(cache, hash.Full, context.Identity, kind, typeof(TStored));
         switch (Lookup(cache, key, out var cached))
         {
             case LookupResult.Valid:
@@ -109,7 +110,7 @@ internal static class CachedQueryRunner
 
         // Miss: analyse (refusals are remembered per shape), then register, read stamps, run, store.
         // The shape hash is needed on misses only (refusal verdicts are remembered per shape): a second walk here.
-        var shapeKey = ComputeKey(ExpressionHasher.Hash(expression, context).Shape, context.Identity, kind, typeof(TStored));
+        var shapeKey = ComputeKey(cache, ExpressionHasher.Hash(expression, context).Shape, context.Identity, kind, typeof(TStored));
         if (cache.TryGetRefusedShape(shapeKey.Value, out var remembered))
         {
             return await BypassAsync(context, expression, remembered, "shape refused earlier", runInner, async, cancellationToken).ConfigureAwait(false);
@@ -263,18 +264,30 @@ internal static class CachedQueryRunner
             return false;
         }
 
-        // The return type of a get is its element type (no allocation, unlike GetGenericArguments()).
-        return !cache.IsGetCachingDisabled(call.Method.ReturnType);
+        // A get of a projection (Select(p => p.Title).First()) is a get on its source's table: the opt-out of the entity at the
+        // root of the chain covers it. IArgumentProvider reads argument 0 without allocating the argument collection.
+        Expression source = call;
+        while (source is IArgumentProvider { ArgumentCount: > 0 } chained and MethodCallExpression
+            && chained.GetArgument(0) is { } next && typeof(IQueryable).IsAssignableFrom(next.Type))
+        {
+            source = next;
+        }
+
+        return !cache.IsGetCachingDisabledForSource(source.Type);
     }
 
-    private static QueryKey ComputeKey(UInt128 expressionHash, UInt128 identity, byte kind, Type resultType)
+    private static QueryKey ComputeKey(QueryCache cache, UInt128 expressionHash, UInt128 identity, byte kind, Type resultType)
     {
-        Span<byte> buffer = stackalloc byte[48];
+        Span<byte> buffer = stackalloc byte[56];
         MemoryMarshal.Write(buffer, in expressionHash);
         MemoryMarshal.Write(buffer[16..], in identity);
         var handle = (long)resultType.TypeHandle.Value;
         MemoryMarshal.Write(buffer[32..], in handle);
-        buffer[40] = kind;
-        return new QueryKey(XxHash128.HashToUInt128(buffer[..41]));
+
+        // Two caches given one store never read each other's entries (their stamps are unrelated).
+        var instance = cache.InstanceId;
+        MemoryMarshal.Write(buffer[40..], in instance);
+        buffer[48] = kind;
+        return new QueryKey(XxHash128.HashToUInt128(buffer[..49]));
     }
 }
