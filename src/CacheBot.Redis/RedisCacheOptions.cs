@@ -53,8 +53,9 @@ public sealed class RedisCacheOptions
     }
 
     /// <summary>
-    /// Gets or sets whether query results are also kept in Redis, for the other processes' misses (validated by each
-    /// reader against its own invalidation state). Default <see langword="false"/>.
+    /// Gets or sets whether query results should also be kept in Redis for the other processes' misses. Reserved: this
+    /// version keeps results in each process only (the setting is accepted and logged, and has no effect yet); see
+    /// docs/scale-out.md, "Shared results". Default <see langword="false"/>.
     /// </summary>
     public bool ShareResults { get; set; }
 

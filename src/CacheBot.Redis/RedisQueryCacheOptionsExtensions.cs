@@ -58,7 +58,12 @@ public static class RedisQueryCacheOptionsExtensions
     {
         var coordinator = new RedisCoordinator(multiplexer, ownsRedis, settings);
         options.Coordinator = coordinator;
-        options.SharedResultStore = null;
+        if (settings.ShareResults)
+        {
+            // Not implemented in this version: results stay in each process (invalidation is shared either way).
+            Diagnostics.Log.SharedResultsNotAvailable(coordinator.Logger);
+        }
+
         return options;
     }
 }
