@@ -110,6 +110,14 @@ internal sealed partial class RedisCoordinator
 
             return false;
         }
+        catch (Exception ex) when (!IsRedisFailure(ex, cancellationToken) && ex is not OperationCanceledException)
+        {
+            // Not a Redis failure (a reply this version cannot read): never fail the query for it. What was applied may be
+            // partial, so the next catch-up starts over (a resync drops every entry).
+            Volatile.Write(ref _state, LogState.Unsynced);
+            Log.CatchUpFailed(Logger, ex);
+            return false;
+        }
         catch (Exception ex) when (IsRedisFailure(ex, cancellationToken))
         {
             // A failure is often a dropped connection, and the server on the other side of the next one may have
