@@ -53,9 +53,9 @@ public sealed class RedisCacheOptions
     }
 
     /// <summary>
-    /// Gets or sets whether query results should also be kept in Redis for the other processes' misses. Reserved: this
-    /// version keeps results in each process only (the setting is accepted and logged, and has no effect yet); see
-    /// docs/scale-out.md, "Shared results". Default <see langword="false"/>.
+    /// Gets or sets whether query results are also kept in Redis (one key per query, with its time to live), so another
+    /// process's miss can be answered without the database; each reader checks a shared result against its own
+    /// invalidation state before using it. Results that cannot be serialized exactly are not shared. Default <see langword="false"/>.
     /// </summary>
     public bool ShareResults { get; set; }
 

@@ -15,6 +15,6 @@ public static class RedisEventId
     /// <summary>Writes could not be announced before their commit; the write failed (Warning).</summary>
     public const int AnnounceFailed = 5004;
 
-    /// <summary><c>ShareResults</c> was requested but this version keeps results in each process (Warning).</summary>
-    public const int SharedResultsUnavailable = 5005;
+    /// <summary>The shared result store failed; the query ran as a miss (Debug).</summary>
+    public const int SharedResultFailed = 5005;
 }

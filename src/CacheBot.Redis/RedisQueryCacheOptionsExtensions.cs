@@ -58,12 +58,7 @@ public static class RedisQueryCacheOptionsExtensions
     {
         var coordinator = new RedisCoordinator(multiplexer, ownsRedis, settings);
         options.Coordinator = coordinator;
-        if (settings.ShareResults)
-        {
-            // Not implemented in this version: results stay in each process (invalidation is shared either way).
-            Diagnostics.Log.SharedResultsNotAvailable(coordinator.Logger);
-        }
-
+        options.SharedResultStore = settings.ShareResults ? new Sharing.RedisSharedResultStore(coordinator) : null;
         return options;
     }
 }

@@ -33,6 +33,7 @@ var options = new QueryCacheOptions { SizeLimit = 1_000_000 }.UseRedis(arguments
     r.ReadTimeout = TimeSpan.FromMilliseconds(arguments.Number("read-timeout-ms", 500));
     r.WriteTimeout = TimeSpan.FromMilliseconds(arguments.Number("write-timeout-ms", 1000));
     r.IntentTimeToLive = TimeSpan.FromMilliseconds(arguments.Number("lease-ms", 3000));
+    r.ShareResults = arguments.Get("share") == "1";
 });
 using var cache = new QueryCache(options);
 var dataOptions = Schema.Options(provider, connectionString);

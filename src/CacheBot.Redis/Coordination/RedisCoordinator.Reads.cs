@@ -253,7 +253,7 @@ internal sealed partial class RedisCoordinator
 
         link.AdvanceReadPosition(state.Local(cursor));
         link.SetUnsettled(intents);
-        Volatile.Write(ref _state, new LogState(epoch, rev, cursor, nonce, state.Offset));
+        Volatile.Write(ref _state, new LogState(epoch, rev, cursor, nonce, state.Offset, state.Start));
         return true;
     }
 
@@ -261,12 +261,13 @@ internal sealed partial class RedisCoordinator
     {
         var link = _link!;
         var offset = keepOffset ? State.Offset : Math.Max(0, link.MaxAppliedPosition + 1 - last);
+        var start = keepOffset ? State.Start : last + offset;
 
         // Advance before Reset: positions at or below the new read position are covered by the reset (TrackedSince).
         link.AdvanceReadPosition(last + offset);
         link.Reset();
         link.SetUnsettled(intents);
-        Volatile.Write(ref _state, new LogState(epoch, rev, last, lastNonce, offset));
+        Volatile.Write(ref _state, new LogState(epoch, rev, last, lastNonce, offset, start));
         Interlocked.Increment(ref _resyncs);
         Log.Resynchronized(Logger, reason);
     }

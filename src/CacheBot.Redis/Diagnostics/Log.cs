@@ -21,7 +21,7 @@ internal static partial class Log
         Message = "Writes could not be announced to Redis; the write fails before its commit")]
     public static partial void AnnounceFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = RedisEventId.SharedResultsUnavailable, Level = LogLevel.Warning,
-        Message = "ShareResults is not available in this version: results stay in each process; invalidation is shared")]
-    public static partial void SharedResultsNotAvailable(ILogger logger);
+    [LoggerMessage(EventId = RedisEventId.SharedResultFailed, Level = LogLevel.Debug,
+        Message = "Shared result store failed during {Operation}; the query runs as a miss")]
+    public static partial void SharedStoreFailed(ILogger logger, string operation, Exception exception);
 }

@@ -44,6 +44,21 @@ public abstract class MultiProcessTests
     }
 
     [Fact]
+    public async Task StrictModeWithSharedResults_ThreeProcesses_NoCachedOrSharedAnswerIsStale()
+    {
+        var redis = TestRedis.Require();
+        using var run = new WorkerRun(Provider);
+        var results = await run.RunAsync(new RunSettings(Provider, redis, Workers: 3, OpsPerWorker: Math.Max(500, OpsPerWorker / 3)) { Extra = ["--share", "1"] });
+        var analysis = new RunAnalysis(results);
+        var summary = analysis.Summary($"{Provider} strict, shared results");
+        TestContext.Current.TestOutputHelper?.WriteLine(summary);
+        Console.WriteLine(summary);
+
+        Assert.Empty(analysis.Errors);
+        Assert.True(analysis.Stale.Count == 0, summary + "\n" + string.Join("\n", analysis.Stale.Take(10)));
+    }
+
+    [Fact]
     public async Task BoundedMode_EveryMissedWriteCommittedWithinMaxStalenessOfTheRead()
     {
         var redis = TestRedis.Require();
