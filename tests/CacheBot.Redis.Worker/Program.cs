@@ -150,7 +150,9 @@ async Task ReadAsync()
     var p = NextParameters();
     var (kT, truth) = await TruthAsync(shape, p);
     var readStart = Stopwatch.GetTimestamp();
+    var (hitsBefore, missesBefore) = (cache.Statistics.Hits, cache.Statistics.Misses);
     var cached = await shape(cachedDb, true, p, ct);
+    var how = cache.Statistics.Hits > hitsBefore ? "hit" : cache.Statistics.Misses > missesBefore ? "miss" : "bypass";
     Answer? truth2 = null;
     var kT2 = kT;
     if (Checker.NeedsSecondTruth(cached, truth))
@@ -158,7 +160,8 @@ async Task ReadAsync()
         (kT2, truth2) = await TruthAsync(shape, p with { Async = false });
     }
 
-    var stale = Checker.Check(name, cached, truth, kT, truth2, kT2, readStart, out var inconclusive);
+    var stale = Checker.Check(name, cached, truth, kT, truth2, kT2, readStart, out var inconclusive)
+        .Select(o => o with { Detail = $"{o.Detail} ({how}, worker {index}, kT {kT})" }).ToList();
     result.Inconclusive += inconclusive;
     result.Stale.AddRange(stale);
 }
