@@ -72,15 +72,7 @@ public sealed class UnsettledJoinTests
             await Shapes.RowShapes[shape](db, true, p, ct);
             var blocked = b.Statistics.Hits == hits;
             commit.Complete([WriteRecord.ForTable(TableModel.ForName(databaseId, null, table))]);
-            await Shapes.RowShapes[shape](db, true, p, ct);
-            var reads = b.Statistics.Hits + b.Statistics.Misses;
-            _ = reads;
-
-            // The shape reads this table when a published write to it invalidated the entry.
-            var after = b.Statistics.Hits;
-            await Shapes.RowShapes[shape](db, true, p, ct);
-            var readsTable = b.Statistics.Hits == after + 1 && hits == after - 0 ? false : true;
-            _ = readsTable;
+            await Shapes.RowShapes[shape](db, true, p, ct); // refill after the published table write
             Assert.True(blocked || !ReadsTable(shape, table), $"shape {shape} hit on an entry while a write to {table} was announced");
         }
     }
