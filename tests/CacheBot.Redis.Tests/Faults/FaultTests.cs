@@ -14,6 +14,7 @@ public sealed class FaultTests : IDisposable
 {
     private readonly SharedRows _rows = new();
     private readonly List<QueryCache> _caches = [];
+    private readonly string _prefix = TestRedis.UniquePrefix("fault");
     private RedisServer? _server;
 
     public void Dispose()
@@ -32,6 +33,7 @@ public sealed class FaultTests : IDisposable
     {
         var cache = SharedRows.Cache(Server().Configuration, r =>
         {
+            r.KeyPrefix = _prefix;
             r.ReadTimeout = TimeSpan.FromMilliseconds(300);
             r.WriteTimeout = TimeSpan.FromMilliseconds(500);
             configure?.Invoke(r);

@@ -74,6 +74,12 @@ public sealed class RedisServer : IDisposable
         {
             try
             {
+                if (_process.HasExited)
+                {
+                    // Another instance took the port (tests run in parallel): this one could not bind.
+                    throw new InvalidOperationException("redis-server exited at start on port " + Port + ": " + File.ReadAllText(Path.Combine(_directory, "redis.log")));
+                }
+
                 using var client = new TcpClient();
                 client.Connect(IPAddress.Loopback, Port);
                 return;
