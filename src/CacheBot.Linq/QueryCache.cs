@@ -45,7 +45,7 @@ public sealed partial class QueryCache : IDisposable
         Stamps = new StampTable(Options.StampSlotsLog2);
         Schemes = new SchemeRegistry(Stamps);
         Engine = new InvalidationEngine(Stamps, Schemes);
-        Statistics = new CacheStatistics(() => Engine.Invalidations);
+        Statistics = new CacheStatistics(() => Engine.Invalidations, Options);
         AnalysisSettings = new AnalysisSettings(Options.MaxValueTuples, Options.Granularity, Options.IgnoredTables, null);
         _localCommit = new CacheCommit(this, null, coordinated: false);
         _metrics = new CacheMetrics(this, meterFactory);
@@ -75,6 +75,8 @@ public sealed partial class QueryCache : IDisposable
     internal InvalidationEngine Engine { get; }
 
     internal AnalysisSettings AnalysisSettings { get; }
+
+    internal CacheMetrics Metrics => _metrics;
 
     /// <summary>Gets whether a <see cref="CacheWriteScope"/> is open on the current async flow.</summary>
     internal bool InWriteScope => _scope.Value is not null;

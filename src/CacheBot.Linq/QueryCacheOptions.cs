@@ -14,6 +14,7 @@ public sealed class QueryCacheOptions : IOptions<QueryCacheOptions>
     private int _stampSlotsLog2 = 20;
     private int _maxValueTuples = 256;
     private InvalidationGranularity _granularity = InvalidationGranularity.Conjunctive;
+    private int _maxTrackedShapes = DefaultMaxTrackedShapes;
 
     /// <summary>
     /// Gets or sets whether "get" queries (<c>First</c>, <c>FirstOrDefault</c>, <c>Single</c>, <c>SingleOrDefault</c>)
@@ -97,6 +98,26 @@ public sealed class QueryCacheOptions : IOptions<QueryCacheOptions>
             : throw new ArgumentOutOfRangeException(nameof(value), value, "Granularity must be Conjunctive, PerField or PerTable.");
     }
 
+    /// <summary>
+    /// Gets or sets whether the cache keeps per-shape statistics for <see cref="CacheStatistics.TopShapes"/> (hits, misses,
+    /// bypasses with their reason, invalidations, entries, latency). Default <see langword="true"/>; a hit then costs one
+    /// uncontended increment more (see README "Observability").
+    /// </summary>
+    public bool TrackShapeStatistics { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets how many query shapes <see cref="CacheStatistics.TopShapes"/> tracks at most; when a new shape arrives at
+    /// the bound, the least used are dropped. Default 256.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 1..100000.</exception>
+    public int MaxTrackedShapes
+    {
+        get => _maxTrackedShapes;
+        set => _maxTrackedShapes = value is >= 1 and <= 100_000
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxTrackedShapes must be between 1 and 100000.");
+    }
+
     /// <summary>Gets or sets the name used in metrics tags and logs. Default "default".</summary>
     public string CacheName { get; set; } = "default";
 
@@ -122,6 +143,8 @@ public sealed class QueryCacheOptions : IOptions<QueryCacheOptions>
     public Providers.ISharedResultStore? SharedResultStore { get; set; }
 
     QueryCacheOptions IOptions<QueryCacheOptions>.Value => this;
+
+    internal const int DefaultMaxTrackedShapes = 256;
 
     internal static TimeSpan ValidateTimeToLive(TimeSpan value, string name) =>
         value > TimeSpan.Zero && value <= MaxTimeToLive

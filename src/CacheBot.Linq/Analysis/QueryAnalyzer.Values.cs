@@ -99,6 +99,22 @@ internal sealed partial class QueryAnalyzer
 
                 return TryEvaluate(coalesce.Right, out value);
 
+            case NewExpression { Constructor: { } constructor } created when constructor.DeclaringType is { } type && Determinism.IsTrustedType(type):
+            {
+                // new DateTime(2024, 1, 1): a framework constructor of values the key holds.
+                var args = new object?[created.Arguments.Count];
+                for (var i = 0; i < args.Length; i++)
+                {
+                    if (!TryEvaluate(created.Arguments[i], out args[i]))
+                    {
+                        return false;
+                    }
+                }
+
+                value = constructor.Invoke(args);
+                return true;
+            }
+
             case ConditionalExpression conditional:
                 return TryEvaluate(conditional.Test, out var test) && test is bool branch
                     && TryEvaluate(branch ? conditional.IfTrue : conditional.IfFalse, out value);

@@ -27,105 +27,84 @@ internal abstract class ValueChainReader
     public static ValueChainReader? TryCreate(Expression chain, ParameterExpression? root)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        if (chain.Type.IsByRefLike || chain.Type.IsPointer)
-        {
-            return null;
-        }
-
-        var input = Expression.Parameter(typeof(object), "root");
-        var fail = Expression.Label("fail");
-        var variables = new List<ParameterExpression>();
-        var body = new List<Expression>();
-        var value = Build(chain, root, input, fail, variables, body);
-        if (value is null)
+        if (chain.Type.IsByRefLike || chain.Type.IsPointer || !IsPlainChain(chain, root))
         {
             return null;
         }
 
         var factory = typeof(ValueChainReader).GetMethod(nameof(Create), BindingFlags.NonPublic | BindingFlags.Static)!;
-        return (ValueChainReader)factory.MakeGenericMethod(chain.Type).Invoke(null, [input, fail, variables, body, value])!;
+        return (ValueChainReader)factory.MakeGenericMethod(chain.Type).Invoke(null, [chain, root])!;
     }
 
-    private static ValueChainReader<T> Create<T>(
-        ParameterExpression input, LabelTarget fail, List<ParameterExpression> variables, List<Expression> body, Expression value)
+    private static ValueChainReader<T> Create<T>(Expression chain, ParameterExpression? root)
     {
-        var done = Expression.Label(typeof(ChainRead<T>), "done");
+        // Nested conditionals (no labels or returns: those make the compiled delegate allocate on every call): each hop is
+        // read once into a block variable, checked (null, failed conversion), and the rest of the chain continues from it.
+        var input = Expression.Parameter(typeof(object), "root");
+        var failed = Expression.Default(typeof(ChainRead<T>));
         var ctor = typeof(ChainRead<T>).GetConstructor([typeof(bool), typeof(T)])!;
-        body.Add(Expression.Return(done, Expression.New(ctor, Expression.Constant(true), value)));
-        body.Add(Expression.Label(fail));
-        body.Add(Expression.Label(done, Expression.Default(typeof(ChainRead<T>))));
-        var lambda = Expression.Lambda<Func<object?, ChainRead<T>>>(Expression.Block(variables, body), input);
-        return new ValueChainReader<T>(lambda.Compile());
+        var body = Build(chain, root, input, failed, value => Expression.New(ctor, Expression.Constant(true), value));
+        return new ValueChainReader<T>(Expression.Lambda<Func<object?, ChainRead<T>>>(body, input).Compile());
     }
 
-    private static Expression? Build(
-        Expression node, ParameterExpression? root, ParameterExpression input, LabelTarget fail, List<ParameterExpression> variables, List<Expression> body)
+    private static bool IsPlainChain(Expression node, ParameterExpression? root) => node switch
+    {
+        ParameterExpression parameter => ReferenceEquals(parameter, root),
+        ConstantExpression => true,
+        MemberExpression { Member: FieldInfo } field => field.Expression is null || IsPlainChain(field.Expression, root),
+        MemberExpression { Member: PropertyInfo property } member =>
+            property.GetMethod is not null && property.GetIndexParameters().Length == 0 && (member.Expression is null || IsPlainChain(member.Expression, root)),
+        UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.TypeAs, Method: null } conversion => IsPlainChain(conversion.Operand, root),
+        _ => false,
+    };
+
+    private static Expression Build(Expression node, ParameterExpression? root, ParameterExpression input, Expression failed, Func<Expression, Expression> then)
     {
         switch (node)
         {
             case ParameterExpression parameter when ReferenceEquals(parameter, root):
             {
                 var typed = Expression.Variable(parameter.Type, "r");
-                variables.Add(typed);
-                body.Add(Expression.IfThen(Expression.Not(Expression.TypeIs(input, parameter.Type)), Expression.Goto(fail)));
-                body.Add(Expression.Assign(typed, Expression.Convert(input, parameter.Type)));
-                return typed;
+                return Expression.Condition(
+                    Expression.TypeIs(input, parameter.Type),
+                    Expression.Block([typed], Expression.Assign(typed, Expression.Convert(input, parameter.Type)), then(typed)),
+                    failed);
             }
 
-            case ConstantExpression:
-                return node;
-
-            case MemberExpression { Member: FieldInfo or PropertyInfo } member:
+            case MemberExpression member:
             {
-                if (member.Member is PropertyInfo property && (property.GetMethod is null || property.GetIndexParameters().Length != 0))
+                if (member.Expression is null)
                 {
-                    return null;
+                    return Hop(null, member, then);
                 }
 
-                Expression? instance = null;
-                if (member.Expression is not null)
-                {
-                    instance = Build(member.Expression, root, input, fail, variables, body);
-                    if (instance is null)
-                    {
-                        return null;
-                    }
-
-                    if (!instance.Type.IsValueType || Nullable.GetUnderlyingType(instance.Type) is not null)
-                    {
-                        body.Add(Expression.IfThen(Expression.Equal(instance, Expression.Constant(null, instance.Type)), Expression.Goto(fail)));
-                    }
-                }
-
-                var hop = Expression.Variable(member.Type, "h");
-                variables.Add(hop);
-                body.Add(Expression.Assign(hop, Expression.MakeMemberAccess(instance, member.Member)));
-                return hop;
+                return Build(member.Expression, root, input, failed, instance =>
+                    !instance.Type.IsValueType || Nullable.GetUnderlyingType(instance.Type) is not null
+                        ? Expression.Condition(Expression.Equal(instance, Expression.Constant(null, instance.Type)), failed, Hop(instance, member, then))
+                        : Hop(instance, member, then));
             }
 
-            case UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.TypeAs, Method: null } conversion:
-            {
-                var operand = Build(conversion.Operand, root, input, fail, variables, body);
-                if (operand is null)
+            case UnaryExpression conversion:
+                return Build(conversion.Operand, root, input, failed, operand =>
                 {
-                    return null;
-                }
+                    var converted = Expression.Variable(conversion.Type, "c");
+                    var assign = Expression.Block([converted], Expression.Assign(converted, Expression.Convert(operand, conversion.Type)), then(converted));
 
-                var converted = Expression.Variable(conversion.Type, "c");
-                variables.Add(converted);
-                if (!conversion.Type.IsValueType && !operand.Type.IsValueType)
-                {
                     // A reference conversion that would throw (or give null) in the query: hash it as a failed read.
-                    body.Add(Expression.IfThen(Expression.Not(Expression.TypeIs(operand, conversion.Type)), Expression.Goto(fail)));
-                }
-
-                body.Add(Expression.Assign(converted, Expression.Convert(operand, conversion.Type)));
-                return converted;
-            }
+                    return !conversion.Type.IsValueType && !operand.Type.IsValueType
+                        ? Expression.Condition(Expression.TypeIs(operand, conversion.Type), assign, failed)
+                        : assign;
+                });
 
             default:
-                return null;
+                return then(node); // a constant
         }
+    }
+
+    private static BlockExpression Hop(Expression? instance, MemberExpression member, Func<Expression, Expression> then)
+    {
+        var hop = Expression.Variable(member.Type, "h");
+        return Expression.Block([hop], Expression.Assign(hop, Expression.MakeMemberAccess(instance, member.Member)), then(hop));
     }
 }
 

@@ -46,7 +46,7 @@ internal sealed class Linq2DbQueryContext : CacheBotQueryContext
     public CacheBotOptionSet Options { get; }
 
     /// <inheritdoc/>
-    public override bool IsInTransaction => System.Transactions.Transaction.Current is not null || TransactionProbe.IsInTransaction(DataContext);
+    public override bool IsInTransaction => System.Transactions.Transaction.Current is not null || Options.ReadGate.IsClosed || TransactionProbe.IsInTransaction(DataContext);
 
     /// <summary>Returns whether <paramref name="expression"/> is a linq2db operator (DML such as <c>Update</c>, <c>Delete</c>, <c>Insert</c>) rather than a read.</summary>
     public static bool IsLinq2DbOperation(Expression expression) =>

@@ -83,4 +83,44 @@ public sealed class QueryFilterValueTests
         Assert.Equal(0, cache.Statistics.Bypasses);
         await Task.CompletedTask;
     }
+
+    [Fact]
+    public void KeyOfAFilteredQuery_ReadsFilterValues_AndAllocatesNothing()
+    {
+        // The filter values are read on every key computation (the hit path): through compiled accessors, without boxing.
+        using var database = IsolatedDatabase.Sqlite("qfa");
+        using var cache = new QueryCache(new QueryCacheOptions());
+        var options = database.Options.UseMappingSchema(Mapping).UseCacheBot(cache);
+        using var t1 = new TenantDb(options, 1);
+        using var t2 = new TenantDb(options, 2);
+        var level = 3;
+        var q1 = t1.GetTable<FDoc>().AsCacheBot().Cache().Where(d => d.Level == level);
+        var q2 = t2.GetTable<FDoc>().AsCacheBot().Cache().Where(d => d.Level == level);
+        var context1 = ((Linq.Providers.ICacheBotQueryable)q1).Context;
+        var context2 = ((Linq.Providers.ICacheBotQueryable)q2).Context;
+
+        var key1 = Linq.Keys.ExpressionHasher.HashFull(q1.Expression, context1);
+        var key2 = Linq.Keys.ExpressionHasher.HashFull(q2.Expression, context2);
+        Assert.NotEqual(key1.Full, key2.Full); // another tenant, another key
+        for (var i = 0; i < 200; i++)
+        {
+            _ = Linq.Keys.ExpressionHasher.HashFull(q1.Expression, context1);
+        }
+
+        var allocated = long.MaxValue;
+        var same = true;
+        for (var round = 0; round < 3 && allocated != 0; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                same &= Linq.Keys.ExpressionHasher.HashFull(q1.Expression, context1).Full == key1.Full;
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.True(same);
+        Assert.Equal(0, allocated);
+    }
 }
