@@ -75,6 +75,13 @@ public sealed class WriteRefusalTests
             }
         });
 
+        // SQL text: BEGIN and the UPDATE inside it commit nothing, so they run; the COMMIT is announced first and refused;
+        // a ROLLBACK is never refused.
+        db.Execute("BEGIN");
+        db.Execute("UPDATE \"RefusalRow\" SET \"Value\" = 7 WHERE \"Id\" = 1");
+        Assert.Throws<CacheBotException>(() => db.Execute("COMMIT"));
+        db.Execute("ROLLBACK");
+
         var rows = plain.GetTable<RefusalRow>().OrderBy(r => r.Id).ToList();
         Assert.Equal([(1, 1)], rows.Select(r => (r.Id, r.Value)));
     }
