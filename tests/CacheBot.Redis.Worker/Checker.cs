@@ -77,8 +77,10 @@ public static class Checker
                 {
                     var (componentKey, tv) = t.Versions[i];
                     var cv = c.Versions[i].Version;
-                    if (cv >= tv)
+                    if (cv >= tv || (componentKey is not null && c.Versions[i].Key != componentKey))
                     {
+                        // Newer, or another row in this position: a photo that moved to another user after the truth was
+                        // read joins that user, whose version says nothing about the first one's.
                         continue;
                     }
 
