@@ -26,6 +26,16 @@ internal static class DependencyBuilder
                 tables.Add(table);
             }
 
+            foreach (var companion in table.CompanionTables)
+            {
+                // Read with every row of the table (inheritance, owned collections, filters): any of its rows matters.
+                if (!tables.Contains(companion))
+                {
+                    tables.Add(companion);
+                    AddConjunction(groups, companion, new(), settings.MaxValueTuples);
+                }
+            }
+
             var dnf = Dnf.True;
             if (settings.Granularity != InvalidationGranularity.PerTable)
             {

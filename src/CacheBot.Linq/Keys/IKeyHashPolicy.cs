@@ -12,4 +12,14 @@ internal interface IKeyHashPolicy
     /// <returns><see langword="true"/> to hash values of <paramref name="type"/> by their type alone.</returns>
     /// <remarks>Called on the hot path: must be cheap, thread-safe and must not allocate.</remarks>
     bool HashByTypeOnly(Type type);
+
+    /// <summary>
+    /// Returns the identity of a provider-specific node (<see cref="System.Linq.Expressions.ExpressionType.Extension"/>) that
+    /// its CLR type alone does not tell: EF Core's <c>EntityQueryRootExpression</c> names its entity type in a property.
+    /// </summary>
+    /// <param name="node">The extension node.</param>
+    /// <param name="identity">A process-independent identity of what the node reads.</param>
+    /// <returns>Whether the node has such an identity (otherwise only its CLR type is hashed).</returns>
+    /// <remarks>Called on the hot path: must be cheap, thread-safe and must not allocate.</remarks>
+    bool TryGetExtensionIdentity(System.Linq.Expressions.Expression node, out UInt128 identity);
 }
