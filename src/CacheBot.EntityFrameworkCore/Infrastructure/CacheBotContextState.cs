@@ -49,7 +49,7 @@ internal sealed class CacheBotContextState : IResettableService
     public string DatabaseId => _databaseId ??= _extension.DatabaseName
         ?? DatabaseIdentity.Create(Context.Database.ProviderName ?? "ef", Context.Database.GetConnectionString());
 
-    public EfEntityModel Model => _model ??= EfEntityModel.For(Context.Model, DatabaseId, StoreKinds.FromProviderName(Context.Database.ProviderName));
+    public EfEntityModel Model => _model ??= EfEntityModel.For(Context.Model, DesignModel, DatabaseId, StoreKinds.FromProviderName(Context.Database.ProviderName));
 
     /// <summary>Gets the query context of this DbContext (one per context: it holds no per-query state).</summary>
     public EfQueryContext QueryContext => _queryContext ??= new EfQueryContext(this, Context.GetService<IAsyncQueryProvider>(), Context.GetService<IQueryCompiler>(), bypass: false);
@@ -83,6 +83,18 @@ internal sealed class CacheBotContextState : IResettableService
 
     /// <summary>Records that <paramref name="entity"/> holds database values (after it was saved).</summary>
     public void MarkFromDatabase(object entity) => _fromDatabase.AddOrUpdate(entity, Marker);
+
+    private Microsoft.EntityFrameworkCore.Metadata.IModel? DesignModel()
+    {
+        try
+        {
+            return Context.GetService<Microsoft.EntityFrameworkCore.Metadata.IDesignTimeModel>().Model;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // a compiled model: collations are unknown, string columns do not narrow
+        }
+    }
 
     public void ResetState()
     {

@@ -39,6 +39,7 @@ internal sealed class CacheBotOptionsExtension : IDbContextOptionsExtension
         builder.TryAdd<IInterceptor, CacheBotSaveChangesInterceptor>();
         builder.TryAdd<IInterceptor, CacheBotCommandInterceptor>();
         builder.TryAdd<IInterceptor, CacheBotTransactionInterceptor>();
+        builder.TryAdd<IInterceptor, Querying.CacheBotQueryExpressionInterceptor>();
         builder.TryAdd<IResettableService, CacheBotContextState>(static p => p.GetRequiredService<CacheBotContextState>());
         services.AddScoped<CacheBotContextState>();
     }

@@ -27,10 +27,16 @@ internal static class ColumnRules
     };
 
     /// <summary>Returns how the database compares a string column (or <see cref="StringMatching.Excluded"/>).</summary>
-    public static StringMatching StringMatchingOf(IProperty property, StoreObjectIdentifier table, StoreKind store)
+    public static StringMatching StringMatchingOf(IProperty property, StoreObjectIdentifier table, StoreKind store, IModel? designModel)
     {
-        var collation = property.GetCollation(table) ?? property.DeclaringType.Model.GetCollation();
-        var storeType = property.GetColumnType(table)?.ToUpperInvariant() ?? string.Empty;
+        // The read-optimised runtime model drops collations: read them from the design-time model (unknown: never narrow).
+        if (designModel?.FindEntityType(property.DeclaringType.Name)?.FindProperty(property.Name) is not { } design)
+        {
+            return StringMatching.Excluded;
+        }
+
+        var collation = design.GetCollation(table) ?? designModel.GetCollation();
+        var storeType = property.FindColumn(table)?.StoreType.ToUpperInvariant() ?? string.Empty;
         switch (store)
         {
             case StoreKind.Sqlite:
@@ -65,7 +71,7 @@ internal static class ColumnRules
     }
 
     /// <summary>Returns whether the property's column must never form a scheme (converter, type or database rules).</summary>
-    public static bool ExcludeFromSchemes(IProperty property, StoreObjectIdentifier table, StoreKind store)
+    public static bool ExcludeFromSchemes(IProperty property, StoreObjectIdentifier table, StoreKind store, IModel? designModel)
     {
         var clr = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
         var converter = property.GetTypeMapping().Converter;
@@ -74,7 +80,7 @@ internal static class ColumnRules
             return true;
         }
 
-        if (converter is not null && converter.ProviderClrType == typeof(string) && StringMatchingOf(property, table, store) != StringMatching.Ordinal)
+        if (converter is not null && converter.ProviderClrType == typeof(string) && StringMatchingOf(property, table, store, designModel) != StringMatching.Ordinal)
         {
             // An enum (or Guid, date) stored as text under a collation that may fold case: distinct values could compare equal.
             return true;

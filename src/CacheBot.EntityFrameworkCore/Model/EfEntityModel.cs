@@ -38,9 +38,10 @@ internal sealed partial class EfEntityModel : IEntityModel
     private readonly ConcurrentDictionary<string, TableModel> _byName = new(StringComparer.OrdinalIgnoreCase);
     private TableModel[]? _views;
 
-    private EfEntityModel(IModel model, string database, StoreKind store)
+    private EfEntityModel(IModel model, IModel? designModel, string database, StoreKind store)
     {
         EfModel = model;
+        DesignModel = designModel;
         Database = database;
         Store = store;
         var serial = Interlocked.Increment(ref s_serial);
@@ -56,14 +57,17 @@ internal sealed partial class EfEntityModel : IEntityModel
     /// <summary>Gets EF's model.</summary>
     public IModel EfModel { get; }
 
+    /// <summary>Gets EF's design-time model (collations live only there), or <see langword="null"/> for a compiled model.</summary>
+    public IModel? DesignModel { get; }
+
     /// <summary>Gets the kind of database (comparison rules).</summary>
     public StoreKind Store { get; }
 
     /// <summary>Returns the shared model for <paramref name="model"/> on <paramref name="database"/>.</summary>
-    public static EfEntityModel For(IModel model, string database, StoreKind store)
+    public static EfEntityModel For(IModel model, Func<IModel?> designModel, string database, StoreKind store)
     {
         var perModel = Models.GetValue(model, static _ => new ConcurrentDictionary<string, EfEntityModel>(StringComparer.Ordinal));
-        return perModel.GetOrAdd(database, static (db, state) => new EfEntityModel(state.Model, db, state.Store), (Model: model, Store: store));
+        return perModel.GetOrAdd(database, static (db, state) => new EfEntityModel(state.Model, state.Design(), db, state.Store), (Model: model, Design: designModel, Store: store));
     }
 
     /// <inheritdoc/>
@@ -135,9 +139,9 @@ internal sealed partial class EfEntityModel : IEntityModel
                 continue;
             }
 
-            var matching = property.ClrType == typeof(string) ? ColumnRules.StringMatchingOf(property, store, Store) : StringMatching.Ordinal;
+            var matching = property.ClrType == typeof(string) ? ColumnRules.StringMatchingOf(property, store, Store, DesignModel) : StringMatching.Ordinal;
             columns.Add(new Linq.Providers.ColumnModel(
-                member, column, property.IsPrimaryKey(), matching, ColumnRules.ExcludeFromSchemes(property, store, Store), ColumnRules.TemporalPrecisionTicks(Store)));
+                member, column, property.IsPrimaryKey(), matching, ColumnRules.ExcludeFromSchemes(property, store, Store, DesignModel), ColumnRules.TemporalPrecisionTicks(Store)));
         }
 
         var associations = new List<AssociationModel>();
