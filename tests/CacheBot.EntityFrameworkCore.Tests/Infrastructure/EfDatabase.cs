@@ -70,6 +70,7 @@ public sealed class EfDatabase : IDisposable
         }
 
         builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+        builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.AmbientTransactionWarning));
         if (interceptors.Length > 0)
         {
             builder.AddInterceptors(interceptors);
