@@ -141,7 +141,8 @@ internal sealed class CacheBotCommandInterceptor(CacheBotContextState state) : D
                 if (SqlClassifier.TryGetDmlTarget(sql, out var schema, out var name))
                 {
                     writes.Add(WriteRecord.ForTable(state.Model.TableNamed(schema, name)));
-                    if (state.Model.EfModel.GetRelationalModel().FindTable(name, schema) is { } table)
+                    // Only a DELETE cascades (EF creates no ON UPDATE actions).
+                    if (SqlClassifier.IsDelete(sql) && state.Model.EfModel.GetRelationalModel().FindTable(name, schema) is { } table)
                     {
                         Cascades.AddForTable(state.Model, table, writes);
                     }

@@ -57,6 +57,17 @@ internal static class SqlClassifier
         return true;
     }
 
+    /// <summary>Returns whether the first statement of <paramref name="sql"/> is a <c>DELETE</c>.</summary>
+    public static bool IsDelete(string sql)
+    {
+        foreach (var token in Tokenize(sql))
+        {
+            return token.Equals("DELETE", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return false;
+    }
+
     /// <summary>Finds the table an <c>UPDATE t ...</c> or <c>DELETE FROM t ...</c> statement writes.</summary>
     public static bool TryGetDmlTarget(string sql, out string? schema, out string name)
     {
