@@ -168,7 +168,10 @@ internal sealed partial class QueryAnalyzer
             {
                 var source = ProcessChain(args[0], env, scope, isMainChain);
                 WalkLambdas(call, source, env, scope);
-                return Binding.Unknown;
+
+                // Aggregates over a group (g.Count(), g.Sum(...)) read the grouped rows; they run in scopes of their own,
+                // so nothing inside them narrows the source. A result selector or element selector makes the group opaque.
+                return call.Arguments.Count == 2 && source is RowBinding row ? new GroupBinding(row) : Binding.Unknown;
             }
 
             case "Union" or "Concat" or "Intersect" or "Except" or "Zip" or "SequenceEqual" or "UnionBy" or "IntersectBy" or "ExceptBy":
