@@ -20,6 +20,7 @@ internal sealed class CacheBotSaveChangesInterceptor(CacheBotContextState state)
 {
     private List<EntryImages>? _entries;
     private CacheCommit? _commit;
+    private bool _unknown;
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -67,21 +68,31 @@ internal sealed class CacheBotSaveChangesInterceptor(CacheBotContextState state)
         tracker.CascadeChanges();
         var entries = new List<EntryImages>();
         var intents = new List<WriteRecord>();
-        foreach (var entry in tracker.Entries())
+        _unknown = false;
+        try
         {
-            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && entry.Metadata.FindPrimaryKey() is not null)
+            foreach (var entry in tracker.Entries())
             {
-                var images = EntryImages.Capture(entry, state);
-                entries.Add(images);
-                foreach (var table in images.Tables)
+                if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && entry.Metadata.FindPrimaryKey() is not null)
                 {
-                    intents.Add(WriteRecord.ForTable(state.Model.TableNamed(table.Schema, table.Name)));
+                    var images = EntryImages.Capture(entry, state);
+                    entries.Add(images);
+                    foreach (var table in images.Tables)
+                    {
+                        intents.Add(WriteRecord.ForTable(state.Model.TableNamed(table.Schema, table.Name)));
+                    }
                 }
             }
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or InvalidCastException or NotSupportedException)
+        {
+            // The save must not fail because CacheBot could not read it: it invalidates the whole database instead.
+            _unknown = true;
+            intents = [WriteRecord.ForDatabase(state.DatabaseId)];
+        }
 
         _entries = entries;
-        _commit = entries.Count == 0 ? null : await WriteRouter.BeginAsync(state, intents, async, cancellationToken).ConfigureAwait(false);
+        _commit = entries.Count == 0 && !_unknown ? null : await WriteRouter.BeginAsync(state, intents, async, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask EndAsync(bool failed, bool async, CancellationToken cancellationToken)
@@ -90,12 +101,17 @@ internal sealed class CacheBotSaveChangesInterceptor(CacheBotContextState state)
         var commit = _commit;
         _entries = null;
         _commit = null;
-        if (entries is null || entries.Count == 0)
+        if (entries is null || (entries.Count == 0 && !_unknown))
         {
             return;
         }
 
         var writes = new List<WriteRecord>();
+        if (_unknown)
+        {
+            writes.Add(WriteRecord.ForDatabase(state.DatabaseId));
+        }
+
         foreach (var entry in entries)
         {
             if (failed)
@@ -109,7 +125,14 @@ internal sealed class CacheBotSaveChangesInterceptor(CacheBotContextState state)
             }
             else
             {
-                entry.AddWrites(state, writes);
+                try
+                {
+                    entry.AddWrites(state, writes);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or InvalidCastException or NotSupportedException)
+                {
+                    writes.Add(WriteRecord.ForDatabase(state.DatabaseId));
+                }
             }
         }
 

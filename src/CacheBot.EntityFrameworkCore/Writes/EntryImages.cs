@@ -85,14 +85,19 @@ internal sealed class EntryImages
         foreach (var column in mapping.ColumnMappings)
         {
             var property = column.Property;
-            var known = _trusted || property.IsPrimaryKey() || State == EntityState.Added
-                || (!original && _entry.Property(property.Name).IsModified);
-            if (!known)
+            try
             {
-                continue;
+                var known = _trusted || property.IsPrimaryKey() || State == EntityState.Added
+                    || (!original && property.DeclaringType is IEntityType && _entry.Property(property.Name).IsModified);
+                if (known)
+                {
+                    values[column.Column.Name] = original ? _entry.OriginalValues[property] : _entry.CurrentValues[property];
+                }
             }
-
-            values[column.Column.Name] = original ? _entry.OriginalValues[property] : _entry.CurrentValues[property];
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or InvalidCastException)
+            {
+                // A value the change tracker cannot give (a complex or JSON-mapped property): unknown, which only costs precision.
+            }
         }
 
         return RowValues.FromDictionary(values);

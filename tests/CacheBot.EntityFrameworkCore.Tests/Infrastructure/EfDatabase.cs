@@ -54,7 +54,7 @@ public sealed class EfDatabase : IDisposable
             command.ExecuteNonQuery();
         }
 
-        return new EfDatabase(kind, TestDatabases.PostgresConnectionString + ";Search Path=" + schema, null, schema);
+        return new EfDatabase(kind, TestDatabases.PostgresConnectionString + ";Search Path=" + schema + ";Maximum Pool Size=4;Connection Idle Lifetime=2", null, schema);
     }
 
     /// <summary>Configures the provider (and CacheBot when <paramref name="cache"/> is given).</summary>
@@ -91,7 +91,11 @@ public sealed class EfDatabase : IDisposable
         _keepAlive?.Dispose();
         if (_schema is not null && TestDatabases.PostgresConnectionString is { } cs)
         {
-            NpgsqlConnection.ClearAllPools();
+            using (var pooled = new NpgsqlConnection(ConnectionString))
+            {
+                NpgsqlConnection.ClearPool(pooled);
+            }
+
             using var admin = new NpgsqlConnection(cs);
             admin.Open();
             using var command = new NpgsqlCommand("DROP SCHEMA " + _schema + " CASCADE", admin);
