@@ -54,7 +54,7 @@ public sealed class EfDatabase : IDisposable
             command.ExecuteNonQuery();
         }
 
-        return new EfDatabase(kind, TestDatabases.PostgresConnectionString + ";Search Path=" + schema + ";Maximum Pool Size=4;Connection Idle Lifetime=2", null, schema);
+        return new EfDatabase(kind, TestDatabases.PostgresConnectionString + ";Search Path=" + schema + ";Maximum Pool Size=4", null, schema);
     }
 
     /// <summary>Configures the provider (and CacheBot when <paramref name="cache"/> is given).</summary>
