@@ -39,5 +39,11 @@ public sealed class CachedQueryResult
 
     internal bool Shared { get; }
 
+    /// <summary>Recent uses, saturating at 3 (<see cref="Storage.ClockResultStore"/>'s second chances): written on a hit only while below 3.</summary>
+    internal byte Uses;
+
+    /// <summary>Gets or sets the statistics of the entry's query shape, so a hit counts without hashing the shape (null when off).</summary>
+    internal Diagnostics.ShapeStatistics? Shape { get; set; }
+
     internal bool IsExpired(DateTimeOffset now) => now.UtcTicks >= _expiresAtUtcTicks;
 }

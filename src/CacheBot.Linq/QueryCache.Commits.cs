@@ -56,6 +56,26 @@ public sealed partial class QueryCache
         return false;
     }
 
+    /// <summary>
+    /// Returns the primary key of the mapped table that cached queries have used under <paramref name="table"/>'s identity
+    /// (useful when a write names a table only by its SQL name); empty when no cached query has used it.
+    /// </summary>
+    /// <param name="table">The table (possibly known only by name).</param>
+    /// <returns>The primary-key columns, or empty.</returns>
+    public IReadOnlyList<ColumnModel> KnownPrimaryKey(TableModel table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        foreach (var scheme in Schemes.GetSchemes(table))
+        {
+            if (scheme.Table.PrimaryKey.Count > 0)
+            {
+                return scheme.Table.PrimaryKey;
+            }
+        }
+
+        return [];
+    }
+
     internal async ValueTask<CacheCommit> BeginCommitAsync(IReadOnlyList<WriteRecord> intents, bool async, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(intents);
@@ -74,6 +94,7 @@ public sealed partial class QueryCache
         {
             if (committed && writes.Count > 0)
             {
+                using var activity = Activities.StartWrites(this, writes);
                 Engine.Apply(AsSpan(writes));
                 Log.WriteApplied(Logger, writes.Count, writes[0].Table.QualifiedName);
             }
@@ -97,6 +118,7 @@ public sealed partial class QueryCache
             return;
         }
 
+        using var applied = Activities.StartWrites(this, writes);
         if (position is { } p)
         {
             Engine.ApplyAt(AsSpan(writes), p);
@@ -122,6 +144,7 @@ public sealed partial class QueryCache
 
         if (Coordinator is null)
         {
+            using var activity = Activities.StartWrites(this, writes);
             Engine.Apply(AsSpan(writes));
             Log.WriteApplied(Logger, writes.Count, writes[0].Table.QualifiedName);
             return;

@@ -41,11 +41,11 @@ public sealed partial class QueryCache : IDisposable
         Logger = (ILogger?)loggerFactory?.CreateLogger("CacheBot.Linq") ?? NullLogger.Instance;
         TimeProvider = Options.TimeProvider ?? TimeProvider.System;
         _ownsStore = Options.ResultStore is null;
-        Store = Options.ResultStore ?? new MemoryQueryResultStore(Options.SizeLimit);
+        Store = Options.ResultStore ?? new ClockResultStore(Options.SizeLimit, TimeProvider);
         Stamps = new StampTable(Options.StampSlotsLog2);
         Schemes = new SchemeRegistry(Stamps);
         Engine = new InvalidationEngine(Stamps, Schemes);
-        Statistics = new CacheStatistics(() => Engine.Invalidations);
+        Statistics = new CacheStatistics(() => Engine.Invalidations, Options);
         AnalysisSettings = new AnalysisSettings(Options.MaxValueTuples, Options.Granularity, Options.IgnoredTables, null);
         _localCommit = new CacheCommit(this, null, coordinated: false);
         _metrics = new CacheMetrics(this, meterFactory);
@@ -76,6 +76,8 @@ public sealed partial class QueryCache : IDisposable
 
     internal AnalysisSettings AnalysisSettings { get; }
 
+    internal CacheMetrics Metrics => _metrics;
+
     /// <summary>Gets whether a <see cref="CacheWriteScope"/> is open on the current async flow.</summary>
     internal bool InWriteScope => _scope.Value is not null;
 
@@ -91,9 +93,14 @@ public sealed partial class QueryCache : IDisposable
 
     internal ClrEntityModel GetClrModel(string database) => _clrModels.GetOrAdd(database, static d => new ClrEntityModel(d));
 
-    internal bool IsGetCachingDisabled(Type entityType) =>
-        _getCachingDisabled.GetOrAdd(entityType, static (t, options) =>
-            options.CacheGetDisabledFor.Contains(t) || t.GetCustomAttribute<CacheBotEntityAttribute>() is { CacheGet: false }, Options);
+    /// <summary>Gets a random identity of this cache, mixed into every key: caches that share a result store never read each other's entries.</summary>
+    internal ulong InstanceId { get; } = (ulong)Random.Shared.NextInt64();
+
+    /// <summary>Whether "get" queries over a source of type <paramref name="sourceType"/> (an <c>IQueryable&lt;T&gt;</c>) are opted out for T.</summary>
+    internal bool IsGetCachingDisabledForSource(Type sourceType) =>
+        _getCachingDisabled.GetOrAdd(sourceType, static (t, options) =>
+            Analysis.TypeHelpers.GetSequenceElement(t) is { } element
+            && (options.CacheGetDisabledFor.Contains(element) || element.GetCustomAttribute<CacheBotEntityAttribute>() is { CacheGet: false }), Options);
 
     internal bool TryGetRefusedShape(UInt128 shape, out RefusalReason reason) => _refusedShapes.TryGetValue(shape, out reason);
 

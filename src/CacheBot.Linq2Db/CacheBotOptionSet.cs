@@ -22,6 +22,8 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
     {
         Cache = cache;
         DatabaseId = databaseId;
+        ReadGate = Transactions.DatabaseGate.For(databaseId);
+        Functions = Writes.Sql.FunctionCatalog.For(databaseId);
     }
 
     /// <summary>Gets the cache queries and writes of this connection use; <see langword="null"/> in the empty set.</summary>
@@ -32,6 +34,12 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
 
     /// <summary>Gets the foreign-key cascades learnt from the database catalog (not part of equality).</summary>
     internal Writes.CascadeCatalog Cascades { get; } = new();
+
+    /// <summary>Gets the database's read gate: closed while reads of the database must bypass the cache (not part of equality).</summary>
+    internal Transactions.DatabaseGate ReadGate { get; } = new();
+
+    /// <summary>Gets which functions of the database are provably read-only, learnt from its catalog (not part of equality).</summary>
+    internal Writes.Sql.FunctionCatalog Functions { get; } = new();
 
     /// <inheritdoc/>
     public int ConfigurationID

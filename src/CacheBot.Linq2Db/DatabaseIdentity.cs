@@ -7,7 +7,7 @@ namespace CacheBot.Linq2Db;
 
 /// <summary>
 /// The logical database name CacheBot uses for linq2db connections: the linq2db provider name and a hash of the
-/// connection string's identity keys (server, port, database or file, user, search path). Settings that do not change
+/// connection string's identity keys (server, port, database or file, user, search path, startup options). Settings that do not change
 /// which data a connection sees (timeouts, pooling) are left out, so two connection strings for one database share
 /// entries and invalidations; the string itself is never stored (it may hold a password).
 /// </summary>
@@ -16,7 +16,7 @@ internal static class DatabaseIdentity
     private static readonly HashSet<string> IdentityKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         "data source", "datasource", "server", "host", "hostname", "address", "addr", "network address", "port", "database", "initial catalog",
-        "filename", "mode", "cache", "user id", "uid", "user", "username", "user name", "search path", "searchpath", "dbname",
+        "filename", "mode", "cache", "user id", "uid", "user", "username", "user name", "search path", "searchpath", "dbname", "options",
     };
 
     public static string Create(string providerName, string? connectionString)

@@ -55,6 +55,7 @@ internal static class ExpressionHasher
         try
         {
             walk.Visit(expression);
+            policy?.AppendContextValues(ref walk);
             return walk.Complete();
         }
         finally

@@ -22,4 +22,14 @@ internal interface IKeyHashPolicy
     /// <returns>Whether the node has such an identity (otherwise only its CLR type is hashed).</returns>
     /// <remarks>Called on the hot path: must be cheap, thread-safe and must not allocate.</remarks>
     bool TryGetExtensionIdentity(System.Linq.Expressions.Expression node, out UInt128 identity);
+
+    /// <summary>
+    /// Appends values that change what a query returns without appearing in its expression, e.g. the data-context values a
+    /// linq2db query filter reads (<c>(e, db) =&gt; e.TenantId == db.TenantId</c>). Called once per key, after the tree.
+    /// </summary>
+    /// <param name="walk">The walk to append value bytes to (<see cref="HashWalk.WriteValue{T}(T)"/> and friends).</param>
+    /// <remarks>Called on the hot path: must not allocate.</remarks>
+    void AppendContextValues(ref HashWalk walk)
+    {
+    }
 }

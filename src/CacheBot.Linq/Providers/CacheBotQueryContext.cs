@@ -95,6 +95,28 @@ public class CacheBotQueryContext : IKeyHashPolicy
         return false;
     }
 
+    /// <summary>
+    /// Gets values that change this context's queries' rows without appearing in their expressions (for example the
+    /// data-context members a provider's query filter reads): appended to every key. Read on the hit path: return readers
+    /// built in advance (no allocation). Default: none.
+    /// </summary>
+    public virtual KeyValues KeyValues => default;
+
+    void IKeyHashPolicy.AppendContextValues(ref HashWalk walk)
+    {
+        var values = KeyValues;
+        var readers = values.Readers;
+        if (readers is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < readers.Count; i++)
+        {
+            readers[i].Inner.Append(values.Root, ref walk);
+        }
+    }
+
     /// <summary>Runs a scalar (or single-row) query on the inner provider; CacheBot's markers are already stripped.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="expression">The query expression.</param>

@@ -35,4 +35,19 @@ public interface IQueryDialect
     /// <param name="member">The member.</param>
     /// <returns>Whether a query reading it must not be cached.</returns>
     bool IsNonDeterministic(MemberInfo member);
+
+    /// <summary>Returns which sides of a <see cref="ChainMethodKind.Join"/> call may be missing (a missing row reads as a row of nulls).</summary>
+    /// <param name="joinCall">The join call.</param>
+    /// <returns>The optional sides; the default (both) is always sound.</returns>
+    JoinSides ClassifyJoin(MethodCallExpression joinCall) => JoinSides.InnerOptional | JoinSides.OuterOptional;
+
+    /// <summary>
+    /// Returns the predicates the provider adds to every read of <paramref name="table"/> (linq2db query filters, EF Core
+    /// global query filters): lambdas <c>(row, context) =&gt; bool</c> whose tables the analyser adds as dependencies. The
+    /// values they read beyond the row must be in the cache key (the context's key hashing must include them).
+    /// </summary>
+    /// <param name="table">The table read.</param>
+    /// <param name="model">The entity model.</param>
+    /// <returns>The filters (empty by default).</returns>
+    IReadOnlyList<LambdaExpression> GetQueryFilters(TableModel table, IEntityModel model) => [];
 }

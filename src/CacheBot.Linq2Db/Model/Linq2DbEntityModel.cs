@@ -141,10 +141,10 @@ internal sealed class Linq2DbEntityModel : IEntityModel
         }
 
         var descriptor = GetDescriptor(type);
-        if (descriptor.QueryFilterLambda is not null || descriptor.QueryFilterFunc is not null || descriptor.QueryFilters.Count > 0)
+        if (!QueryFilterCatalog.For(this, _mappingSchema).CanCache(descriptor))
         {
-            // A query filter is applied by linq2db outside the expression CacheBot keys, and may read the data context
-            // (db.TenantId): the entity's queries are not cached (refused as an unidentified table).
+            // A query filter CacheBot cannot expand and key (a function filter, a data-context use other than member reads):
+            // the entity's queries are not cached (refused as an unidentified table). See QueryFilterCatalog.
             return null;
         }
 

@@ -2,34 +2,25 @@ using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq2Db.Transactions;
 
-/// <summary>Writes recorded inside an open transaction: committed through <see cref="CommitProtocol"/>, dropped on rollback.</summary>
+/// <summary>Writes recorded inside an open transaction, applied after the commit and dropped on rollback (see <see cref="TransactionTracker"/>).</summary>
 internal sealed class PendingWrites
 {
     private readonly List<WriteRecord> _writes = [];
 
-    public void Add(in WriteRecord write)
+    public void AddRange(List<WriteRecord> writes)
     {
         lock (_writes)
         {
-            _writes.Add(write);
+            _writes.AddRange(writes);
         }
     }
 
-    /// <summary>Returns the recorded writes without clearing them (a failed announcement leaves them for a retry).</summary>
-    public WriteRecord[] Snapshot()
+    /// <summary>A copy of the writes held now (they stay held).</summary>
+    public List<WriteRecord> Snapshot()
     {
         lock (_writes)
         {
             return [.. _writes];
-        }
-    }
-
-    /// <summary>Forgets the first <paramref name="count"/> writes (those a commit applied, or a rollback dropped).</summary>
-    public void Remove(int count)
-    {
-        lock (_writes)
-        {
-            _writes.RemoveRange(0, Math.Min(count, _writes.Count));
         }
     }
 

@@ -1,10 +1,9 @@
 using System.Data;
 using System.Data.Common;
-using CacheBot.Linq.Invalidation;
-using CacheBot.Linq.Model;
+using System.Runtime.CompilerServices;
 using CacheBot.Linq.Providers;
 using CacheBot.Linq.Querying;
-using CacheBot.Linq2Db.Transactions;
+using CacheBot.Linq2Db.Writes.Sql;
 using LinqToDB.Common;
 using LinqToDB.Interceptors;
 
@@ -12,80 +11,85 @@ namespace CacheBot.Linq2Db.Writes;
 
 /// <summary>
 /// Sees every command linq2db runs on a connection configured with <c>UseCacheBot</c> (entity CRUD, LINQ DML, bulk
-/// copy through commands, raw SQL) and turns writes into invalidations. It runs write commands itself (linq2db then
-/// skips its own execution) so it can read row images and record the write after it happened.
+/// copy through commands, raw SQL, queries) and turns what it does into invalidations and transaction or session state.
+/// A command whose text is a plain read runs as linq2db runs it; any other the interceptor runs itself
+/// (<see cref="CommandRunner"/>; linq2db then skips its own execution) so it can read row images, record the write after it
+/// happened, and record it even when the command throws.
 /// </summary>
 internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : CommandInterceptor
 {
+    /// <summary>The writes of reader commands, recorded again when the reader is disposed (its statements have then run).</summary>
+    private readonly ConditionalWeakTable<DbDataReader, List<WriteRecord>> _readerWrites = [];
+
     public override Option<int> ExecuteNonQuery(CommandEventData eventData, DbCommand command, Option<int> result)
     {
-        if (result.HasValue || SqlWriteParser.Parse(command.CommandText) is not { } statement || !(statement.IsWrite || statement.IsTransactionControl))
+        if (result.HasValue || !Track(eventData, command, out var context, out var batch))
         {
             return result;
         }
 
-        if (statement.IsTransactionControl)
-        {
-            return Option<int>.Some(SyncPath.Result(RunTransactionControlAsync(command, eventData.DataConnection, statement, async: false, CancellationToken.None)));
-        }
-
-        return Option<int>.Some(SyncPath.Result(WriteExecution.RunNonQueryAsync(
-            options, command, eventData.DataConnection, statement, SupportsReturning(eventData), async: false, CancellationToken.None)));
+        return Option<int>.Some((int)SyncPath.Result(CommandRunner.RunAsync(CommandKind.NonQuery, default, context, batch, async: false, CancellationToken.None)).Result!);
     }
 
     public override async Task<Option<int>> ExecuteNonQueryAsync(CommandEventData eventData, DbCommand command, Option<int> result, CancellationToken cancellationToken)
     {
-        if (result.HasValue || SqlWriteParser.Parse(command.CommandText) is not { } statement || !(statement.IsWrite || statement.IsTransactionControl))
+        if (result.HasValue || !Track(eventData, command, out var context, out var batch))
         {
             return result;
         }
 
-        if (statement.IsTransactionControl)
-        {
-            return Option<int>.Some(await RunTransactionControlAsync(command, eventData.DataConnection, statement, async: true, cancellationToken).ConfigureAwait(false));
-        }
-
-        return Option<int>.Some(await WriteExecution.RunNonQueryAsync(
-            options, command, eventData.DataConnection, statement, SupportsReturning(eventData), async: true, cancellationToken).ConfigureAwait(false));
+        return Option<int>.Some((int)(await CommandRunner.RunAsync(CommandKind.NonQuery, default, context, batch, async: true, cancellationToken).ConfigureAwait(false)).Result!);
     }
 
     public override Option<object?> ExecuteScalar(CommandEventData eventData, DbCommand command, Option<object?> result)
     {
-        if (result.HasValue || SqlWriteParser.Parse(command.CommandText) is not { IsWrite: true } statement)
+        if (result.HasValue || !Track(eventData, command, out var context, out var batch))
         {
             return result;
         }
 
-        return Option<object?>.Some(SyncPath.Result(WriteExecution.RunScalarAsync(
-            options, command, eventData.DataConnection, statement, SupportsReturning(eventData), async: false, CancellationToken.None)));
+        return Option<object?>.Some(SyncPath.Result(CommandRunner.RunAsync(CommandKind.Scalar, default, context, batch, async: false, CancellationToken.None)).Result);
     }
 
     public override async Task<Option<object?>> ExecuteScalarAsync(CommandEventData eventData, DbCommand command, Option<object?> result, CancellationToken cancellationToken)
     {
-        if (result.HasValue || SqlWriteParser.Parse(command.CommandText) is not { IsWrite: true } statement)
+        if (result.HasValue || !Track(eventData, command, out var context, out var batch))
         {
             return result;
         }
 
-        return Option<object?>.Some(await WriteExecution.RunScalarAsync(
-            options, command, eventData.DataConnection, statement, SupportsReturning(eventData), async: true, cancellationToken).ConfigureAwait(false));
+        return Option<object?>.Some((await CommandRunner.RunAsync(CommandKind.Scalar, default, context, batch, async: true, cancellationToken).ConfigureAwait(false)).Result);
     }
 
-    public override void AfterExecuteReader(CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, DbDataReader dataReader)
+    public override Option<DbDataReader> ExecuteReader(CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, Option<DbDataReader> result)
     {
-        // A write that returns rows (UpdateWithOutput, INSERT ... RETURNING through a query): invalidate now, and
-        // again when the reader is disposed, when the statement has certainly completed.
-        if (SqlWriteParser.Parse(command.CommandText) is { IsWrite: true } statement)
+        if (result.HasValue || !Track(eventData, command, out var context, out var batch))
         {
-            WriteSink.RecordObserved(options, command, eventData.DataConnection, [CoarseWrite(statement)]);
+            return result;
         }
+
+        var (reader, writes) = SyncPath.Result(CommandRunner.RunAsync(CommandKind.Reader, commandBehavior, context, batch, async: false, CancellationToken.None));
+        return Option<DbDataReader>.Some(Remember((DbDataReader)reader!, writes));
+    }
+
+    public override async Task<Option<DbDataReader>> ExecuteReaderAsync(
+        CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, Option<DbDataReader> result, CancellationToken cancellationToken)
+    {
+        if (result.HasValue || !Track(eventData, command, out var context, out var batch))
+        {
+            return result;
+        }
+
+        var (reader, writes) = await CommandRunner.RunAsync(CommandKind.Reader, commandBehavior, context, batch, async: true, cancellationToken).ConfigureAwait(false);
+        return Option<DbDataReader>.Some(Remember((DbDataReader)reader!, writes));
     }
 
     public override void BeforeReaderDispose(CommandEventData eventData, DbCommand? command, DbDataReader dataReader)
     {
-        if (command is not null && SqlWriteParser.Parse(command.CommandText) is { IsWrite: true } statement)
+        if (command is not null && _readerWrites.TryGetValue(dataReader, out var writes))
         {
-            WriteSink.RecordObserved(options, command, eventData.DataConnection, [CoarseWrite(statement)]);
+            _readerWrites.Remove(dataReader);
+            WriteSink.Record(options, command, eventData.DataConnection, writes);
         }
     }
 
@@ -95,48 +99,19 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Runs a statement that opens or ends a transaction with SQL text and tracks it, so the transaction's writes wait for
-    /// its end and its reads bypass the cache. Ending it commits the pending writes through the commit protocol (announced
-    /// before the statement runs; applied on rollback too: CacheBot does not follow savepoints, and invalidating more is
-    /// always safe).
-    /// </summary>
-    private async ValueTask<int> RunTransactionControlAsync(DbCommand command, LinqToDB.Data.DataConnection dataConnection, SqlStatement statement, bool async, CancellationToken cancellationToken)
+    private bool Track(CommandEventData eventData, DbCommand command, out WriteContext context, out SqlBatch batch)
     {
-        var connection = WriteSink.TrackingConnectionOf(command, dataConnection);
-        if (connection is null || connection.CurrentTransaction is not null || statement.Kind == SqlStatementKind.BeginTransaction || !connection.SqlTransactionOpen)
-        {
-            var affected = await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false);
-            if (connection is { CurrentTransaction: null } && statement.Kind == SqlStatementKind.BeginTransaction)
-            {
-                connection.SqlTransactionOpen = true;
-            }
-
-            return affected;
-        }
-
-        var result = 0;
-        await CommitProtocol.CommitAsync(
-            options.Cache!,
-            connection.PendingWrites,
-            async (a, ct) => result = await ExecuteAsync(command, a, ct).ConfigureAwait(false),
-            async,
-            cancellationToken).ConfigureAwait(false);
-        connection.SqlTransactionEnded();
-        return result;
+        context = new WriteContext(options, command, eventData.DataConnection);
+        return CommandRunner.NeedsTracking(context, out batch);
     }
 
-    private static async ValueTask<int> ExecuteAsync(DbCommand command, bool async, CancellationToken cancellationToken) =>
-        async ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
-
-    private WriteRecord CoarseWrite(SqlStatement statement) =>
-        statement.Table is null || statement.Kind == SqlStatementKind.Unknown
-            ? WriteRecord.ForDatabase(options.DatabaseId)
-            : WriteRecord.ForTable(TableModel.ForName(options.DatabaseId, statement.Schema, statement.Table));
-
-    private static bool SupportsReturning(CommandEventData eventData)
+    private DbDataReader Remember(DbDataReader reader, List<WriteRecord>? writes)
     {
-        var name = eventData.DataConnection.DataProvider.Name;
-        return name.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase) || name.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase);
+        if (writes is { Count: > 0 })
+        {
+            _readerWrites.AddOrUpdate(reader, writes);
+        }
+
+        return reader;
     }
 }
