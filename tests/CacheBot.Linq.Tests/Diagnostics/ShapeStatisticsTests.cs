@@ -159,7 +159,10 @@ public sealed class ShapeStatisticsTests
         using var plain = new TestDb(new QueryCacheOptions { TrackShapeStatistics = false }, interpreted: true);
         using var tracked = new TestDb(interpreted: true);
 
-        Assert.Equal(AllocatedPerHit(plain), AllocatedPerHit(tracked));
+        // Averaged over 64 hits, a one-off allocation elsewhere in the process (a tier-up, a listener of another test)
+        // can move the figure by a byte; one object per hit cannot be smaller than 24 bytes.
+        var (without, with) = (AllocatedPerHit(plain), AllocatedPerHit(tracked));
+        Assert.True(with < without + 24, $"a hit allocates {with} B with statistics, {without} B without");
 
         static long AllocatedPerHit(TestDb db)
         {
