@@ -16,7 +16,7 @@ public sealed class PostgresMultiProcessTests : MultiProcessTests
 /// The multi-process differential test: three OS processes, each with its own QueryCache on the shared Redis and the same
 /// database, random reads over linq2db query shapes and random writes through every tracked write path. Every cached answer
 /// is checked against the truth read just before the cached read started (Worker/Checker.cs). Strict: no stale answer over
-/// 3 x 3,500 operations per database, 21,000 on SQLite and PostgreSQL together (CACHEBOT_REDIS_MP_OPS per process).
+/// 3 x 7,000 operations per database: 21,000 on SQLite and 21,000 on PostgreSQL (CACHEBOT_REDIS_MP_OPS per process).
 /// Bounded: every provably missed write
 /// committed less than MaxStaleness before the read that missed it.
 /// </summary>
@@ -25,7 +25,7 @@ public abstract class MultiProcessTests
 {
     protected abstract string Provider { get; }
 
-    private static int OpsPerWorker => int.TryParse(Environment.GetEnvironmentVariable("CACHEBOT_REDIS_MP_OPS"), out var ops) ? ops : 3_500;
+    private static int OpsPerWorker => int.TryParse(Environment.GetEnvironmentVariable("CACHEBOT_REDIS_MP_OPS"), out var ops) ? ops : 7_000;
 
     [Fact]
     public async Task StrictMode_ThreeProcesses_NoCachedAnswerIsOlderThanTheTruthBeforeIt()
