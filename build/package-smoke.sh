@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Packs every src/ project into artifacts/packages, then installs CacheBot.Linq2Db into a fresh console project OUTSIDE
-# the repository with `dotnet add package` (from the local folder plus the usual NuGet source) and runs a program that
-# caches one query on SQLite, writes, and checks that the write invalidated it. Exits non-zero on any failure.
+# Packs every src/ project into artifacts/packages, then installs the packages into fresh console projects OUTSIDE the
+# repository with `dotnet add package` (from the local folder plus the usual NuGet source) and runs programs that cache
+# one query on SQLite, write, and check that the write invalidated it: CacheBot.Linq2Db (plus CacheBot.Redis, shared
+# through the Redis at CACHEBOT_TEST_REDIS when that is set) and CacheBot.EntityFrameworkCore. Exits non-zero on any
+# failure.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,15 +31,20 @@ XML
 dotnet new console --name Smoke --output Smoke --framework net10.0 --no-restore >/dev/null
 cd Smoke
 dotnet add package CacheBot.Linq2Db --version "$version" >/dev/null
+dotnet add package CacheBot.Redis --version "$version" >/dev/null
 dotnet add package Microsoft.Data.Sqlite --version 10.0.0 >/dev/null
 cat > Program.cs <<'CS'
 using CacheBot.Linq;
 using CacheBot.Linq2Db;
+using CacheBot.Redis;
 using LinqToDB;
 using LinqToDB.Data;
 using LinqToDB.Mapping;
 
-using var cache = new QueryCache(new QueryCacheOptions());
+var redis = Environment.GetEnvironmentVariable("CACHEBOT_TEST_REDIS");
+using var cache = new QueryCache(string.IsNullOrEmpty(redis)
+    ? new QueryCacheOptions()
+    : new QueryCacheOptions().UseRedis(redis, r => r.KeyPrefix = "smoke:" + Guid.NewGuid().ToString("N") + ":"));
 var options = new DataOptions().UseSQLite("Data Source=smoke;Mode=Memory;Cache=Shared").UseCacheBot(cache);
 using var keepAlive = new DataConnection(options);
 keepAlive.CreateTable<Item>();
@@ -55,7 +62,7 @@ if (first != 1 || second != 1 || third != 2 || cache.Statistics.Hits != 1)
     return 1;
 }
 
-Console.WriteLine($"package smoke: cached, hit, invalidated (hits {cache.Statistics.Hits}, misses {cache.Statistics.Misses})");
+Console.WriteLine($"package smoke (linq2db{(string.IsNullOrEmpty(redis) ? "" : ", Redis " + redis)}): cached, hit, invalidated (hits {cache.Statistics.Hits}, misses {cache.Statistics.Misses})");
 return 0;
 
 [Table("Items")]
@@ -64,6 +71,58 @@ public sealed class Item
     [PrimaryKey] public int Id { get; set; }
     [Column] public int Owner { get; set; }
     [Column] public string Name { get; set; } = "";
+}
+CS
+dotnet run -c Release
+
+cd "$work"
+dotnet new console --name SmokeEf --output SmokeEf --framework net10.0 --no-restore >/dev/null
+cd SmokeEf
+dotnet add package CacheBot.EntityFrameworkCore --version "$version" >/dev/null
+dotnet add package Microsoft.EntityFrameworkCore.Sqlite --version 10.0.15 >/dev/null
+cat > Program.cs <<'CS'
+using CacheBot.EntityFrameworkCore;
+using CacheBot.Linq;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+using var cache = new QueryCache(new QueryCacheOptions());
+using var keepAlive = new SqliteConnection("Data Source=smokeef;Mode=Memory;Cache=Shared");
+keepAlive.Open();
+var options = new DbContextOptionsBuilder<Shop>().UseSqlite("Data Source=smokeef;Mode=Memory;Cache=Shared").UseCacheBot(cache).Options;
+using (var setup = new Shop(options))
+{
+    setup.Database.EnsureCreated();
+    setup.Items.Add(new Item { Id = 1, Owner = 7, Name = "a" });
+    setup.SaveChanges();
+}
+
+using var db = new Shop(options);
+int Count() => db.Items.AsCacheBot().Cache().Count(i => i.Owner == 7);
+var first = Count();
+var second = Count();
+db.Items.Add(new Item { Id = 2, Owner = 7, Name = "b" });
+db.SaveChanges();
+var third = Count();
+if (first != 1 || second != 1 || third != 2 || cache.Statistics.Hits != 1)
+{
+    Console.WriteLine($"package smoke (EF Core) FAILED: counts {first}/{second}/{third}, hits {cache.Statistics.Hits}");
+    return 1;
+}
+
+Console.WriteLine($"package smoke (EF Core): cached, hit, invalidated (hits {cache.Statistics.Hits}, misses {cache.Statistics.Misses})");
+return 0;
+
+public sealed class Shop(DbContextOptions<Shop> options) : DbContext(options)
+{
+    public DbSet<Item> Items => Set<Item>();
+}
+
+public sealed class Item
+{
+    public int Id { get; set; }
+    public int Owner { get; set; }
+    public string Name { get; set; } = "";
 }
 CS
 dotnet run -c Release
