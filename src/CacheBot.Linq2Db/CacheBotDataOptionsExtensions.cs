@@ -47,11 +47,33 @@ public static class CacheBotDataOptionsExtensions
                 "an existing DbConnection or DbTransaction (UseConnection/UseTransaction) cannot be wrapped. Use UseConnectionString or UseConnectionFactory.");
         }
 
-        var databaseId = databaseName ?? DatabaseIdentity.Create(provider.Name, connectionString ?? "factory:" + factory!.GetHashCode());
-        var set = new CacheBotOptionSet(cache, databaseId);
+        DatabaseIdentityInfo identity;
+        if (connectionString is null)
+        {
+            identity = new DatabaseIdentityInfo(provider.Name + ":factory:" + factory!.GetHashCode(), DatabaseKind.Shared, DependsOnDirectory: false);
+        }
+        else
+        {
+            // An unopened connection of the provider finds its connection-string builder (the provider's own aliases).
+            using var probe = provider.CreateConnection(connectionString);
+            identity = DatabaseIdentity.Resolve(provider.Name, probe, connectionString);
+        }
+
+        if (databaseName is not null)
+        {
+            // The caller names the database; a private database stays private (each connection still gets its own identity).
+            identity = identity with { Id = databaseName, DependsOnDirectory = false };
+        }
+
+        var set = new CacheBotOptionSet(
+            cache, identity, provider.Name, () => factory is null ? provider.CreateConnection(connectionString!) : factory(options), connectionString);
         CacheBotExtensionsAdapter.Install();
         return options
-            .UseConnectionFactory(provider, o => new TrackingConnection(factory is null ? provider.CreateConnection(connectionString!) : factory(o), set))
+            .UseConnectionFactory(provider, o =>
+            {
+                var inner = factory is null ? provider.CreateConnection(connectionString!) : factory(o);
+                return new TrackingConnection(inner, set.ForConnection(inner));
+            })
             .WithOptions(set)
             .UseInterceptor(CacheBotUnwrapInterceptor.Instance)
             .UseInterceptor(new CacheBotCommandInterceptor(set));

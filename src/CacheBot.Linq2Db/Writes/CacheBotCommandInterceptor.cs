@@ -15,8 +15,12 @@ namespace CacheBot.Linq2Db.Writes;
 /// copy through commands, raw SQL) and turns writes into invalidations. It runs write commands itself (linq2db then
 /// skips its own execution) so it can read row images and record the write after it happened.
 /// </summary>
-internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : CommandInterceptor
+internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet configured) : CommandInterceptor
 {
+    /// <summary>The settings of the connection the command runs on (a private database has its own identity).</summary>
+    private CacheBotOptionSet OptionsFor(CommandEventData eventData, DbCommand command) =>
+        WriteSink.TrackingConnectionOf(command, eventData.DataConnection)?.Options ?? configured;
+
     public override Option<int> ExecuteNonQuery(CommandEventData eventData, DbCommand command, Option<int> result)
     {
         if (result.HasValue || SqlWriteParser.Parse(command.CommandText) is not { } statement || !(statement.IsWrite || statement.IsTransactionControl))
@@ -32,7 +36,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
         }
 
         return Option<int>.Some(SyncPath.Result(WriteExecution.RunNonQueryAsync(
-            options, command, eventData.DataConnection, statement, SupportsReturning(eventData), async: false, CancellationToken.None)));
+            OptionsFor(eventData, command), command, eventData.DataConnection, statement, SupportsReturning(eventData), async: false, CancellationToken.None)));
     }
 
     public override async Task<Option<int>> ExecuteNonQueryAsync(CommandEventData eventData, DbCommand command, Option<int> result, CancellationToken cancellationToken)
@@ -50,7 +54,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
         }
 
         return Option<int>.Some(await WriteExecution.RunNonQueryAsync(
-            options, command, eventData.DataConnection, statement, SupportsReturning(eventData), async: true, cancellationToken).ConfigureAwait(false));
+            OptionsFor(eventData, command), command, eventData.DataConnection, statement, SupportsReturning(eventData), async: true, cancellationToken).ConfigureAwait(false));
     }
 
     public override Option<object?> ExecuteScalar(CommandEventData eventData, DbCommand command, Option<object?> result)
@@ -61,7 +65,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
         }
 
         return Option<object?>.Some(SyncPath.Result(WriteExecution.RunScalarAsync(
-            options, command, eventData.DataConnection, statement, SupportsReturning(eventData), async: false, CancellationToken.None)));
+            OptionsFor(eventData, command), command, eventData.DataConnection, statement, SupportsReturning(eventData), async: false, CancellationToken.None)));
     }
 
     public override async Task<Option<object?>> ExecuteScalarAsync(CommandEventData eventData, DbCommand command, Option<object?> result, CancellationToken cancellationToken)
@@ -72,7 +76,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
         }
 
         return Option<object?>.Some(await WriteExecution.RunScalarAsync(
-            options, command, eventData.DataConnection, statement, SupportsReturning(eventData), async: true, cancellationToken).ConfigureAwait(false));
+            OptionsFor(eventData, command), command, eventData.DataConnection, statement, SupportsReturning(eventData), async: true, cancellationToken).ConfigureAwait(false));
     }
 
     public override void AfterExecuteReader(CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, DbDataReader dataReader)
@@ -81,7 +85,8 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
         // again when the reader is disposed, when the statement has certainly completed.
         if (SqlWriteParser.Parse(command.CommandText) is { IsWrite: true } statement)
         {
-            WriteSink.Record(options, command, eventData.DataConnection, [CoarseWrite(statement)]);
+            var options = OptionsFor(eventData, command);
+            WriteSink.Record(options, command, eventData.DataConnection, [CoarseWrite(options, statement)]);
         }
     }
 
@@ -89,7 +94,8 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
     {
         if (command is not null && SqlWriteParser.Parse(command.CommandText) is { IsWrite: true } statement)
         {
-            WriteSink.Record(options, command, eventData.DataConnection, [CoarseWrite(statement)]);
+            var options = OptionsFor(eventData, command);
+            WriteSink.Record(options, command, eventData.DataConnection, [CoarseWrite(options, statement)]);
         }
     }
 
@@ -117,8 +123,13 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
         }
     }
 
-    private WriteRecord CoarseWrite(SqlStatement statement) =>
+    /// <summary>
+    /// A write read through a data reader (the catalog cannot be read while it is open): a table write when the catalog
+    /// already knows the table changes nothing else, else a whole-database write.
+    /// </summary>
+    private static WriteRecord CoarseWrite(CacheBotOptionSet options, SqlStatement statement) =>
         statement.Table is null || statement.Kind == SqlStatementKind.Unknown
+            || !options.Schema.IsSelfContained(new Schema.RelationRef(statement.Schema, statement.Table))
             ? WriteRecord.ForDatabase(options.DatabaseId)
             : WriteRecord.ForTable(TableModel.ForName(options.DatabaseId, statement.Schema, statement.Table));
 

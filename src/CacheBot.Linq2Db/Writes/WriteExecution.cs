@@ -51,19 +51,8 @@ internal static class WriteExecution
             }
         }
 
-        if (statement.IsDdl || statement.Kind == SqlStatementKind.Unknown)
-        {
-            options.Cascades.Clear();
-        }
-        else if (statement.Table is not null && statement.Kind is SqlStatementKind.Update or SqlStatementKind.Delete or SqlStatementKind.TableWrite)
-        {
-            // Rows of other tables changed by ON DELETE/ON UPDATE actions: those tables are written too.
-            foreach (var child in await options.Cascades.ChildrenOfAsync(command, statement.Table, dataConnection.DataProvider.Name, async, cancellationToken)
-                .ConfigureAwait(false))
-            {
-                writes.Add(WriteRecord.ForTable(TableModel.ForName(options.DatabaseId, null, child)));
-            }
-        }
+        // What else the database changed (foreign-key actions, triggers, views, inheritance), from its catalog; DDL clears it.
+        await Schema.WriteClosure.AddAsync(options, command, dataConnection, statement, writes, async, cancellationToken).ConfigureAwait(false);
 
         WriteSink.Record(options, command, dataConnection, writes);
         return affected;
@@ -131,6 +120,7 @@ internal static class WriteExecution
             }
         }
 
+        await Schema.WriteClosure.AddAsync(options, command, dataConnection, statement, writes, async, cancellationToken).ConfigureAwait(false);
         WriteSink.Record(options, command, dataConnection, writes);
         return scalar;
     }

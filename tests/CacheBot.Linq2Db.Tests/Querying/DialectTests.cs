@@ -18,13 +18,16 @@ public sealed class DialectTests
         var dialect = Linq2DbDialect.Instance;
 
         Assert.True(dialect.TryGetTableRoot(db.GetTable<Photo>().Expression, model, out var plain));
-        Assert.True(dialect.TryGetTableRoot(db.GetTable<Photo>().SchemaName("s").TableName("t").TableName("u").Expression, model, out var renamed));
+        Assert.True(dialect.TryGetTableRoot(db.GetTable<Photo>().SchemaName("main").TableName("Tag").TableName("User").Expression, model, out var renamed));
+        // A table the database catalog does not know (here: no schema "s") is not identified: its queries run uncached.
+        Assert.True(dialect.TryGetTableRoot(db.GetTable<Photo>().SchemaName("s").TableName("u").Expression, model, out var unknown));
         Assert.True(dialect.TryGetTableRoot(db.GetTable<Photo>().IsTemporary().Expression, model, out var temporary));
         Assert.False(dialect.TryGetTableRoot(db.GetTable<Photo>().Where(p => p.Id == 1).Expression, model, out _));
 
         Assert.Equal("Photo", plain!.Name);
         Assert.Null(plain.Schema);
-        Assert.Equal("s.u", renamed!.QualifiedName);
+        Assert.Equal("main.User", renamed!.QualifiedName);
+        Assert.Null(unknown);
         Assert.Null(temporary);
         Assert.True(model.TryFindTable(null, "photo", out var found));
         Assert.Same(plain, found);
