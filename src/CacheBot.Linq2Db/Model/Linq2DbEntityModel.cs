@@ -213,7 +213,9 @@ internal sealed class Linq2DbEntityModel : IEntityModel
             var (excludeMapping, map) = ColumnValueMapping.Analyze(column, _mappingSchema, matching);
             var exclude = excludeMapping || (map is null && ExcludeFromSchemes(column));
             var storage = column.StorageInfo is { } stored && stored != column.MemberInfo ? stored : null;
-            columns.Add(new ColumnModel(column.MemberInfo, column.ColumnName, column.IsPrimaryKey, matching, exclude, TemporalPrecisionTicks, map, storage));
+            // A date-only column (DataType.Date) receives parameters truncated to the day: only midnight values narrow.
+            var precision = column.DataType == DataType.Date ? TimeSpan.TicksPerDay : TemporalPrecisionTicks;
+            columns.Add(new ColumnModel(column.MemberInfo, column.ColumnName, column.IsPrimaryKey, matching, exclude, precision, map, storage));
         }
 
         var associations = new List<AssociationModel>(descriptor.Associations.Count);

@@ -31,6 +31,7 @@ internal sealed class SchemaCatalog
     private readonly DbConnection? _connection;
     private readonly List<Func<bool>> _openDdlTransactions = [];
     private CatalogSnapshot _snapshot = new();
+    private int _openDdlCount;
     private volatile bool _closed;
 
     private SchemaCatalog(string providerName, Func<DbConnection>? openPlain, DbConnection? connection)
@@ -72,14 +73,17 @@ internal sealed class SchemaCatalog
     /// <summary>DDL ran: forget every fact, and keep nothing read while <paramref name="stillInTransaction"/> holds.</summary>
     public void DdlExecuted(Func<bool>? stillInTransaction)
     {
-        Clear();
+        // Register the open transaction before clearing: a reader that sees the new snapshot also sees it (and keeps nothing).
         if (stillInTransaction is not null)
         {
             lock (_openDdlTransactions)
             {
                 _openDdlTransactions.Add(stillInTransaction);
+                Volatile.Write(ref _openDdlCount, _openDdlTransactions.Count);
             }
         }
+
+        Clear();
     }
 
     /// <summary>
@@ -173,20 +177,23 @@ internal sealed class SchemaCatalog
         }
     }
 
-    private bool HasOpenDdlTransaction()
-    {
-        lock (_openDdlTransactions)
-        {
-            return _openDdlTransactions.Count > 0;
-        }
-    }
+    private bool HasOpenDdlTransaction() => Volatile.Read(ref _openDdlCount) > 0;
 
     /// <summary>The snapshot to read into; <paramref name="keep"/> is false while DDL may be uncommitted on another connection.</summary>
     private CatalogSnapshot CurrentSnapshot(out bool keep)
     {
+        // The snapshot is read first: if a DDL cleared it since, the DDL's open transaction is visible below.
+        var snapshot = Volatile.Read(ref _snapshot);
+        keep = true;
+        if (!HasOpenDdlTransaction())
+        {
+            return snapshot;
+        }
+
         lock (_openDdlTransactions)
         {
             var ended = _openDdlTransactions.RemoveAll(static open => !open()) > 0;
+            Volatile.Write(ref _openDdlCount, _openDdlTransactions.Count);
             if (ended)
             {
                 Clear(); // what was read while the DDL was uncommitted may predate it
