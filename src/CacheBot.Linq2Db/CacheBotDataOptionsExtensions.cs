@@ -20,8 +20,10 @@ public static class CacheBotDataOptionsExtensions
     /// <param name="cache">The cache to use.</param>
     /// <param name="databaseName">
     /// The logical database name shared by every configuration that reaches the same database. By default it is derived
-    /// from the provider and the connection string's identity keys (server, port, database, user); set it when two
-    /// configurations reach one database through different addresses, so their writes invalidate each other's entries.
+    /// from the provider and the connection string as the provider's own builder reads it (aliases, key case and spacing
+    /// do not matter; passwords, timeouts and pooling are left out); set it when two configurations reach one database
+    /// through different addresses, so their writes invalidate each other's entries. A private database (SQLite
+    /// <c>:memory:</c>) stays private: each connection still gets an identity of its own (docs/invalidation.md).
     /// </param>
     /// <returns>New options; the input is not changed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="cache"/> is <see langword="null"/>.</exception>
@@ -50,7 +52,10 @@ public static class CacheBotDataOptionsExtensions
         DatabaseIdentityInfo identity;
         if (connectionString is null)
         {
-            identity = new DatabaseIdentityInfo(provider.Name + ":factory:" + factory!.GetHashCode(), DatabaseKind.Shared, DependsOnDirectory: false);
+            // A factory's identity is the factory; one connection it makes (not opened) tells whether its database is private.
+            using var probe = factory!(options);
+            var kind = DatabaseIdentity.Resolve(provider.Name, probe, probe.ConnectionString).Kind;
+            identity = new DatabaseIdentityInfo(provider.Name + ":factory:" + factory.GetHashCode(), kind, DependsOnDirectory: false);
         }
         else
         {

@@ -55,7 +55,10 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
     /// <summary>Gets the cache queries and writes of this connection use; <see langword="null"/> in the empty set.</summary>
     public Linq.QueryCache? Cache { get; }
 
-    /// <summary>Gets the logical database name: linq2db provider name plus a hash of the connection string.</summary>
+    /// <summary>
+    /// Gets the logical database name: linq2db provider name plus a hash of the normalised connection string (or the
+    /// name given to <c>UseCacheBot</c>). Connections to a private database (SQLite <c>:memory:</c>) each use an id of their own.
+    /// </summary>
     public string DatabaseId { get; }
 
     /// <summary>Gets whether the configuration's connections share one database, are each their own, or may differ (not part of equality).</summary>
@@ -126,12 +129,14 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
             return null;
         }
 
-        if (Kind == DatabaseKind.Shared && (_directory is null || string.Equals(_directory, Environment.CurrentDirectory, StringComparison.Ordinal)))
+        var sameDirectory = _directory is null || string.Equals(_directory, Environment.CurrentDirectory, StringComparison.Ordinal);
+        if (Kind == DatabaseKind.Shared && sameDirectory && (_connectionString is not null || dataContext is not DataConnection))
         {
             return this;
         }
 
-        // The connection decides: a DataConnection keeps one open; a DataContext opens one per query.
+        // The connection decides (a factory's connection may be private): a DataConnection keeps one open; a DataContext
+        // over a private database opens a new one per query.
         if (dataContext is not DataConnection connection || connection.OpenDbConnection() is not TrackingConnection { Options: var own } || own.Kind == DatabaseKind.Uncacheable)
         {
             return null;

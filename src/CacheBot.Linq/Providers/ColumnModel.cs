@@ -33,7 +33,11 @@ internal sealed class ColumnModel
         IsPrimaryKey = isPrimaryKey;
         ClrType = member is PropertyInfo p ? p.PropertyType : ((FieldInfo)member).FieldType;
         Getter = MemberGetters.Create(storage ?? member);
-        CanFormScheme = !excludeFromSchemes && ValueEncoder.IsEncodable(ClrType) && !(ClrType == typeof(string) && stringMatching == StringMatching.Excluded);
+        // A char compares as text too: it narrows only where text compares ordinally (folds apply to strings only).
+        var underlying = Nullable.GetUnderlyingType(ClrType) ?? ClrType;
+        CanFormScheme = !excludeFromSchemes && ValueEncoder.IsEncodable(ClrType)
+            && !(underlying == typeof(string) && stringMatching == StringMatching.Excluded)
+            && !(underlying == typeof(char) && stringMatching != StringMatching.Ordinal);
         StringMatching = stringMatching;
         StoredValues = storedValues;
     }

@@ -165,7 +165,10 @@ internal sealed class SchemaCatalog
                 return false;
             }
 
+            // A connection of its own, outside any ambient TransactionScope (no enlistment, no escalation).
+            using var suppress = new System.Transactions.TransactionScope(System.Transactions.TransactionScopeOption.Suppress);
             using var connection = _openPlain();
+            WithoutPooling(connection);
             connection.Open();
             facts = SyncPath.Result(GetAsync(new CatalogSession(connection, null, async: false, CancellationToken.None), relation));
             return true;
@@ -174,6 +177,30 @@ internal sealed class SchemaCatalog
         {
             facts = null;
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Catalog reads on the query path are rare (once per relation): a pooled connection would keep a second physical
+    /// connection per pool idle for nothing, so pooling is turned off where the provider's builder knows the key.
+    /// </summary>
+    private static void WithoutPooling(DbConnection connection)
+    {
+        try
+        {
+            if (DbProviderFactories.GetFactory(connection)?.CreateConnectionStringBuilder() is { } builder)
+            {
+                builder.ConnectionString = connection.ConnectionString;
+                if (builder.ContainsKey("Pooling"))
+                {
+                    builder["Pooling"] = false;
+                    connection.ConnectionString = builder.ConnectionString;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or InvalidOperationException)
+        {
+            // Keep the connection as the application configured it.
         }
     }
 

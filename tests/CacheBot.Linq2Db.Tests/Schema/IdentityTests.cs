@@ -237,6 +237,9 @@ public sealed class IdentityTests
 
         Assert.Equal([1], before);
         Assert.Equal([1, 2], Ids(reader, cached: true));
+        writer.Close();
+        using var pooled = new NpgsqlConnection(alias);
+        NpgsqlConnection.ClearPool(pooled);
     }
 
     [Theory]
@@ -281,6 +284,12 @@ public sealed class IdentityTests
         }
         finally
         {
+            foreach (var schema in new[] { first, second })
+            {
+                using var pooled = new NpgsqlConnection(viaOptions ? cs + ";Options=-c search_path=" + schema : cs + ";Search Path=" + schema);
+                NpgsqlConnection.ClearPool(pooled);
+            }
+
             using var admin = new NpgsqlConnection(cs);
             admin.Open();
             using var command = admin.CreateCommand();

@@ -19,6 +19,8 @@ public sealed class ValueMappingTests
         INSERT INTO Flag VALUES (1, 'Y', 'R', 10, 500, 'a', 'ABC'), (2, 'N', 'D', 20, 700, 'b', 'XYZ');
         CREATE TABLE Line (Id INTEGER PRIMARY KEY, Qty INTEGER NOT NULL, Unit INTEGER NOT NULL, Total INTEGER GENERATED ALWAYS AS (Qty * Unit) STORED);
         INSERT INTO Line (Id, Qty, Unit) VALUES (1, 1, 10), (2, 2, 10);
+        CREATE TABLE Pet (Id INTEGER PRIMARY KEY, Kind TEXT NOT NULL, Name TEXT NOT NULL, Size INTEGER NULL);
+        INSERT INTO Pet VALUES (1, 'D', 'rex', 20), (2, 'C', 'tom', NULL);
         """;
 
     private const string PostgresDdl = """
@@ -27,6 +29,8 @@ public sealed class ValueMappingTests
         INSERT INTO "Flag" VALUES (1, 'Y', 'R', 10, 500, 'a', 'ABC'), (2, 'N', 'D', 20, 700, 'b', 'XYZ');
         CREATE TABLE "Line" ("Id" INTEGER PRIMARY KEY, "Qty" INTEGER NOT NULL, "Unit" INTEGER NOT NULL, "Total" INTEGER GENERATED ALWAYS AS ("Qty" * "Unit") STORED);
         INSERT INTO "Line" ("Id", "Qty", "Unit") VALUES (1, 1, 10), (2, 2, 10);
+        CREATE TABLE "Pet" ("Id" INTEGER PRIMARY KEY, "Kind" TEXT NOT NULL, "Name" TEXT NOT NULL, "Size" INTEGER NULL);
+        INSERT INTO "Pet" VALUES (1, 'D', 'rex', 20), (2, 'C', 'tom', NULL);
         """;
 
     public enum Kind
@@ -98,6 +102,32 @@ public sealed class ValueMappingTests
 
         [Column(SkipOnInsert = true, SkipOnUpdate = true)]
         public int Total { get; set; }
+    }
+
+    [Table("Pet")]
+    [InheritanceMapping(Code = "D", Type = typeof(Dog))]
+    [InheritanceMapping(Code = "C", Type = typeof(Cat))]
+    public abstract class Pet
+    {
+        [PrimaryKey]
+        public int Id { get; set; }
+
+        [Column(IsDiscriminator = true)]
+        public string Kind { get; set; } = string.Empty;
+
+        [Column]
+        public string Name { get; set; } = string.Empty;
+    }
+
+    public sealed class Dog : Pet
+    {
+        /// <summary>A nullable enum stored through integer map values.</summary>
+        [Column]
+        public Level? Size { get; set; }
+    }
+
+    public sealed class Cat : Pet
+    {
     }
 
     private static MappingSchema Mapping()
@@ -254,5 +284,29 @@ public sealed class ValueMappingTests
         var (after, hit) = Probe.Run(test.Cache, () => db.GetTable<Line>().AsCacheBot().Cache().Where(l => l.Total == 20).Select(l => l.Id).ToList());
         Assert.True(hit);
         Assert.Equal(before, after);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void InheritanceAndNullableMapValueEnum_DerivedRowsWritten_InvalidateOnlyMatchingEntries(string provider)
+    {
+        using var test = SchemaDb.Create(provider, SqliteDdl, PostgresDdl, Mapping());
+        using var db = test.Open();
+        List<int> Dogs(Level? size) => [.. db.GetTable<Dog>().AsCacheBot().Cache().Where(d => d.Size == size).Select(d => d.Id).ToList().Order()];
+        var high = Probe.Warm(test.Cache, () => Dogs(Level.High));
+        var unsized = Probe.Warm(test.Cache, () => Dogs(null));
+        var low = Probe.Warm(test.Cache, () => Dogs(Level.Low));
+
+        db.Insert(new Dog { Id = 3, Kind = "D", Name = "fido", Size = null });
+        db.GetTable<Dog>().Where(d => d.Id == 1).Set(d => d.Size, (Level?)null).Update(); // 20 (High) -> null
+
+        var (lowAfter, lowHit) = Probe.Run(test.Cache, () => Dogs(Level.Low));
+        Assert.Equal([1], high);
+        Assert.Empty(unsized);
+        Assert.Empty(Dogs(Level.High));
+        Assert.Equal([1, 3], Dogs(null));
+        Assert.True(lowHit);
+        Assert.Equal(low, lowAfter);
     }
 }
