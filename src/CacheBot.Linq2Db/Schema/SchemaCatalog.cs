@@ -102,6 +102,10 @@ internal sealed class SchemaCatalog
             && facts.Children.All(static fk => fk.OnDelete == ForeignKeyAction.None && fk.OnUpdate == ForeignKeyAction.None);
     }
 
+    /// <summary>Returns the facts already learnt for <paramref name="relation"/> (no catalog read); null when not known yet.</summary>
+    public TableFacts? TryGetKnown(RelationRef relation) =>
+        _reader is not null && !HasOpenDdlTransaction() && Volatile.Read(ref _snapshot).Facts.TryGetValue(relation.Key, out var facts) ? facts : null;
+
     /// <summary>Marks the private database gone: models over it stop caching.</summary>
     public void MarkClosed() => _closed = true;
 

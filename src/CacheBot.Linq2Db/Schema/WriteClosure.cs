@@ -77,6 +77,41 @@ internal sealed class WriteClosure
         }
     }
 
+    /// <summary>
+    /// Whether reading the written table's row images would let its foreign-key actions narrow: an UPDATE that may
+    /// change a referenced key, or a DELETE, of a table whose (already learnt) children with that action have column
+    /// schemes registered. <c>WriteExecution</c> reads images when this or the table's own schemes ask for them.
+    /// </summary>
+    public static bool ImagesNarrowCascades(CacheBotOptionSet options, SqlStatement statement, string sql)
+    {
+        if (statement.Table is null || statement.Kind is not (SqlStatementKind.Update or SqlStatementKind.Delete)
+            || options.Cache is not { } cache || options.Schema.TryGetKnown(new RelationRef(statement.Schema, statement.Table)) is not { } facts)
+        {
+            return false;
+        }
+
+        var assigned = statement.Kind == SqlStatementKind.Update ? StatementText.AssignedColumns(sql) : null;
+        foreach (var foreignKey in facts.Children)
+        {
+            var action = statement.Kind == SqlStatementKind.Delete ? foreignKey.OnDelete : foreignKey.OnUpdate;
+            if (action == ForeignKeyAction.None
+                || (assigned is not null && foreignKey.ParentColumns.Length > 0 && !foreignKey.ParentColumns.Any(assigned.Contains)))
+            {
+                continue;
+            }
+
+            foreach (var scheme in cache.Schemes.GetSchemes(TableModel.ForName(options.DatabaseId, foreignKey.Child.Schema, foreignKey.Child.Name)))
+            {
+                if (!scheme.IsEmpty)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>While the DDL's transaction is open, other connections may read the old catalog: a probe that says when it ended.</summary>
     private static Func<bool>? TransactionProbeFor(DbCommand command, DataConnection dataConnection)
     {

@@ -40,7 +40,8 @@ internal static class WriteExecution
                 affected = await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false);
                 writes.Add(WriteRecord.ForTable(table));
             }
-            else if (!supportsReturning || statement.HasReturning || statement.HasFrom || !HasColumnSchemes(options, table))
+            else if (!supportsReturning || statement.HasReturning || statement.HasFrom
+                || !(HasColumnSchemes(options, table) || Schema.WriteClosure.ImagesNarrowCascades(options, statement, command.CommandText)))
             {
                 affected = await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false);
                 writes.Add(ImagelessWrite(statement.Kind, table));
