@@ -8,16 +8,7 @@ public static class Report
     public static void Print(TextWriter o, DemoOptions options, DemoDatabase database, SeedSummary seed, RunResult r)
     {
         var shapes = QueryShapes.All;
-        var hit = new Latency();
-        var miss = new Latency();
-        var uncached = new Latency();
-        foreach (var s in r.Shapes)
-        {
-            hit.AddAll(s.HitLatency);
-            miss.AddAll(s.MissLatency);
-            uncached.AddAll(s.UncachedLatency);
-        }
-
+        var (hit, miss, uncached) = (r.Latencies.Hit, r.Latencies.Miss, r.Latencies.Uncached);
         var w = r.AtWorkloadEnd;
         o.WriteLine();
         o.WriteLine("==================== CacheBot demo report ====================");
@@ -34,7 +25,7 @@ public static class Report
         o.WriteLine($"  bypasses        {w.Bypasses,12:N0}   (reads inside transactions)");
         o.WriteLine($"  invalidations   {w.Invalidations,12:N0}   (version stamps replaced by committed writes)");
         o.WriteLine($"  hit ratio       {w.HitRatio,12:P1}");
-        long workloadHits = r.Shapes.Sum(s => s.Hits), workloadMisses = r.Shapes.Sum(s => s.Misses);
+        long workloadHits = hit.Count, workloadMisses = miss.Count;
         o.WriteLine($"  (these include the periodic freshness sweeps' re-reads; the workload's own reads alone: {workloadHits:N0} hits,");
         o.WriteLine($"   {workloadMisses:N0} misses, hit ratio {(double)workloadHits / Math.Max(workloadHits + workloadMisses, 1):P1})");
         o.WriteLine();
@@ -45,12 +36,15 @@ public static class Report
         var speedup = uncached.Percentile(0.5) / hit.Percentile(0.5);
         o.WriteLine($"  p50 speed-up of a hit over uncached: {speedup:N1}x");
         o.WriteLine();
-        o.WriteLine("Per query shape                                          reads   hit ratio  p50 hit  p50 uncached (us)");
-        for (var i = 0; i < shapes.Count; i++)
+        o.WriteLine("Per query shape at the end of the workload (QueryCache.Statistics.TopShapes; sweeps included)");
+        o.WriteLine("     hits   misses  bypass  invalid.  entries  hit ratio  mean hit  mean miss (us)  shape");
+        foreach (var s in r.Shapes)
         {
-            var s = r.Shapes[i];
-            var ratio = s.Hits + s.Misses == 0 ? 0 : (double)s.Hits / (s.Hits + s.Misses);
-            o.WriteLine($"  {Trim(shapes[i].Name, 52),-52} {s.Reads,8:N0}  {ratio,9:P1}  {Us(s.HitLatency.Percentile(0.5)),7}  {Us(s.UncachedLatency.Percentile(0.5)),12}");
+            o.WriteLine($"  {s.Hits,7:N0} {s.Misses,8:N0} {s.Bypasses,7:N0} {s.Invalidations,9:N0} {s.Entries,8:N0}  {s.HitRatio,9:P1}  {Us(Mean(s.MeanHitLatency)),8}  {Us(Mean(s.MeanMissLatency)),14}  {Trim(s.Shape, 150)}");
+            if (s.LastRefusalReason is { } reason)
+            {
+                o.WriteLine($"  {"",86}last refusal: {reason}");
+            }
         }
 
         o.WriteLine();
@@ -101,6 +95,8 @@ public static class Report
         o.WriteLine($"  {name,-34} {l.Count,9:N0} {Us(l.Percentile(0.5)),10} {Us(l.Percentile(0.99)),10} {Us(l.Mean),10}");
 
     private static string Us(double microseconds) => double.IsNaN(microseconds) ? "-" : microseconds.ToString(microseconds < 100 ? "N1" : "N0", CultureInfo.CurrentCulture);
+
+    private static double Mean(TimeSpan mean) => mean == TimeSpan.Zero ? double.NaN : mean.TotalMicroseconds;
 
     private static string Trim(string s, int max) => s.Length <= max ? s : s[..(max - 3)] + "...";
 }

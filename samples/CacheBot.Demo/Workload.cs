@@ -4,22 +4,17 @@ using LinqToDB.Data;
 
 namespace CacheBot.Demo;
 
-/// <summary>Per-shape counters of the workload's cached reads.</summary>
-public sealed class ShapeStats
+/// <summary>
+/// Latencies of the workload's own reads (the periodic sweeps excluded), for percentiles. Per-shape counts come from the
+/// cache itself: <see cref="CacheStatistics.TopShapes"/>.
+/// </summary>
+public sealed class ReadLatencies
 {
-    public long Reads { get; set; }
+    public Latency Hit { get; } = new();
 
-    public long Hits { get; set; }
+    public Latency Miss { get; } = new();
 
-    public long Misses { get; set; }
-
-    public long Bypasses { get; set; }
-
-    public Latency HitLatency { get; } = new();
-
-    public Latency MissLatency { get; } = new();
-
-    public Latency UncachedLatency { get; } = new();
+    public Latency Uncached { get; } = new();
 }
 
 /// <summary>What a run measured.</summary>
@@ -30,7 +25,8 @@ public sealed record RunResult(
     TimeSpan Elapsed,
     CacheStatisticsSnapshot AtWorkloadEnd,
     CacheStatisticsSnapshot AtEnd,
-    IReadOnlyList<ShapeStats> Shapes,
+    ReadLatencies Latencies,
+    IReadOnlyList<QueryShapeStatistics> Shapes,
     IReadOnlyDictionary<string, long> WriteCounts,
     IReadOnlyDictionary<string, Latency> WriteLatency,
     int Sweeps,
@@ -84,7 +80,7 @@ public sealed class Workload(DemoOptions options, DemoDatabase database, SeedSum
 
         var shapes = QueryShapes.All;
         var writes = Writes.All;
-        var shapeStats = shapes.Select(_ => new ShapeStats()).ToArray();
+        var latencies = new ReadLatencies();
         var writeCounts = writes.ToDictionary(w => w.Name, _ => 0L);
         var writeLatency = writes.ToDictionary(w => w.Name, _ => new Latency());
         var shapePicker = new WeightedPicker(shapes.Select(s => s.Weight));
@@ -117,18 +113,15 @@ public sealed class Workload(DemoOptions options, DemoDatabase database, SeedSum
                 var index = shapePicker.Next(rng);
                 var shape = shapes[index];
                 var args = shape.NextArgs(state);
-                var stats = shapeStats[index];
                 var (hits, misses) = (cache.Statistics.Hits, cache.Statistics.Misses);
                 var start = Stopwatch.GetTimestamp();
                 var other = (reads & 1) == 0;
                 var result = shape.Run(other ? cachedOther : cached, args);
                 var end = Stopwatch.GetTimestamp();
-                stats.Reads++;
                 var key = (index, args.Key);
                 if (cache.Statistics.Hits > hits)
                 {
-                    stats.Hits++;
-                    stats.HitLatency.Add(start, end);
+                    latencies.Hit.Add(start, end);
                     _answers.TryAdd(key, (args, 0));
                     if (checkRng.NextDouble() < InlineCheckRate)
                     {
@@ -138,20 +131,15 @@ public sealed class Workload(DemoOptions options, DemoDatabase database, SeedSum
                 }
                 else if (cache.Statistics.Misses > misses)
                 {
-                    stats.Misses++;
-                    stats.MissLatency.Add(start, end);
+                    latencies.Miss.Add(start, end);
                     _answers[key] = (args, ops);
-                }
-                else
-                {
-                    stats.Bypasses++;
                 }
 
                 if (reads % UncachedSampleEvery == 0)
                 {
                     start = Stopwatch.GetTimestamp();
                     _ = shape.Run(other ? noCacheOther : noCache, args);
-                    stats.UncachedLatency.Add(start, Stopwatch.GetTimestamp());
+                    latencies.Uncached.Add(start, Stopwatch.GetTimestamp());
                 }
             }
 
@@ -172,13 +160,14 @@ public sealed class Workload(DemoOptions options, DemoDatabase database, SeedSum
         var elapsed = clock.Elapsed;
         progress.Done(elapsed, ops, writeOps);
         var atWorkloadEnd = CacheStatisticsSnapshot.Of(cache.Statistics);
+        var topShapes = cache.Statistics.TopShapes(QueryShapes.All.Count + 4);
 
         output.WriteLine($"Final freshness sweep over {_answers.Count:N0} distinct cached answers...");
         Sweep(cache, cached, plain, ops, int.MaxValue, checkRng);
         sweeps++;
 
         return new RunResult(
-            ops, reads, writeOps, elapsed, atWorkloadEnd, CacheStatisticsSnapshot.Of(cache.Statistics), shapeStats, writeCounts, writeLatency,
+            ops, reads, writeOps, elapsed, atWorkloadEnd, CacheStatisticsSnapshot.Of(cache.Statistics), latencies, topShapes, writeCounts, writeLatency,
             sweeps, _compared, _comparedFromHits, inlineChecks, _answers.Count, _stale, _writeLog, cancel.IsCancellationRequested);
     }
 

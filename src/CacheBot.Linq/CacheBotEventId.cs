@@ -12,6 +12,9 @@ public static class CacheBotEventId
     /// <summary>Writes recorded in a scope or transaction were dropped on rollback (Debug).</summary>
     public const int WritesDiscarded = 3002;
 
+    /// <summary>The cache coordinator (a shared backend) failed to publish writes; this process dropped its entries (Warning).</summary>
+    public const int CoordinatorFailed = 3003;
+
     /// <summary>The result store threw; the query ran uncached (Warning).</summary>
     public const int StoreFailed = 4001;
 }

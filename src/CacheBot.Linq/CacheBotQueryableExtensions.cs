@@ -45,7 +45,7 @@ public static class CacheBotQueryableExtensions
             return existing;
         }
 
-        var context = new CacheBotQueryContext(cache, source.Provider, source, database ?? "default");
+        var context = new CacheBotQueryContext(cache, source.Provider, database ?? "default");
         return context.CreateQueryable<T>(source.Expression);
     }
 

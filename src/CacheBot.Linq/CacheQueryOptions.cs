@@ -7,8 +7,15 @@ namespace CacheBot.Linq;
 /// <remarks>Documentation: docs/architecture.md.</remarks>
 public sealed record CacheQueryOptions
 {
+    private readonly TimeSpan? _timeToLive;
+
     /// <summary>Gets how long the result may stay cached; <see langword="null"/> uses <see cref="QueryCacheOptions.DefaultTimeToLive"/>.</summary>
-    public TimeSpan? TimeToLive { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">The value is not between one tick and <see cref="QueryCacheOptions.MaxTimeToLive"/>.</exception>
+    public TimeSpan? TimeToLive
+    {
+        get => _timeToLive;
+        init => _timeToLive = value is null ? null : QueryCacheOptions.ValidateTimeToLive(value.Value, nameof(TimeToLive));
+    }
 
     /// <summary>
     /// Gets whether hits return the cached objects themselves instead of copies. Faster, but the caller must

@@ -11,7 +11,14 @@ public sealed class CacheStatistics
     private readonly StripedCounter _bypasses = new();
     private readonly Func<long> _invalidations;
 
-    internal CacheStatistics(Func<long> invalidations) => _invalidations = invalidations;
+    internal CacheStatistics(Func<long> invalidations, QueryCacheOptions? options = null)
+    {
+        _invalidations = invalidations;
+        if (options is null || options.TrackShapeStatistics)
+        {
+            Shapes = new ShapeTable(options?.MaxTrackedShapes ?? QueryCacheOptions.DefaultMaxTrackedShapes);
+        }
+    }
 
     /// <summary>Gets the number of queries answered from the cache.</summary>
     public long Hits => _hits.Value;
@@ -40,6 +47,40 @@ public sealed class CacheStatistics
             var total = hits + Misses;
             return total == 0 ? 0 : (double)hits / total;
         }
+    }
+
+    /// <summary>Gets the per-shape statistics, or <see langword="null"/> when <see cref="QueryCacheOptions.TrackShapeStatistics"/> is off.</summary>
+    internal ShapeTable? Shapes { get; }
+
+    /// <summary>
+    /// Returns the most requested query shapes (values replaced by parameters) with their hits, misses, bypasses and last
+    /// refusal reason, invalidations, entries and mean latencies. The table is bounded by
+    /// <see cref="QueryCacheOptions.MaxTrackedShapes"/> (least used shapes are dropped); empty when
+    /// <see cref="QueryCacheOptions.TrackShapeStatistics"/> is off.
+    /// </summary>
+    /// <param name="count">How many shapes to return at most.</param>
+    /// <returns>The shapes, most requested first (ties: most hits first, then by text).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    /// <remarks>Documentation: README.md "Observability".</remarks>
+    public IReadOnlyList<QueryShapeStatistics> TopShapes(int count = 20)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (Shapes is null || count == 0)
+        {
+            return [];
+        }
+
+        var all = Shapes.Snapshot();
+        all.Sort(static (a, b) => 
+            a.Requests != b.Requests ? b.Requests.CompareTo(a.Requests)
+            : a.Hits != b.Hits ? b.Hits.CompareTo(a.Hits)
+            : string.CompareOrdinal(a.Shape, b.Shape));
+        if (all.Count > count)
+        {
+            all.RemoveRange(count, all.Count - count);
+        }
+
+        return all;
     }
 
     internal void Hit() => _hits.Increment();

@@ -1,20 +1,20 @@
-using CacheBot.Linq.Invalidation;
-
 namespace CacheBot.Linq;
 
 /// <summary>
-/// A stored query result with the version stamps of its dependencies as they were before the query ran.
-/// Produced and validated by <see cref="QueryCache"/>; stores only keep it.
+/// A stored query result with what it depends on: the dependency keys and the read position it was computed at (see
+/// docs/architecture.md "Stamps and the race argument"). Produced and validated by <see cref="QueryCache"/>; stores only
+/// keep it.
 /// </summary>
 public sealed class CachedQueryResult
 {
     private readonly long _expiresAtUtcTicks;
 
-    internal CachedQueryResult(object? value, DependencyStamp[] dependencies, long globalEpoch, long size, DateTimeOffset expiresAt, bool shared)
+    internal CachedQueryResult(object? value, ulong[] dependencyKeys, long position, long generation, long size, DateTimeOffset expiresAt, bool shared)
     {
         Value = value;
-        Dependencies = dependencies;
-        GlobalEpoch = globalEpoch;
+        DependencyKeys = dependencyKeys;
+        Position = position;
+        Generation = generation;
         Size = size;
         _expiresAtUtcTicks = expiresAt.UtcTicks;
         Shared = shared;
@@ -28,11 +28,22 @@ public sealed class CachedQueryResult
 
     internal object? Value { get; }
 
-    internal DependencyStamp[] Dependencies { get; }
+    /// <summary>Gets the keys whose slots must not have moved past <see cref="Position"/> for the entry to be valid.</summary>
+    internal ulong[] DependencyKeys { get; }
 
-    internal long GlobalEpoch { get; }
+    /// <summary>Gets the read position taken after the schemes were registered and before the query ran.</summary>
+    internal long Position { get; }
+
+    /// <summary>Gets the stamp generation the entry was read under.</summary>
+    internal long Generation { get; }
 
     internal bool Shared { get; }
+
+    /// <summary>Recent uses, saturating at 3 (<see cref="Storage.ClockResultStore"/>'s second chances): written on a hit only while below 3.</summary>
+    internal byte Uses;
+
+    /// <summary>Gets or sets the statistics of the entry's query shape, so a hit counts without hashing the shape (null when off).</summary>
+    internal Diagnostics.ShapeStatistics? Shape { get; set; }
 
     internal bool IsExpired(DateTimeOffset now) => now.UtcTicks >= _expiresAtUtcTicks;
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using CacheBot.Linq.Diagnostics;
 using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Model;
@@ -89,7 +88,16 @@ public sealed partial class QueryCache
     public void InvalidateTable<T>(string? database = null) where T : class => NotifyTableChanged<T>(database);
 
     /// <summary>Invalidates every cached result of this cache, in O(1). Not deferred by write scopes.</summary>
-    public void InvalidateAll() => Engine.InvalidateAll();
+    public void InvalidateAll()
+    {
+        if (Coordinator is null)
+        {
+            Engine.InvalidateAll();
+            return;
+        }
+
+        ApplyReported([WriteRecord.ForEverything()]);
+    }
 
     /// <summary>Opens a write scope on the current async flow; see <see cref="CacheWriteScope"/>.</summary>
     /// <returns>The scope; call <see cref="CacheWriteScope.Complete"/> after committing, then dispose it.</returns>
@@ -113,16 +121,13 @@ public sealed partial class QueryCache
         }
         else if (completed)
         {
-            ApplyCommitted(writes);
+            ApplyReported(writes);
         }
         else if (writes.Count > 0)
         {
             Log.WritesDiscarded(Logger, writes.Count);
         }
     }
-
-    /// <summary>Applies writes that have committed (integrations call this after the outermost commit).</summary>
-    internal void ApplyCommitted(List<WriteRecord> writes) => Engine.Apply(CollectionsMarshal.AsSpan(writes));
 
     /// <summary>Applies a write now, or records it in the open write scope.</summary>
     internal void ApplyWrite(in WriteRecord write)
@@ -133,8 +138,7 @@ public sealed partial class QueryCache
             return;
         }
 
-        Engine.Apply(in write);
-        Log.WriteApplied(Logger, 1, write.Table.QualifiedName);
+        ApplyReported([write]);
     }
 
     private TableModel RequireTable(Type type, string? database) =>

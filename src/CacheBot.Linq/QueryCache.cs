@@ -5,6 +5,7 @@ using CacheBot.Linq.Analysis;
 using CacheBot.Linq.Diagnostics;
 using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Model;
+using CacheBot.Linq.Providers;
 using CacheBot.Linq.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,6 +27,7 @@ public sealed partial class QueryCache : IDisposable
     private readonly AsyncLocal<CacheWriteScope?> _scope = new();
     private readonly bool _ownsStore;
     private readonly CacheMetrics _metrics;
+    private readonly CacheCommit _localCommit;
 
     /// <summary>Creates a cache.</summary>
     /// <param name="options">Cache-wide settings; <c>new QueryCacheOptions()</c> works without DI.</param>
@@ -39,13 +41,16 @@ public sealed partial class QueryCache : IDisposable
         Logger = (ILogger?)loggerFactory?.CreateLogger("CacheBot.Linq") ?? NullLogger.Instance;
         TimeProvider = Options.TimeProvider ?? TimeProvider.System;
         _ownsStore = Options.ResultStore is null;
-        Store = Options.ResultStore ?? new MemoryQueryResultStore(Options.SizeLimit);
+        Store = Options.ResultStore ?? new ClockResultStore(Options.SizeLimit, TimeProvider);
         Stamps = new StampTable(Options.StampSlotsLog2);
-        Schemes = new SchemeRegistry();
+        Schemes = new SchemeRegistry(Stamps);
         Engine = new InvalidationEngine(Stamps, Schemes);
-        Statistics = new CacheStatistics(() => Engine.Invalidations);
+        Statistics = new CacheStatistics(() => Engine.Invalidations, Options);
         AnalysisSettings = new AnalysisSettings(Options.MaxValueTuples, Options.Granularity, Options.IgnoredTables, null);
+        _localCommit = new CacheCommit(this, null, coordinated: false);
         _metrics = new CacheMetrics(this, meterFactory);
+        Coordinator = Options.Coordinator;
+        Coordinator?.Connect(new CoordinatorLink(this));
     }
 
     /// <summary>Gets the cache-wide settings.</summary>
@@ -53,6 +58,9 @@ public sealed partial class QueryCache : IDisposable
 
     /// <summary>Gets hit, miss, store, bypass and invalidation counters.</summary>
     public CacheStatistics Statistics { get; }
+
+    /// <summary>Gets the coordinator that keeps this cache consistent with other processes, if any (<see cref="QueryCacheOptions.Coordinator"/>).</summary>
+    public CacheCoordinator? Coordinator { get; }
 
     internal ILogger Logger { get; }
 
@@ -67,6 +75,8 @@ public sealed partial class QueryCache : IDisposable
     internal InvalidationEngine Engine { get; }
 
     internal AnalysisSettings AnalysisSettings { get; }
+
+    internal CacheMetrics Metrics => _metrics;
 
     /// <summary>Gets whether a <see cref="CacheWriteScope"/> is open on the current async flow.</summary>
     internal bool InWriteScope => _scope.Value is not null;
@@ -83,9 +93,14 @@ public sealed partial class QueryCache : IDisposable
 
     internal ClrEntityModel GetClrModel(string database) => _clrModels.GetOrAdd(database, static d => new ClrEntityModel(d));
 
-    internal bool IsGetCachingDisabled(Type entityType) =>
-        _getCachingDisabled.GetOrAdd(entityType, static (t, options) =>
-            options.CacheGetDisabledFor.Contains(t) || t.GetCustomAttribute<CacheBotEntityAttribute>() is { CacheGet: false }, Options);
+    /// <summary>Gets a random identity of this cache, mixed into every key: caches that share a result store never read each other's entries.</summary>
+    internal ulong InstanceId { get; } = (ulong)Random.Shared.NextInt64();
+
+    /// <summary>Whether "get" queries over a source of type <paramref name="sourceType"/> (an <c>IQueryable&lt;T&gt;</c>) are opted out for T.</summary>
+    internal bool IsGetCachingDisabledForSource(Type sourceType) =>
+        _getCachingDisabled.GetOrAdd(sourceType, static (t, options) =>
+            Analysis.TypeHelpers.GetSequenceElement(t) is { } element
+            && (options.CacheGetDisabledFor.Contains(element) || element.GetCustomAttribute<CacheBotEntityAttribute>() is { CacheGet: false }), Options);
 
     internal bool TryGetRefusedShape(UInt128 shape, out RefusalReason reason) => _refusedShapes.TryGetValue(shape, out reason);
 

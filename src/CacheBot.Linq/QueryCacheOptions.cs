@@ -13,6 +13,8 @@ public sealed class QueryCacheOptions : IOptions<QueryCacheOptions>
     private long _sizeLimit = 100_000;
     private int _stampSlotsLog2 = 20;
     private int _maxValueTuples = 256;
+    private InvalidationGranularity _granularity = InvalidationGranularity.Conjunctive;
+    private int _maxTrackedShapes = DefaultMaxTrackedShapes;
 
     /// <summary>
     /// Gets or sets whether "get" queries (<c>First</c>, <c>FirstOrDefault</c>, <c>Single</c>, <c>SingleOrDefault</c>)
@@ -33,14 +35,15 @@ public sealed class QueryCacheOptions : IOptions<QueryCacheOptions>
     public ISet<Type> CacheGetDisabledFor { get; } = new HashSet<Type>();
 
     /// <summary>Gets or sets how long a result stays cached when the query does not say otherwise. Default 10 minutes.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive, or longer than <see cref="MaxTimeToLive"/>.</exception>
     public TimeSpan DefaultTimeToLive
     {
         get => _defaultTimeToLive;
-        set => _defaultTimeToLive = value > TimeSpan.Zero
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "DefaultTimeToLive must be positive.");
+        set => _defaultTimeToLive = ValidateTimeToLive(value, nameof(DefaultTimeToLive));
     }
+
+    /// <summary>Gets the longest time to live CacheBot accepts (3,650 days); longer ones would overflow expiry dates.</summary>
+    public static TimeSpan MaxTimeToLive { get; } = TimeSpan.FromDays(3650);
 
     /// <summary>
     /// Gets or sets the size bound of the in-memory result store, in units of cached rows (a scalar result counts as 1,
@@ -86,7 +89,34 @@ public sealed class QueryCacheOptions : IOptions<QueryCacheOptions>
     /// <see cref="InvalidationGranularity.PerField"/> (django-cachebot's rule) or <see cref="InvalidationGranularity.PerTable"/>
     /// (cheapest writes, coarsest invalidation; useful for write-heavy tables).
     /// </summary>
-    public InvalidationGranularity Granularity { get; set; } = InvalidationGranularity.Conjunctive;
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="InvalidationGranularity"/>.</exception>
+    public InvalidationGranularity Granularity
+    {
+        get => _granularity;
+        set => _granularity = Enum.IsDefined(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "Granularity must be Conjunctive, PerField or PerTable.");
+    }
+
+    /// <summary>
+    /// Gets or sets whether the cache keeps per-shape statistics for <see cref="CacheStatistics.TopShapes"/> (hits, misses,
+    /// bypasses with their reason, invalidations, entries, latency). Default <see langword="true"/>; a hit then costs one
+    /// uncontended increment more (see README "Observability").
+    /// </summary>
+    public bool TrackShapeStatistics { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets how many query shapes <see cref="CacheStatistics.TopShapes"/> tracks at most; when a new shape arrives at
+    /// the bound, the least used are dropped. Default 256.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 1..100000.</exception>
+    public int MaxTrackedShapes
+    {
+        get => _maxTrackedShapes;
+        set => _maxTrackedShapes = value is >= 1 and <= 100_000
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxTrackedShapes must be between 1 and 100000.");
+    }
 
     /// <summary>Gets or sets the name used in metrics tags and logs. Default "default".</summary>
     public string CacheName { get; set; } = "default";
@@ -99,5 +129,25 @@ public sealed class QueryCacheOptions : IOptions<QueryCacheOptions>
     /// </summary>
     public IQueryResultStore? ResultStore { get; set; }
 
+    /// <summary>
+    /// Gets or sets the coordinator that keeps the cache consistent with other processes sharing a backend (for example
+    /// <c>UseRedis(...)</c> from CacheBot.Redis); <see langword="null"/> (default) keeps invalidation within this process.
+    /// A coordinator serves one cache.
+    /// </summary>
+    public Providers.CacheCoordinator? Coordinator { get; set; }
+
+    /// <summary>
+    /// Gets or sets a second-level store shared with other processes (set by CacheBot.Redis with <c>ShareResults</c>); it
+    /// needs a <see cref="Coordinator"/>. <see langword="null"/> (default): results stay in this process.
+    /// </summary>
+    public Providers.ISharedResultStore? SharedResultStore { get; set; }
+
     QueryCacheOptions IOptions<QueryCacheOptions>.Value => this;
+
+    internal const int DefaultMaxTrackedShapes = 256;
+
+    internal static TimeSpan ValidateTimeToLive(TimeSpan value, string name) =>
+        value > TimeSpan.Zero && value <= MaxTimeToLive
+            ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive and at most {MaxTimeToLive.TotalDays:0} days (QueryCacheOptions.MaxTimeToLive).");
 }

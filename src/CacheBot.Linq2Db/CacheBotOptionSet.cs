@@ -35,6 +35,8 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
         _schema = identity.Kind == DatabaseKind.PerConnection
             ? SchemaCatalog.ForConnection(providerName, null)
             : SchemaCatalog.ForDatabase(identity.Id, providerName, openPlain);
+        ReadGate = Transactions.DatabaseGate.For(identity.Id);
+        Functions = Writes.Sql.FunctionCatalog.For(identity.Id);
     }
 
     private CacheBotOptionSet(Linq.QueryCache cache, string databaseId, DatabaseKind kind, string providerName, SchemaCatalog schema)
@@ -45,6 +47,9 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
         ProviderName = providerName;
         _schema = schema;
         IsConnectionScope = true;
+        // A private database's gate and function catalog are its own (not kept in the per-id registries after it is gone).
+        ReadGate = kind == DatabaseKind.PerConnection ? new Transactions.DatabaseGate() : Transactions.DatabaseGate.For(databaseId);
+        Functions = kind == DatabaseKind.PerConnection ? new Writes.Sql.FunctionCatalog() : Writes.Sql.FunctionCatalog.For(databaseId);
     }
 
     private static long _connectionCounter;
@@ -144,6 +149,12 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
 
         return own.IsConnectionScope && !own.Schema.IsClosed ? own : ReferenceEquals(own, this) ? this : null;
     }
+
+    /// <summary>Gets the database's read gate: closed while reads of the database must bypass the cache (not part of equality).</summary>
+    internal Transactions.DatabaseGate ReadGate { get; } = new();
+
+    /// <summary>Gets which functions of the database are provably read-only, learnt from its catalog (not part of equality).</summary>
+    internal Writes.Sql.FunctionCatalog Functions { get; } = new();
 
     /// <inheritdoc/>
     public int ConfigurationID

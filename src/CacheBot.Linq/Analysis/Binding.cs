@@ -9,6 +9,60 @@ internal abstract class Binding
 {
     public static readonly Binding Unknown = new UnknownBinding();
 
+    /// <summary>Marks every occurrence the binding stands for as frozen: later predicates no longer narrow them.</summary>
+    public static void Freeze(Binding binding)
+    {
+        switch (binding)
+        {
+            case RowBinding row:
+                row.Occurrence.Frozen = true;
+                break;
+            case ObjectBinding obj:
+                obj.ForEachMember(Freeze);
+                break;
+            case GroupBinding group:
+                Freeze(group.Element);
+                Freeze(group.Key);
+                break;
+        }
+    }
+
+    /// <summary>Marks every occurrence the binding stands for as optional (outer join): a missing row reads as a row of nulls.</summary>
+    public static void MarkOptional(Binding binding)
+    {
+        switch (binding)
+        {
+            case RowBinding row:
+                row.Occurrence.Optional = true;
+                break;
+            case ObjectBinding obj:
+                obj.ForEachMember(MarkOptional);
+                break;
+            case GroupBinding group:
+                MarkOptional(group.Element);
+                MarkOptional(group.Key);
+                break;
+        }
+    }
+
+    /// <summary>Adds every occurrence the binding stands for to <paramref name="into"/>.</summary>
+    public static void CollectOccurrences(Binding binding, HashSet<Occurrence> into)
+    {
+        switch (binding)
+        {
+            case RowBinding row:
+                into.Add(row.Occurrence);
+                break;
+            case ObjectBinding obj:
+                obj.ForEachMember(b => CollectOccurrences(b, into));
+                break;
+            case GroupBinding group:
+                CollectOccurrences(group.Element, into);
+                CollectOccurrences(group.Key, into);
+                break;
+        }
+    }
+
     private sealed class UnknownBinding : Binding;
 }
 
@@ -24,22 +78,11 @@ internal sealed class ObjectBinding(Dictionary<MemberInfo, Binding> members) : B
     public Binding Member(MemberInfo member) =>
         members.TryGetValue(member, out var b) ? b : FindByName(member.Name);
 
-    public void FreezeAll()
+    public void ForEachMember(Action<Binding> action)
     {
         foreach (var b in members.Values)
         {
-            switch (b)
-            {
-                case RowBinding row:
-                    row.Occurrence.Frozen = true;
-                    break;
-                case ObjectBinding obj:
-                    obj.FreezeAll();
-                    break;
-                case GroupBinding group:
-                    group.Element.Occurrence.Frozen = true;
-                    break;
-            }
+            action(b);
         }
     }
 
@@ -57,10 +100,15 @@ internal sealed class ObjectBinding(Dictionary<MemberInfo, Binding> members) : B
     }
 }
 
-/// <summary>The group of inner rows a <c>GroupJoin</c> hands to its result selector.</summary>
-internal sealed class GroupBinding(RowBinding element) : Binding
+/// <summary>
+/// A group of rows: what a <c>GroupJoin</c> hands to its result selector, or an <c>IGrouping</c> of <c>GroupBy</c>. Reading
+/// it as a sequence (<c>g.Count()</c>, <c>g.Sum(...)</c>, <c>g.Select(...)</c>) reads <see cref="Element"/>s; <c>g.Key</c> is <see cref="Key"/>.
+/// </summary>
+internal sealed class GroupBinding(Binding element, Binding key) : Binding
 {
-    public RowBinding Element { get; } = element;
+    public Binding Element { get; } = element;
+
+    public Binding Key { get; } = key;
 }
 
 /// <summary>The lambda-parameter environment: a persistent linked list.</summary>

@@ -16,6 +16,85 @@ internal static class Determinism
         typeof(Enum), typeof(Nullable), typeof(object), typeof(StringComparer), typeof(Enumerable), typeof(Queryable),
     ];
 
+    /// <summary>Names a member for a refusal detail: <c>DateTime.Now</c>, <c>Guid.NewGuid()</c>.</summary>
+    public static string Describe(MemberInfo member)
+    {
+        var name = member.Name;
+        if (member is MethodInfo { IsSpecialName: true } && (name.StartsWith("get_", StringComparison.Ordinal) || name.StartsWith("set_", StringComparison.Ordinal)))
+        {
+            name = name[4..];
+        }
+        else if (member is MethodBase)
+        {
+            name += "()";
+        }
+
+        return member.DeclaringType is { } type ? TypeName(type) + "." + name : name;
+    }
+
+    /// <summary>Names the target of an invocation for a refusal detail (the captured variable's name when there is one).</summary>
+    public static string Describe(System.Linq.Expressions.Expression node) => node switch
+    {
+        System.Linq.Expressions.MemberExpression member => member.Member.Name,
+        System.Linq.Expressions.ParameterExpression parameter => parameter.Name ?? "parameter",
+        _ => node.NodeType.ToString(),
+    };
+
+    /// <summary>
+    /// Returns whether the runtime behaviour of <paramref name="type"/>'s methods is the framework's (core library, collections),
+    /// not user code: a client-side call is trusted to be a function of the values the key holds only on such types. Generic
+    /// instantiations must have trusted (or scalar) type arguments too: <c>List&lt;UserType&gt;.Contains</c> runs the user's <c>Equals</c>.
+    /// </summary>
+    public static bool IsTrustedType(Type type)
+    {
+        if (type.IsArray)
+        {
+            return IsTrustedType(type.GetElementType()!);
+        }
+
+        if (Nullable.GetUnderlyingType(type) is { } underlying)
+        {
+            return IsTrustedType(underlying);
+        }
+
+        if (type.IsEnum)
+        {
+            return true;
+        }
+
+        var assembly = type.Assembly;
+        if (assembly != typeof(object).Assembly && assembly != typeof(HashSet<>).Assembly && assembly != typeof(Enumerable).Assembly
+            && assembly != typeof(System.Collections.Immutable.ImmutableArray).Assembly)
+        {
+            return false;
+        }
+
+        if (type.IsGenericType)
+        {
+            foreach (var argument in type.GetGenericArguments())
+            {
+                if (!IsTrustedType(argument))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static string TypeName(Type type)
+    {
+        if (!type.IsGenericType)
+        {
+            return type.Name;
+        }
+
+        var name = type.Name;
+        var tick = name.IndexOf('`', StringComparison.Ordinal);
+        return (tick < 0 ? name : name[..tick]) + "<" + string.Join(", ", Array.ConvertAll(type.GetGenericArguments(), TypeName)) + ">";
+    }
+
     public static bool IsNonDeterministic(MemberInfo member)
     {
         var type = member.DeclaringType;
@@ -94,7 +173,8 @@ internal static class Determinism
 
             if (definition == typeof(Nullable<>) || definition == typeof(List<>) || definition == typeof(HashSet<>)
                 || definition == typeof(ICollection<>) || definition == typeof(IList<>) || definition == typeof(ISet<>)
-                || definition == typeof(IReadOnlySet<>) || definition == typeof(Dictionary<,>))
+                || definition == typeof(IReadOnlySet<>) || definition == typeof(Dictionary<,>) || definition == typeof(IReadOnlyList<>)
+                || definition == typeof(IReadOnlyCollection<>) || definition == typeof(System.Collections.ObjectModel.ReadOnlyCollection<>))
             {
                 return method.Name is "Contains" or "ContainsKey" or "get_Item" or "get_Count" or "GetValueOrDefault" or "get_Value"
                     or "get_HasValue" or "Equals";

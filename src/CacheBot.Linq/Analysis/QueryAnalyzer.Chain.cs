@@ -135,7 +135,13 @@ internal sealed partial class QueryAnalyzer
 
             case "Join":
             case "GroupJoin":
-                return ProcessJoin(call, env, scope, isMainChain, method.Name == "GroupJoin");
+                return ProcessJoin(call, env, scope, isMainChain, method.Name == "GroupJoin", JoinSides.None);
+
+            // .NET 10 outer joins: the other side may be missing (a row of nulls).
+            case "LeftJoin":
+                return ProcessJoin(call, env, scope, isMainChain, false, JoinSides.InnerOptional);
+            case "RightJoin":
+                return ProcessJoin(call, env, scope, isMainChain, false, JoinSides.OuterOptional);
 
             case "DefaultIfEmpty":
             {
@@ -165,11 +171,19 @@ internal sealed partial class QueryAnalyzer
             }
 
             case "GroupBy":
+                return ProcessGroupBy(call, env, scope, isMainChain);
+
+            // Pairs each row with its position: which rows (and positions) survive later filters depends on other rows.
+            case "Index":
             {
                 var source = ProcessChain(args[0], env, scope, isMainChain);
-                WalkLambdas(call, source, env, scope);
+                Freeze(source);
                 return Binding.Unknown;
             }
+
+            case "Shuffle":
+                Refuse(RefusalReason.NonDeterministic, "Queryable.Shuffle() is not deterministic");
+                return Binding.Unknown;
 
             case "Union" or "Concat" or "Intersect" or "Except" or "Zip" or "SequenceEqual" or "UnionBy" or "IntersectBy" or "ExceptBy":
             {
@@ -231,69 +245,6 @@ internal sealed partial class QueryAnalyzer
         var resultEnv = new Env(result.Parameters[1], element, new Env(result.Parameters[0], source, env));
         Walk(result.Body, resultEnv, scope);
         return Bind(result.Body, resultEnv, scope);
-    }
-
-    private Binding ProcessJoin(MethodCallExpression call, Env? env, int scope, bool isMainChain, bool isGroupJoin)
-    {
-        var args = call.Arguments;
-        var outer = ProcessChain(args[0], env, scope, isMainChain);
-        var inner = ProcessChain(args[1], env, scope, isMainChain: false);
-        if (GetLambda(args[2]) is { } outerKey)
-        {
-            Walk(outerKey.Body, new Env(outerKey.Parameters[0], outer, env), scope);
-        }
-
-        if (GetLambda(args[3]) is { } innerKey)
-        {
-            Walk(innerKey.Body, new Env(innerKey.Parameters[0], inner, env), scope);
-        }
-
-        if (GetLambda(args[4]) is not { Parameters.Count: 2 } result)
-        {
-            return Binding.Unknown;
-        }
-
-        Binding second = isGroupJoin
-            ? inner is RowBinding row ? new GroupBinding(row) : Binding.Unknown
-            : inner;
-        var resultEnv = new Env(result.Parameters[1], second, new Env(result.Parameters[0], outer, env));
-        Walk(result.Body, resultEnv, scope);
-        return Bind(result.Body, resultEnv, scope);
-    }
-
-    private Binding ProcessProviderCall(MethodCallExpression call, Env? env, int scope, bool isMainChain)
-    {
-        var kind = _dialect?.ClassifyChainMethod(call.Method) ?? ChainMethodKind.Unknown;
-        if (kind == ChainMethodKind.Unknown || call.Arguments.Count == 0)
-        {
-            Refuse(RefusalReason.UnsupportedOperator, "method " + call.Method.DeclaringType?.Name + "." + call.Method.Name + " is not analysed");
-            return Binding.Unknown;
-        }
-
-        var source = ProcessChain(call.Arguments[0], env, scope, isMainChain);
-        if (kind == ChainMethodKind.LoadWith)
-        {
-            // Loaded rows are part of the result: walk the path in a scope of its own, so its tables get dependencies
-            // but no predicate narrows the main chain. A path whose parameter is not the chain's row starts a fresh root.
-            var loadScope = NewScope();
-            for (var i = 1; i < call.Arguments.Count; i++)
-            {
-                if (GetLambda(call.Arguments[i]) is { Parameters.Count: 1 } path)
-                {
-                    var parameter = path.Parameters[0];
-                    var binding = source is RowBinding row && row.Occurrence.Table.EntityType == parameter.Type
-                        ? source
-                        : _model.GetTable(parameter.Type) is { } table ? new RowBinding(NewRoot(table, loadScope, false)) : Binding.Unknown;
-                    var pathEnv = new Env(parameter, binding, env);
-                    Walk(path.Body, pathEnv, loadScope);
-                }
-            }
-
-            return source;
-        }
-
-        WalkArguments(call, 1, env, scope);
-        return source;
     }
 
     private void AddFormula(Dnf formula)

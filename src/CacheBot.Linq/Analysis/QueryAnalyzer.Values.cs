@@ -23,13 +23,21 @@ internal sealed partial class QueryAnalyzer
             {
                 if (IsNonDeterministic(member.Member))
                 {
-                    Refuse(RefusalReason.NonDeterministic, member.Member.DeclaringType?.Name + "." + member.Member.Name + " changes between runs");
+                    Refuse(RefusalReason.NonDeterministic, Determinism.Describe(member.Member) + " is not deterministic");
                     return false;
                 }
 
                 object? instance = null;
                 if (member.Expression is not null && (!TryEvaluate(member.Expression, out instance) || instance is null))
                 {
+                    return false;
+                }
+
+                if (member.Expression is not null && !ClientExpression.IsValueChain(member.Expression)
+                    && !Keys.KeyCoverage.Holds(instance!.GetType(), member.Member))
+                {
+                    // list[0].Inner, ((Holder)h).Inner: the key hashed the object (shallowly), not this member of it.
+                    Refuse(RefusalReason.NonDeterministic, Determinism.Describe(member.Member) + " is read on the client from a value the cache key does not hold");
                     return false;
                 }
 
@@ -67,9 +75,81 @@ internal sealed partial class QueryAnalyzer
             case MethodCallExpression call:
                 return TryEvaluateCall(call, out value);
 
+            case BinaryExpression { NodeType: ExpressionType.ArrayIndex } index:
+                if (TryEvaluate(index.Left, out var indexed) && indexed is Array elements && TryEvaluate(index.Right, out var position) && position is int at
+                    && at >= 0 && at < elements.Length)
+                {
+                    value = elements.GetValue(at);
+                    return true;
+                }
+
+                return false;
+
+            case BinaryExpression { NodeType: ExpressionType.Coalesce, Conversion: null } coalesce:
+                if (!TryEvaluate(coalesce.Left, out var left))
+                {
+                    return false;
+                }
+
+                if (left is not null)
+                {
+                    value = left;
+                    return true;
+                }
+
+                return TryEvaluate(coalesce.Right, out value);
+
+            case NewExpression { Constructor: { } constructor } created when constructor.DeclaringType is { } type && Determinism.IsTrustedType(type):
+            {
+                // new DateTime(2024, 1, 1): a framework constructor of values the key holds.
+                var args = new object?[created.Arguments.Count];
+                for (var i = 0; i < args.Length; i++)
+                {
+                    if (!TryEvaluate(created.Arguments[i], out args[i]))
+                    {
+                        return false;
+                    }
+                }
+
+                value = constructor.Invoke(args);
+                return true;
+            }
+
+            case ConditionalExpression conditional:
+                return TryEvaluate(conditional.Test, out var test) && test is bool branch
+                    && TryEvaluate(branch ? conditional.IfTrue : conditional.IfFalse, out value);
+
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Returns whether a client-side call (one that reads no row) gives a result determined by what the key holds: the method
+    /// is known pure, declared by the framework (not user code), and, when it dispatches virtually (an override of
+    /// <c>Equals</c>, an interface method), the object it runs on is of a framework type too.
+    /// </summary>
+    private bool IsTrustedClientCall(MethodCallExpression call)
+    {
+        var method = call.Method;
+        if (!Determinism.IsKnownPure(method) || method.DeclaringType is not { } declaring || !Determinism.IsTrustedType(declaring))
+        {
+            return false;
+        }
+
+        var target = call.Object;
+        if (target is null || (!declaring.IsInterface && (!method.IsVirtual || method.IsFinal)))
+        {
+            return true;
+        }
+
+        // Virtual or interface dispatch: the code that runs is the concrete type's (a user override of ToString or Equals).
+        if (target.Type.IsValueType || target.Type.IsSealed)
+        {
+            return Determinism.IsTrustedType(target.Type);
+        }
+
+        return TryEvaluate(target, out var instance) && instance is not null && Determinism.IsTrustedType(instance.GetType());
     }
 
     private bool TryEvaluateCall(MethodCallExpression call, out object? value)
@@ -77,17 +157,32 @@ internal sealed partial class QueryAnalyzer
         value = null;
         if (IsNonDeterministic(call.Method))
         {
-            Refuse(RefusalReason.NonDeterministic, call.Method.DeclaringType?.Name + "." + call.Method.Name + "() changes between runs");
+            Refuse(RefusalReason.NonDeterministic, Determinism.Describe(call.Method) + " is not deterministic");
             return false;
         }
 
         if (Determinism.IsCultureSensitive(call.Method) && !ParameterFinder.References(call))
         {
-            Refuse(RefusalReason.NonDeterministic, call.Method.DeclaringType?.Name + "." + call.Method.Name + " depends on the current culture");
+            Refuse(RefusalReason.NonDeterministic, Determinism.Describe(call.Method) + " depends on the current culture");
             return false;
         }
 
-        if (!Determinism.IsKnownPure(call.Method) || call.Method.DeclaringType == typeof(Queryable) || call.Method.DeclaringType == typeof(Enumerable))
+        if (call.Method.DeclaringType == typeof(Queryable))
+        {
+            return false;
+        }
+
+        if (call.Method.DeclaringType == typeof(Enumerable))
+        {
+            // An operator over a captured collection (list.First()), evaluated on the client: only over a value with no
+            // lambda arguments (their bodies are not evaluated here).
+            if (call.Arguments.Count == 0 || !TryEvaluate(call.Arguments[0], out var sequence) || sequence is IQueryable or null
+                || !Determinism.IsTrustedType(sequence.GetType()))
+            {
+                return false;
+            }
+        }
+        else if (!IsTrustedClientCall(call))
         {
             return false;
         }

@@ -108,7 +108,7 @@ internal sealed partial class QueryAnalyzer
 
             if (analyzer.IsNonDeterministic(method))
             {
-                analyzer.Refuse(RefusalReason.NonDeterministic, method.DeclaringType?.Name + "." + method.Name + "() changes between runs");
+                analyzer.Refuse(RefusalReason.NonDeterministic, Determinism.Describe(method) + " is not deterministic");
                 return node;
             }
 
@@ -132,16 +132,39 @@ internal sealed partial class QueryAnalyzer
             if (Determinism.IsCultureSensitive(method) && !ParameterFinder.References(node))
             {
                 // Evaluated on the client with the current culture or time zone, which the key does not hold.
-                analyzer.Refuse(RefusalReason.NonDeterministic, method.DeclaringType?.Name + "." + method.Name + " depends on the current culture");
+                analyzer.Refuse(RefusalReason.NonDeterministic, Determinism.Describe(method) + " depends on the current culture");
                 return node;
             }
 
-            if (Determinism.IsKnownPure(method) || (analyzer._dialect?.IsTranslatedDeterministic(method) ?? false))
+            if (analyzer._dialect?.IsTranslatedDeterministic(method) ?? false)
             {
                 return base.VisitMethodCall(node);
             }
 
-            analyzer.Refuse(RefusalReason.NonDeterministic, "call to " + method.DeclaringType?.Name + "." + method.Name + " is not known to be deterministic");
+            if (Determinism.IsKnownPure(method) && (!ClientExpression.IsClientOnly(node) || analyzer.IsTrustedClientCall(node)))
+            {
+                return base.VisitMethodCall(node);
+            }
+
+            analyzer.Refuse(RefusalReason.NonDeterministic, Determinism.Describe(method) + " is not deterministic (the cache key holds its inputs, not its result)");
+            return node;
+        }
+
+        protected override Expression VisitInvocation(InvocationExpression node)
+        {
+            var target = node.Expression;
+            while (target is UnaryExpression { NodeType: ExpressionType.Quote } quote)
+            {
+                target = quote.Operand;
+            }
+
+            if (target is LambdaExpression)
+            {
+                return base.VisitInvocation(node); // an inline lambda: its body is part of the tree, and of the key
+            }
+
+            // A delegate: the key holds the delegate object, not what it returns when the query runs.
+            analyzer.Refuse(RefusalReason.NonDeterministic, "invoking delegate " + Determinism.Describe(target) + " is not deterministic");
             return node;
         }
 
@@ -149,7 +172,19 @@ internal sealed partial class QueryAnalyzer
         {
             if (analyzer.IsNonDeterministic(node.Member))
             {
-                analyzer.Refuse(RefusalReason.NonDeterministic, node.Member.DeclaringType?.Name + "." + node.Member.Name + " changes between runs");
+                analyzer.Refuse(RefusalReason.NonDeterministic, Determinism.Describe(node.Member) + " is not deterministic");
+                return node;
+            }
+
+            if (node.Expression is not null && !ClientExpression.IsValueChain(node.Expression) && ClientExpression.IsClientOnly(node))
+            {
+                // Read on the client from an object reached by a call, an index or a conversion: the key holds that object as
+                // its value hasher sees it, which must cover the member (TryEvaluate checks every hop).
+                if (!analyzer.TryEvaluate(node, out _))
+                {
+                    analyzer.Refuse(RefusalReason.NonDeterministic, Determinism.Describe(node.Member) + " is read on the client from a value the cache key may not hold");
+                }
+
                 return node;
             }
 

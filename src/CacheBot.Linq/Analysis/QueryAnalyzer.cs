@@ -39,6 +39,7 @@ internal sealed partial class QueryAnalyzer
         try
         {
             analyzer.ProcessChain(expression, null, analyzer.NewScope(), isMainChain: true);
+            analyzer.ExpandQueryFilters();
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException or InvalidCastException
             or System.Reflection.TargetInvocationException or NullReferenceException)
@@ -52,6 +53,18 @@ internal sealed partial class QueryAnalyzer
         }
 
         return DependencyBuilder.Build(analyzer._occurrences, analyzer._formulas, settings);
+    }
+
+    /// <summary>
+    /// Tells why a query whose key could not be computed is not cached: the analyser's non-determinism finding
+    /// (<c>DateTime.Now</c> is read by the key walk too, and makes the key unusable) or, failing that, <see cref="RefusalReason.Unhashable"/>.
+    /// </summary>
+    public static (RefusalReason Reason, string Detail) ExplainUnhashable(Expression expression, IEntityModel model, IQueryDialect? dialect, AnalysisSettings settings)
+    {
+        var analysis = Analyze(expression, model, dialect, settings);
+        return analysis.Refusal == RefusalReason.NonDeterministic
+            ? (analysis.Refusal, analysis.Detail ?? string.Empty)
+            : (RefusalReason.Unhashable, "the expression holds nodes or values that cannot be keyed");
     }
 
     private int NewScope() => _nextScope++;
@@ -75,29 +88,7 @@ internal sealed partial class QueryAnalyzer
     private static LambdaExpression? GetLambda(Expression argument) =>
         argument is UnaryExpression { NodeType: ExpressionType.Quote } quote ? quote.Operand as LambdaExpression : argument as LambdaExpression;
 
-    private static void MarkOptional(Binding binding)
-    {
-        switch (binding)
-        {
-            case RowBinding row:
-                row.Occurrence.Optional = true;
-                break;
-            case GroupBinding group:
-                group.Element.Occurrence.Optional = true;
-                break;
-        }
-    }
+    private static void MarkOptional(Binding binding) => Binding.MarkOptional(binding);
 
-    private static void Freeze(Binding binding)
-    {
-        switch (binding)
-        {
-            case RowBinding row:
-                row.Occurrence.Frozen = true;
-                break;
-            case ObjectBinding obj:
-                obj.FreezeAll();
-                break;
-        }
-    }
+    private static void Freeze(Binding binding) => Binding.Freeze(binding);
 }

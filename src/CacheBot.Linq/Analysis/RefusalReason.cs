@@ -25,4 +25,7 @@ internal enum RefusalReason
 
     /// <summary>The result store failed; the query ran uncached.</summary>
     StoreFailure,
+
+    /// <summary>A cache coordinator (a shared backend such as Redis) could not confirm that the local stamps are current.</summary>
+    CoordinatorUnavailable,
 }

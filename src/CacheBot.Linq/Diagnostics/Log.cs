@@ -17,6 +17,10 @@ internal static partial class Log
         Message = "Discarded {Count} write(s) of a scope that did not complete")]
     public static partial void WritesDiscarded(ILogger logger, int count);
 
+    [LoggerMessage(EventId = CacheBotEventId.CoordinatorFailed, Level = LogLevel.Warning,
+        Message = "Cache coordinator failed during {Operation}; local entries were dropped")]
+    public static partial void CoordinatorFailed(ILogger logger, string operation, Exception exception);
+
     [LoggerMessage(EventId = CacheBotEventId.StoreFailed, Level = LogLevel.Warning,
         Message = "Result store failed during {Operation}; the query runs uncached")]
     public static partial void StoreFailed(ILogger logger, string operation, Exception exception);

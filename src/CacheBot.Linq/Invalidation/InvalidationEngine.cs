@@ -3,13 +3,15 @@ using CacheBot.Linq.Providers;
 namespace CacheBot.Linq.Invalidation;
 
 /// <summary>
-/// Applies committed writes: for every scheme registered on the written table, replaces the stamps of the old and the
-/// new row's keys; a table write replaces the table's epoch stamp.
+/// Applies committed writes: for every scheme registered on the written table, records the write's position in the
+/// slots of the old and the new row's keys; a table write records it in the table's epoch slot, a database write in the
+/// database's epoch slot.
 /// </summary>
 /// <remarks>
 /// Writer order (DESIGN "version stamps"): the caller has committed; this reads the table's schemes, then bumps. A
-/// reader that registered a scheme before reading its stamps is therefore seen by every write that commits later. A
-/// value that cannot be encoded makes the row write fall back to a table write (sound).
+/// reader that registered a scheme before taking its read position is therefore seen by every write that commits later.
+/// A value that cannot be encoded makes the row write fall back to a table write (sound). Positions come from
+/// <see cref="StampTable.NextLocalPosition"/> (one per batch) or from a coordinator's shared log.
 /// </remarks>
 internal sealed class InvalidationEngine
 {
@@ -26,50 +28,87 @@ internal sealed class InvalidationEngine
     /// <summary>Gets the number of stamp replacements made (each one may invalidate any number of entries).</summary>
     public long Invalidations => Interlocked.Read(ref _invalidations);
 
+    /// <summary>Applies local writes at a fresh local position.</summary>
     public void Apply(ReadOnlySpan<WriteRecord> writes)
     {
+        if (writes.IsEmpty)
+        {
+            return;
+        }
+
+        // The caller's commit (for the Notify API, possibly plain stores into in-memory rows) must not be reordered after
+        // the scheme reads below: a reader registers its scheme, fences, then reads the rows (Dekker pattern).
+        Interlocked.MemoryBarrier();
+        var position = _stamps.NextLocalPosition();
+        ApplyAt(writes, position);
+    }
+
+    /// <summary>Applies writes at <paramref name="position"/> (a coordinator's position, or one drawn by <see cref="Apply"/>).</summary>
+    public void ApplyAt(ReadOnlySpan<WriteRecord> writes, long position)
+    {
+        // Announce the position before reading the schemes: a scheme registered later records a position at or above
+        // this one (SchemeRegistry.Register), one registered earlier is seen below.
+        _stamps.NoteApplied(position);
+        Interlocked.MemoryBarrier();
         foreach (ref readonly var write in writes)
         {
-            Apply(in write);
+            ApplyOne(in write, position);
         }
     }
 
-    public void Apply(in WriteRecord write)
+    /// <summary>The epoch keys of the tables (or databases) <paramref name="writes"/> touch: what an unsettled write blocks.</summary>
+    public static ulong[] EpochKeys(ReadOnlySpan<WriteRecord> writes)
     {
+        var keys = new List<ulong>(writes.Length);
+        foreach (ref readonly var write in writes)
+        {
+            var key = write.IsDatabaseWrite ? DependencyKeys.DatabaseEpoch(write.Table.Database) : DependencyKeys.TableEpoch(write.Table);
+            if (!keys.Contains(key))
+            {
+                keys.Add(key);
+            }
+        }
+
+        return [.. keys];
+    }
+
+    public void InvalidateAll()
+    {
+        _stamps.Reset();
+        Interlocked.Increment(ref _invalidations);
+    }
+
+    private void ApplyOne(in WriteRecord write, long position)
+    {
+        if (write.Kind == WriteKind.Everything)
+        {
+            InvalidateAll();
+            return;
+        }
+
         if (write.IsDatabaseWrite)
         {
-            Bump(DependencyKeys.DatabaseEpoch(write.Table.Database));
+            Bump(DependencyKeys.DatabaseEpoch(write.Table.Database), position);
             return;
         }
 
         if (write.IsTableWrite)
         {
-            Bump(DependencyKeys.TableEpoch(write.Table));
+            Bump(DependencyKeys.TableEpoch(write.Table), position);
             return;
         }
 
-        // The caller's commit (for the Notify API, possibly plain stores into in-memory rows) must not be reordered after
-        // the scheme read below: a reader registers its scheme, fences, then reads the rows (Dekker pattern). Without this
-        // store-load fence both sides could miss each other and a stale entry would never be invalidated.
-        Interlocked.MemoryBarrier();
         foreach (var scheme in _schemes.GetSchemes(write.Table))
         {
-
-            if (!TryBumpRow(scheme, write.OldRow) || !TryBumpRow(scheme, write.NewRow))
+            if (!TryBumpRow(scheme, write.OldRow, position) || !TryBumpRow(scheme, write.NewRow, position))
             {
-                Bump(DependencyKeys.TableEpoch(write.Table));
+                Bump(DependencyKeys.TableEpoch(write.Table), position);
                 return;
             }
         }
     }
 
-    public void InvalidateAll()
-    {
-        _stamps.BumpGlobal();
-        Interlocked.Increment(ref _invalidations);
-    }
-
-    private bool TryBumpRow(Scheme scheme, object? row)
+    private bool TryBumpRow(Scheme scheme, object? row, long position)
     {
         if (row is null)
         {
@@ -81,13 +120,13 @@ internal sealed class InvalidationEngine
             return false;
         }
 
-        Bump(key);
+        Bump(key, position);
         return true;
     }
 
-    private void Bump(ulong key)
+    private void Bump(ulong key, long position)
     {
-        _stamps.Bump(key);
+        _stamps.Bump(key, position);
         Interlocked.Increment(ref _invalidations);
     }
 }

@@ -26,5 +26,12 @@ internal sealed class Scheme
 
     public bool IsEmpty => Columns.Length == 0;
 
+    /// <summary>
+    /// The largest applied write position when the scheme was registered (<see cref="long.MaxValue"/> until then): writes
+    /// above it are certainly applied to this scheme's keys, so a result shared by another process at a position at or above
+    /// it can be checked against them.
+    /// </summary>
+    public long RegisteredAt = long.MaxValue;
+
     public override string ToString() => Table.QualifiedName + "(" + string.Join(",", (IEnumerable<ColumnModel>)Columns) + ")";
 }

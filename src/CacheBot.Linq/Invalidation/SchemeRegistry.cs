@@ -18,6 +18,9 @@ namespace CacheBot.Linq.Invalidation;
 internal sealed class SchemeRegistry
 {
     private readonly ConcurrentDictionary<ulong, TableSchemes> _tables = new();
+    private readonly StampTable _stamps;
+
+    public SchemeRegistry(StampTable stamps) => _stamps = stamps;
 
     /// <summary>Returns the canonical scheme of <paramref name="columns"/> on <paramref name="table"/>, registering it if new.</summary>
     public Scheme Register(TableModel table, ColumnModel[] columns)
@@ -47,6 +50,10 @@ internal sealed class SchemeRegistry
             var scheme = new Scheme(table, columns, id);
             Volatile.Write(ref entry.Schemes, [.. current, scheme]);
             Interlocked.MemoryBarrier();
+
+            // A write applied at a position above this one announced its position before reading the schemes (see
+            // InvalidationEngine.ApplyAt), so it sees this scheme.
+            Volatile.Write(ref scheme.RegisteredAt, _stamps.MaxAppliedPosition);
             return scheme;
         }
     }
@@ -75,11 +82,17 @@ internal sealed class SchemeRegistry
 
     private static ulong SchemeId(ColumnModel[] columns)
     {
-        // Columns are sorted by ordinal; the id mixes the ordinals so it is stable for a column set.
+        // Columns are sorted by ordinal; the id mixes the column names (upper-cased), so every process that maps the table
+        // alike computes the same id (dependency keys are shared between processes by a coordinator).
         ulong h = 0xcbf29ce484222325;
         foreach (var c in columns)
         {
-            h = (h ^ (ulong)(c.Ordinal + 1)) * 0x100000001b3;
+            foreach (var ch in c.Name)
+            {
+                h = (h ^ char.ToUpperInvariant(ch)) * 0x100000001b3;
+            }
+
+            h = (h ^ 0xff) * 0x100000001b3;
         }
 
         return h;

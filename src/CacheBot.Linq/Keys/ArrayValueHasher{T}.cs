@@ -15,4 +15,7 @@ internal sealed class ArrayValueHasher<T> : ValueHasher
         ScalarValues.AppendSpan<T>(array, ref walk);
         walk.ExitValueOnly();
     }
+
+    /// <inheritdoc/>
+    public override bool Holds(System.Reflection.MemberInfo member) => member.Name is "Count" or "Length" or "LongLength";
 }

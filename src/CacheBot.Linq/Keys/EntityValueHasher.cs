@@ -40,6 +40,20 @@ internal sealed class EntityValueHasher : ValueHasher
         return members.Count == 0 ? null : new EntityValueHasher([.. members]);
     }
 
+    /// <inheritdoc/>
+    public override bool Holds(MemberInfo member)
+    {
+        foreach (var hashed in _members)
+        {
+            if (hashed.Member == member || (hashed.Member.MetadataToken == member.MetadataToken && hashed.Member.Module == member.Module))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public override void AppendBoxed(object value, ref HashWalk walk)
     {
         walk.WriteValueTag(HashTag.Entity);

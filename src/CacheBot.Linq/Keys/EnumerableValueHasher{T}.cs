@@ -30,4 +30,7 @@ internal sealed class EnumerableValueHasher<T> : ValueHasher
         walk.WriteValueTag(HashTag.SequenceEnd);
         walk.ExitValueOnly();
     }
+
+    /// <inheritdoc/>
+    public override bool Holds(System.Reflection.MemberInfo member) => member.Name is "Count" or "Length" or "LongLength";
 }

@@ -18,4 +18,10 @@ internal enum ExpressionHashFlags
     /// but must not be used as a cache key.
     /// </summary>
     Unhashable = 4,
+
+    /// <summary>
+    /// A portable hash (<see cref="ExpressionHasher.HashPortable"/>) met a value keyed by object identity: the hash is valid
+    /// in this process only and must not be shared with other processes.
+    /// </summary>
+    NotPortable = 8,
 }

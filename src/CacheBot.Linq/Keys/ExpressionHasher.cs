@@ -32,21 +32,30 @@ internal static class ExpressionHasher
     /// <param name="policy">Optional provider-specific rules (objects hashed by type only).</param>
     /// <returns>The full hash, the shape hash and the flags.</returns>
     [SkipLocalsInit]
-    public static ExpressionHash Hash(Expression expression, IKeyHashPolicy? policy = null) => Walk(expression, policy, withShape: true);
+    public static ExpressionHash Hash(Expression expression, IKeyHashPolicy? policy = null) => Walk(expression, policy, withShape: true, portable: false);
 
     /// <summary>
     /// Like <see cref="Hash(Expression, IKeyHashPolicy?)"/> but without the shape stream (its <see cref="ExpressionHash.Shape"/>
     /// is zero): the hit path needs only the full hash, and skipping the second stream saves about a third of the cost.
     /// </summary>
-    public static ExpressionHash HashFull(Expression expression, IKeyHashPolicy? policy = null) => Walk(expression, policy, withShape: false);
+    public static ExpressionHash HashFull(Expression expression, IKeyHashPolicy? policy = null) => Walk(expression, policy, withShape: false, portable: false);
 
-    private static ExpressionHash Walk(Expression expression, IKeyHashPolicy? policy, bool withShape)
+    /// <summary>
+    /// Like <see cref="HashFull"/> but with types and methods hashed by name (assembly-qualified, module version) instead of
+    /// runtime handles, so equal queries hash alike in every process running the same build; for results shared between
+    /// processes. Misses only (it looks identities up in dictionaries). <see cref="ExpressionHashFlags.NotPortable"/> says the
+    /// tree held a value keyed by object identity.
+    /// </summary>
+    public static ExpressionHash HashPortable(Expression expression, IKeyHashPolicy? policy = null) => Walk(expression, policy, withShape: false, portable: true);
+
+    private static ExpressionHash Walk(Expression expression, IKeyHashPolicy? policy, bool withShape, bool portable = false)
     {
         ArgumentNullException.ThrowIfNull(expression);
-        var walk = new HashWalk(stackalloc byte[StackBufferSize], stackalloc byte[StackBufferSize], policy, withShape);
+        var walk = new HashWalk(stackalloc byte[StackBufferSize], stackalloc byte[StackBufferSize], policy, withShape, portable);
         try
         {
             walk.Visit(expression);
+            policy?.AppendContextValues(ref walk);
             return walk.Complete();
         }
         finally

@@ -35,4 +35,7 @@ internal sealed class HashSetValueHasher<T> : ValueHasher
 
         walk.ExitValueOnly();
     }
+
+    /// <inheritdoc/>
+    public override bool Holds(System.Reflection.MemberInfo member) => member.Name is "Count" or "Length" or "LongLength";
 }

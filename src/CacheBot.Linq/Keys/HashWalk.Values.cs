@@ -192,7 +192,7 @@ internal ref partial struct HashWalk
         if (type.IsEnum)
         {
             WriteValueTag(HashTag.Enum);
-            WriteValue(type.TypeHandle.Value);
+            WriteTypeValue(type);
         }
 
         switch (Type.GetTypeCode(type))

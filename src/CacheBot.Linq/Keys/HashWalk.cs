@@ -37,13 +37,15 @@ internal ref partial struct HashWalk
     private int _lambdaDepth;
     private int _valueOnly;
     private readonly bool _withShape;
+    private readonly bool _portable;
 
-    public HashWalk(Span<byte> fullBuffer, Span<byte> shapeBuffer, IKeyHashPolicy? policy, bool withShape = true)
+    public HashWalk(Span<byte> fullBuffer, Span<byte> shapeBuffer, IKeyHashPolicy? policy, bool withShape = true, bool portable = false)
     {
         _full = new HashBuffer(fullBuffer);
         _shape = new HashBuffer(shapeBuffer);
         _policy = policy;
         _withShape = withShape;
+        _portable = portable;
     }
 
     public readonly IKeyHashPolicy? Policy => _policy;
@@ -62,6 +64,9 @@ internal ref partial struct HashWalk
 
     public void MarkUnhashable() => _flags |= ExpressionHashFlags.Unhashable;
 
+    /// <summary>Notes a value keyed by object identity: a portable hash of this tree is process-local after all.</summary>
+    public void MarkNotPortable() => _flags |= ExpressionHashFlags.NotPortable;
+
     public void EnterValueOnly() => _valueOnly++;
 
     public void ExitValueOnly() => _valueOnly--;
@@ -78,7 +83,10 @@ internal ref partial struct HashWalk
 
     public void WriteStructureTag(HashTag tag) => WriteStructure((byte)tag);
 
-    public void WriteType(Type type) => WriteStructure(type.TypeHandle.Value);
+    public void WriteType(Type type) => WriteStructure(_portable ? PortableIds.Of(type) : (ulong)type.TypeHandle.Value);
+
+    /// <summary>Writes a type that is part of a value (an enum's type, a <see cref="Type"/> constant).</summary>
+    public void WriteTypeValue(Type type) => WriteValue(_portable ? PortableIds.Of(type) : (ulong)type.TypeHandle.Value);
 
     public void WriteValue<T>(T value)
         where T : unmanaged => _full.Write(value);
@@ -123,7 +131,7 @@ internal ref partial struct HashWalk
             return;
         }
 
-        WriteStructure(method.MethodHandle.Value);
+        WriteStructure(_portable ? PortableIds.Of(method) : (ulong)method.MethodHandle.Value);
         WriteType(declaringType);
     }
 

@@ -12,4 +12,14 @@ internal interface IKeyHashPolicy
     /// <returns><see langword="true"/> to hash values of <paramref name="type"/> by their type alone.</returns>
     /// <remarks>Called on the hot path: must be cheap, thread-safe and must not allocate.</remarks>
     bool HashByTypeOnly(Type type);
+
+    /// <summary>
+    /// Appends values that change what a query returns without appearing in its expression, e.g. the data-context values a
+    /// linq2db query filter reads (<c>(e, db) =&gt; e.TenantId == db.TenantId</c>). Called once per key, after the tree.
+    /// </summary>
+    /// <param name="walk">The walk to append value bytes to (<see cref="HashWalk.WriteValue{T}(T)"/> and friends).</param>
+    /// <remarks>Called on the hot path: must not allocate.</remarks>
+    void AppendContextValues(ref HashWalk walk)
+    {
+    }
 }

@@ -14,6 +14,7 @@ internal sealed class IdentityValueHasher : ValueHasher
 
     public override void AppendBoxed(object value, ref HashWalk walk)
     {
+        walk.MarkNotPortable();
         walk.WriteValueTag(HashTag.Identity);
         walk.WriteValue(ObjectIdentity.Get(value));
     }

@@ -15,4 +15,7 @@ internal sealed class ListValueHasher<T> : ValueHasher
         ScalarValues.AppendSpan<T>(CollectionsMarshal.AsSpan(list), ref walk);
         walk.ExitValueOnly();
     }
+
+    /// <inheritdoc/>
+    public override bool Holds(System.Reflection.MemberInfo member) => member.Name is "Count" or "Length" or "LongLength";
 }

@@ -17,6 +17,7 @@ internal abstract class MemberValueHasher
 
     protected MemberValueHasher(MemberInfo member)
     {
+        Member = member;
         IsStatic = member switch
         {
             FieldInfo field => field.IsStatic,
@@ -25,6 +26,9 @@ internal abstract class MemberValueHasher
         };
         IsVolatile = IsStatic && IsClockMember(member);
     }
+
+    /// <summary>Gets the field or property read.</summary>
+    public MemberInfo Member { get; }
 
     /// <summary>Gets a value indicating whether the member is static (read without an instance).</summary>
     public bool IsStatic { get; }

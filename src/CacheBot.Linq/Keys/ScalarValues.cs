@@ -69,7 +69,7 @@ internal static class ScalarValues
     public static void AppendEnum<T>(T value, ref HashWalk walk)
     {
         walk.WriteValueTag(HashTag.Enum);
-        walk.WriteValue(typeof(T).TypeHandle.Value);
+        walk.WriteTypeValue(typeof(T));
         switch (Unsafe.SizeOf<T>())
         {
             case 1: walk.WriteValue(Unsafe.As<T, byte>(ref value)); break;

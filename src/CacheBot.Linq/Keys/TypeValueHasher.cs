@@ -12,6 +12,6 @@ internal sealed class TypeValueHasher : ValueHasher
     public override void AppendBoxed(object value, ref HashWalk walk)
     {
         walk.WriteValueTag(HashTag.TypeValue);
-        walk.WriteValue(((Type)value).TypeHandle.Value);
+        walk.WriteTypeValue((Type)value);
     }
 }

@@ -21,6 +21,15 @@ internal abstract class ValueHasher
     /// <summary>Writes <paramref name="value"/> (whose runtime type this hasher was created for) into the walk.</summary>
     public abstract void AppendBoxed(object value, ref HashWalk walk);
 
+    /// <summary>
+    /// Returns whether reading <paramref name="member"/> from a value of this hasher's type gives a result the hashed bytes
+    /// determine (an entity's hashed scalar member, a collection's count). Anything else is read from state the key does
+    /// not hold: a query that reads it on the client must not be cached.
+    /// </summary>
+    /// <param name="member">A field or property of the value.</param>
+    /// <returns><see langword="true"/> when the key holds the member's value.</returns>
+    public virtual bool Holds(System.Reflection.MemberInfo member) => false;
+
     private static ValueHasher Create(Type type)
     {
         if (type.IsValueType)

@@ -33,16 +33,9 @@ internal sealed class ClrEntityModel : IEntityModel
     public TableModel? GetTable(Type entityType, string? schema, string name) =>
         _tables.GetOrAdd((entityType, schema, name), static (k, self) => self.Build(k.Type, k.Schema, k.Name), this);
 
-    public static bool IsEntityType(Type type) =>
-        type.IsClass && type != typeof(string) && type != typeof(byte[]) && !typeof(IEnumerable).IsAssignableFrom(type)
-        && !IsAnonymous(type) && !type.IsAbstract;
-
-    private static bool IsAnonymous(Type type) =>
-        type.Name.Contains("AnonymousType", StringComparison.Ordinal) && type.IsSealed && type.IsGenericType;
-
     private TableModel? Build(Type type, string? schemaOverride, string? nameOverride)
     {
-        if (!IsEntityType(type))
+        if (!EntityTypes.IsCandidate(type))
         {
             return null;
         }
@@ -105,7 +98,7 @@ internal sealed class ClrEntityModel : IEntityModel
     {
         var type = navigation.PropertyType;
         var element = GetCollectionElement(type);
-        if (element is not null && IsEntityType(element))
+        if (element is not null && EntityTypes.IsCandidate(element))
         {
             var ownerKeys = KeysOf(owner, ownerProperties);
             var targetProperties = element.GetProperties(BindingFlags.Public | BindingFlags.Instance);
@@ -122,7 +115,7 @@ internal sealed class ClrEntityModel : IEntityModel
                 : new AssociationModel(navigation, element, true, [], []);
         }
 
-        if (!IsEntityType(type))
+        if (!EntityTypes.IsCandidate(type))
         {
             return null;
         }

@@ -10,7 +10,7 @@ namespace CacheBot.Linq.Model;
 /// <remarks>
 /// Only provider representations of the CLR value itself are converted (an integer for a <see langword="bool"/>, text for a
 /// date or a Guid). A value a mapping converter produced (<c>'Y'</c> for <see langword="true"/>, a map value for an enum) is
-/// not guessed at: such columns carry a <see cref="StoredValueMap"/>, or never form a scheme. Text read for a
+/// not guessed at: such columns carry a <see cref="Providers.StoredValueMap"/>, or never form a scheme. Text read for a
 /// <see langword="bool"/> is accepted only as <c>0</c>, <c>1</c>, <c>true</c> or <c>false</c>.
 /// </remarks>
 internal static class ProviderValueConverter

@@ -4,12 +4,26 @@ namespace CacheBot.Linq.Providers;
 
 /// <summary>
 /// A navigation member: <c>Photo.User</c> (to-one) or <c>User.Photos</c> (to-many), with the key pairs that join them.
-/// Keys may be empty when the model cannot tell them; the analyser then gives the target table the empty scheme.
 /// </summary>
-internal sealed class AssociationModel
+/// <remarks>
+/// Keys may be empty when the model cannot tell them (a navigation defined by a query): the analyser then depends on any
+/// row of the target table, which is sound. Immutable.
+/// </remarks>
+public sealed class AssociationModel
 {
+    /// <summary>Creates a navigation.</summary>
+    /// <param name="member">The navigation member of the owning entity type.</param>
+    /// <param name="targetType">The entity type it leads to (the element type for a collection).</param>
+    /// <param name="isCollection">Whether it is a to-many navigation.</param>
+    /// <param name="thisKeys">The owning entity's members that join (e.g. <c>Photo.UserId</c>); empty when unknown.</param>
+    /// <param name="otherKeys">The target entity's members that join (e.g. <c>User.Id</c>), pairwise with <paramref name="thisKeys"/>.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public AssociationModel(MemberInfo member, Type targetType, bool isCollection, IReadOnlyList<MemberInfo> thisKeys, IReadOnlyList<MemberInfo> otherKeys)
     {
+        ArgumentNullException.ThrowIfNull(member);
+        ArgumentNullException.ThrowIfNull(targetType);
+        ArgumentNullException.ThrowIfNull(thisKeys);
+        ArgumentNullException.ThrowIfNull(otherKeys);
         Member = member;
         TargetType = targetType;
         IsCollection = isCollection;
@@ -17,10 +31,13 @@ internal sealed class AssociationModel
         OtherKeys = otherKeys;
     }
 
+    /// <summary>Gets the navigation member.</summary>
     public MemberInfo Member { get; }
 
+    /// <summary>Gets the target entity type.</summary>
     public Type TargetType { get; }
 
+    /// <summary>Gets whether the navigation is to-many.</summary>
     public bool IsCollection { get; }
 
     /// <summary>Gets the members of the owning entity that join (e.g. <c>Photo.UserId</c>).</summary>
@@ -29,5 +46,6 @@ internal sealed class AssociationModel
     /// <summary>Gets the members of the target entity that join (e.g. <c>User.Id</c>).</summary>
     public IReadOnlyList<MemberInfo> OtherKeys { get; }
 
+    /// <summary>Gets whether the join keys are known.</summary>
     public bool HasKeys => ThisKeys.Count > 0 && ThisKeys.Count == OtherKeys.Count;
 }

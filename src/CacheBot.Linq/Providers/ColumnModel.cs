@@ -3,9 +3,16 @@ using CacheBot.Linq.Model;
 
 namespace CacheBot.Linq.Providers;
 
-/// <summary>A mapped column: the member that holds it, its name, and a getter used on the write side.</summary>
-internal sealed class ColumnModel
+/// <summary>A mapped column: the member that holds it, its name, and how the database compares its values.</summary>
+/// <remarks>
+/// A column narrows invalidation (forms part of a scheme) only when a value compares equal in the database exactly when it
+/// encodes equal in CacheBot: <see cref="CanFormScheme"/>. Anything else (converters, unknown collations, types CacheBot
+/// cannot encode) must be declared with <c>excludeFromSchemes</c> or an <see cref="Providers.StringMatching"/>, which only
+/// costs precision. Immutable; belongs to one <see cref="TableModel"/>.
+/// </remarks>
+public sealed class ColumnModel
 {
+    /// <summary>Creates a column.</summary>
     /// <param name="member">The member that holds the column's value.</param>
     /// <param name="name">The column name in the database.</param>
     /// <param name="isPrimaryKey">Whether the column is part of the primary key.</param>
@@ -42,14 +49,19 @@ internal sealed class ColumnModel
         StoredValues = storedValues;
     }
 
+    /// <summary>Gets the field or property that holds the column's value.</summary>
     public MemberInfo Member { get; }
 
+    /// <summary>Gets the column name in the database (row images are read by this name).</summary>
     public string Name { get; }
 
+    /// <summary>Gets the CLR type of <see cref="Member"/>.</summary>
     public Type ClrType { get; }
 
+    /// <summary>Gets whether the column is part of the primary key.</summary>
     public bool IsPrimaryKey { get; }
 
+    /// <summary>Gets how the database compares the column when it is a string.</summary>
     public StringMatching StringMatching { get; }
 
     /// <summary>Gets the inverse of the mapping's stored values, when the column does not store its CLR values as they are.</summary>
@@ -65,7 +77,7 @@ internal sealed class ColumnModel
     /// Returns whether every value can narrow on this column: date and time values must be exact at the storage
     /// precision (a finer value is rounded by the database, so its equality would not match the encoded value).
     /// </summary>
-    public bool AcceptsAll(IReadOnlyList<object?> values)
+    internal bool AcceptsAll(IReadOnlyList<object?> values)
     {
         if (TemporalPrecisionTicks == 1)
         {
@@ -94,9 +106,15 @@ internal sealed class ColumnModel
     /// <summary>Gets the column position inside its table (set by <see cref="TableModel"/>).</summary>
     public int Ordinal { get; internal set; }
 
-    public Func<object, object?> Getter { get; }
+    internal Func<object, object?> Getter { get; }
 
-    /// <summary>Reads this column from an entity object or a <see cref="RowValues"/> image; false when the value is unknown.</summary>
+    /// <summary>
+    /// Reads this column from a row: an entity object (through <see cref="Member"/>) or a <see cref="RowValues"/> image
+    /// (by <see cref="Name"/>, converted to <see cref="ClrType"/>).
+    /// </summary>
+    /// <param name="row">An entity of the table's type, or an image.</param>
+    /// <param name="value">The value, when known.</param>
+    /// <returns>Whether the value is known exactly (a missing or unconvertible image value is not).</returns>
     public bool TryGetValue(object row, out object? value)
     {
         if (row is RowValues image)
@@ -120,5 +138,6 @@ internal sealed class ColumnModel
         return true;
     }
 
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -1,38 +1,53 @@
 using System.Linq.Expressions;
 using System.Reflection;
-using CacheBot.Linq.Model;
 
 namespace CacheBot.Linq.Providers;
 
-/// <summary>How the analyser treats a provider-specific method on the query chain.</summary>
-internal enum ChainMethodKind
-{
-    /// <summary>Not known: the query is refused.</summary>
-    Unknown = 0,
-
-    /// <summary>Does not change which rows are read (hints, options): argument 0 is the source, other arguments are walked.</summary>
-    PassThrough,
-
-    /// <summary>Loads related rows into the result (linq2db <c>LoadWith</c>/<c>ThenLoad</c>): the lambda path's tables become dependencies.</summary>
-    LoadWith,
-}
-
 /// <summary>
 /// Provider-specific knowledge for the analyser (the core knows only <see cref="Queryable"/>, <see cref="Enumerable"/> and
-/// LINQ-to-Objects roots). CacheBot.Linq2Db supplies linq2db's table roots, <c>TableName()</c>, <c>LoadWith</c> and
-/// <c>Sql.*</c> functions.
+/// LINQ-to-Objects roots): the provider's table roots, its operators and its SQL functions.
 /// </summary>
-internal interface IQueryDialect
+/// <remarks>
+/// Every answer must be sound: a root that cannot be identified, an unknown method or a function that is not known to be
+/// translated and deterministic makes the query run uncached, never wrong. Implementations must be thread-safe.
+/// Documentation: docs/writing-an-integration.md.
+/// </remarks>
+public interface IQueryDialect
 {
-    /// <summary>Recognises a table root node (e.g. linq2db's <c>GetTable&lt;T&gt;()</c>, possibly under <c>TableName()</c>).</summary>
+    /// <summary>Recognises a table root node (e.g. linq2db's <c>GetTable&lt;T&gt;()</c>, EF Core's <c>EntityQueryRootExpression</c>).</summary>
+    /// <param name="node">A node found where a query's source is expected.</param>
+    /// <param name="model">The entity model of the query.</param>
+    /// <param name="table">The table when the node is a root of a known table; <see langword="null"/> for a root of an unknown table.</param>
+    /// <returns>Whether the node is a table root of this provider (<see langword="false"/>: the core tries its own rules).</returns>
     bool TryGetTableRoot(Expression node, IEntityModel model, out TableModel? table);
 
     /// <summary>Classifies a method found on the query chain that is neither a <see cref="Queryable"/> nor an <see cref="Enumerable"/> method.</summary>
+    /// <param name="method">The method.</param>
+    /// <returns>How to treat it; <see cref="ChainMethodKind.Unknown"/> refuses the query.</returns>
     ChainMethodKind ClassifyChainMethod(MethodInfo method);
 
-    /// <summary>Returns whether a call to <paramref name="method"/> is translated by the provider and deterministic.</summary>
+    /// <summary>Returns whether a call to <paramref name="method"/> inside a query is translated to SQL by the provider and deterministic.</summary>
+    /// <param name="method">The method.</param>
+    /// <returns>Whether the call may appear in a cached query.</returns>
     bool IsTranslatedDeterministic(MethodInfo method);
 
     /// <summary>Returns whether <paramref name="member"/> yields a new value on every run (e.g. <c>Sql.CurrentTimestamp</c>).</summary>
+    /// <param name="member">The member.</param>
+    /// <returns>Whether a query reading it must not be cached.</returns>
     bool IsNonDeterministic(MemberInfo member);
+
+    /// <summary>Returns which sides of a <see cref="ChainMethodKind.Join"/> call may be missing (a missing row reads as a row of nulls).</summary>
+    /// <param name="joinCall">The join call.</param>
+    /// <returns>The optional sides; the default (both) is always sound.</returns>
+    JoinSides ClassifyJoin(MethodCallExpression joinCall) => JoinSides.InnerOptional | JoinSides.OuterOptional;
+
+    /// <summary>
+    /// Returns the predicates the provider adds to every read of <paramref name="table"/> (linq2db query filters, EF Core
+    /// global query filters): lambdas <c>(row, context) =&gt; bool</c> whose tables the analyser adds as dependencies. The
+    /// values they read beyond the row must be in the cache key (the context's key hashing must include them).
+    /// </summary>
+    /// <param name="table">The table read.</param>
+    /// <param name="model">The entity model.</param>
+    /// <returns>The filters (empty by default).</returns>
+    IReadOnlyList<LambdaExpression> GetQueryFilters(TableModel table, IEntityModel model) => [];
 }

@@ -4,16 +4,54 @@ namespace CacheBot.Linq.Providers;
 /// A row image read from the database (pre- or post-image of a write): raw provider values by column name,
 /// case-insensitive. Columns absent from the image are unknown, which makes a write fall back to a table write.
 /// </summary>
-internal sealed class RowValues
+/// <remarks>
+/// Values are converted to the column's CLR type when a write is applied (<see cref="ColumnModel"/>); a value that cannot
+/// be converted exactly makes the write a table write. Immutable once built.
+/// </remarks>
+public sealed class RowValues
 {
-    /// <summary>A row with no known values: only the empty scheme ("any row") can be keyed from it.</summary>
-    public static readonly RowValues Unknown = new(new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase));
-
     private readonly Dictionary<string, object?> _values;
 
-    public RowValues(Dictionary<string, object?> values) => _values = values;
+    /// <summary>Creates an image from column values (copied; column names compare case-insensitively).</summary>
+    /// <param name="values">The values by column name; <see cref="DBNull"/> and <see langword="null"/> both mean SQL NULL.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> is <see langword="null"/>.</exception>
+    public RowValues(IEnumerable<KeyValuePair<string, object?>> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        _values = new Dictionary<string, object?>(values, StringComparer.OrdinalIgnoreCase);
+    }
 
+    private RowValues(Dictionary<string, object?> values, bool owned)
+    {
+        _ = owned;
+        _values = values;
+    }
+
+    /// <summary>Gets a row with no known values: only the "any row" dependency can be matched from it.</summary>
+    public static RowValues Unknown { get; } = new(new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase), owned: true);
+
+    /// <summary>Gets the number of known columns.</summary>
+    public int Count => _values.Count;
+
+    /// <summary>Gets the known columns and their raw values.</summary>
+    public IEnumerable<KeyValuePair<string, object?>> Values => _values;
+
+    /// <summary>Reads a column's raw value.</summary>
+    /// <param name="column">The column name (case-insensitive).</param>
+    /// <param name="value">The raw value, when the column is known.</param>
+    /// <returns>Whether the image holds the column.</returns>
     public bool TryGet(string column, out object? value) => _values.TryGetValue(column, out value);
 
-    public int Count => _values.Count;
+    /// <summary>
+    /// Creates an image from a dictionary the caller gives away: it is used as it is when it compares names with
+    /// <see cref="StringComparer.OrdinalIgnoreCase"/> (no copy; do not change it afterwards), else copied.
+    /// </summary>
+    /// <param name="values">The values by column name.</param>
+    /// <returns>The image.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> is <see langword="null"/>.</exception>
+    public static RowValues FromDictionary(Dictionary<string, object?> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return ReferenceEquals(values.Comparer, StringComparer.OrdinalIgnoreCase) ? new(values, owned: true) : new(values);
+    }
 }

@@ -4,7 +4,7 @@ namespace CacheBot.Linq.Providers;
 /// How the database compares a string column, so both sides of invalidation encode strings alike. Every fold must
 /// make at least the strings equal that the database finds equal (it may make more equal: that only invalidates more).
 /// </summary>
-internal enum StringMatching
+public enum StringMatching
 {
     /// <summary>Ordinal: case, accents and trailing spaces matter (SQLite BINARY, PostgreSQL deterministic collations, LINQ-to-Objects).</summary>
     Ordinal = 0,

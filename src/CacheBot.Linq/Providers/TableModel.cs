@@ -7,16 +7,35 @@ using CacheBot.Linq.Model;
 namespace CacheBot.Linq.Providers;
 
 /// <summary>
-/// A table as CacheBot sees it: identity (database, schema, name), columns, primary key and associations.
-/// Built once per (database, entity type, name override) and read forever: frozen collections.
+/// A table as CacheBot sees it: identity (database, schema, name), columns, primary key and associations (navigations).
 /// </summary>
-internal sealed class TableModel
+/// <remarks>
+/// <para>Identity: <see cref="Id"/> hashes the database and the upper-cased name only (schema-blind), so SQL text that
+/// spells a table differently still invalidates it; two tables sharing a name share stamps, which costs precision only.</para>
+/// <para>Immutable: built once per (database, entity type, name override) by an <see cref="IEntityModel"/> and read forever.
+/// A column belongs to one table (its <see cref="ColumnModel.Ordinal"/> is set here).</para>
+/// <para>Documentation: docs/writing-an-integration.md.</para>
+/// </remarks>
+public sealed class TableModel
 {
     private readonly FrozenDictionary<MemberInfo, ColumnModel> _columnsByMember;
     private readonly FrozenDictionary<MemberInfo, AssociationModel> _associations;
 
+    /// <summary>Creates a table.</summary>
+    /// <param name="database">The logical database name (<see cref="IEntityModel.Database"/>).</param>
+    /// <param name="schema">The schema, or <see langword="null"/> for the default.</param>
+    /// <param name="name">The table (or view) name as the database knows it.</param>
+    /// <param name="entityType">The CLR type whose members hold the columns.</param>
+    /// <param name="columns">The mapped columns (each instance used by this table only).</param>
+    /// <param name="associations">The navigations of the entity type.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public TableModel(string database, string? schema, string name, Type entityType, IReadOnlyList<ColumnModel> columns, IReadOnlyList<AssociationModel> associations)
     {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(entityType);
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(associations);
         Database = database;
         Schema = schema;
         Name = name;
@@ -40,18 +59,16 @@ internal sealed class TableModel
 
         PrimaryKey = keys;
         QualifiedName = schema is null ? name : schema + "." + name;
-        // Case-insensitive and schema-blind: SQL text may spell a table differently from the mapping (case, with or without
-        // its schema). Two tables that share a name share stamps, which only costs precision.
         Id = XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(database + "\u0001" + name.ToUpperInvariant()));
     }
 
+    /// <summary>Gets the logical database name.</summary>
     public string Database { get; }
 
-    /// <summary>A table known only by name (a table write reported by name or parsed from SQL).</summary>
-    public static TableModel ForName(string database, string? schema, string name) => new(database, schema, name, typeof(object), [], []);
-
+    /// <summary>Gets the schema, or <see langword="null"/>.</summary>
     public string? Schema { get; }
 
+    /// <summary>Gets the table name.</summary>
     public string Name { get; }
 
     /// <summary>Gets <c>schema.name</c>, or the name alone.</summary>
@@ -60,17 +77,35 @@ internal sealed class TableModel
     /// <summary>Gets the stable 64-bit identity of (database, name), case-insensitive and schema-blind; never an object reference.</summary>
     public ulong Id { get; }
 
+    /// <summary>Gets the entity type (<see cref="object"/> for a table known only by name).</summary>
     public Type EntityType { get; }
 
+    /// <summary>Gets the mapped columns, in ordinal order.</summary>
     public IReadOnlyList<ColumnModel> Columns { get; }
 
+    /// <summary>Gets the primary-key columns (empty when unknown).</summary>
     public IReadOnlyList<ColumnModel> PrimaryKey { get; }
 
+    /// <summary>Gets the navigations.</summary>
     public IEnumerable<AssociationModel> Associations => _associations.Values;
 
+    /// <summary>A table known only by name (a write reported by name or parsed from SQL): no columns, so its writes are table writes.</summary>
+    /// <param name="database">The logical database name.</param>
+    /// <param name="schema">The schema, or <see langword="null"/>.</param>
+    /// <param name="name">The table name.</param>
+    /// <returns>The table.</returns>
+    public static TableModel ForName(string database, string? schema, string name) => new(database, schema, name, typeof(object), [], []);
+
+    /// <summary>Finds the column held by <paramref name="member"/>.</summary>
+    /// <param name="member">A field or property of <see cref="EntityType"/>.</param>
+    /// <returns>The column, or <see langword="null"/>.</returns>
     public ColumnModel? FindColumn(MemberInfo member) => _columnsByMember.GetValueOrDefault(member);
 
+    /// <summary>Finds the navigation held by <paramref name="member"/>.</summary>
+    /// <param name="member">A field or property of <see cref="EntityType"/>.</param>
+    /// <returns>The navigation, or <see langword="null"/>.</returns>
     public AssociationModel? FindAssociation(MemberInfo member) => _associations.GetValueOrDefault(member);
 
+    /// <inheritdoc/>
     public override string ToString() => Database + ":" + QualifiedName;
 }

@@ -20,7 +20,7 @@ namespace CacheBot.Linq.Querying;
 /// </remarks>
 internal static class CachedQueryRunner
 {
-    private const byte KindScalar = 1, KindSequence = 2;
+    internal const byte KindScalar = 1, KindSequence = 2;
 
     public static async ValueTask<TResult> ExecuteScalarAsync<TResult>(
         CacheBotQueryContext context, Expression expression, bool async, CancellationToken cancellationToken)
@@ -65,6 +65,8 @@ internal static class CachedQueryRunner
         CancellationToken cancellationToken)
     {
         var cache = context.Cache;
+        var probe = QueryProbe.Begin(cache);
+        var sequence = kind == KindSequence;
         var hash = ExpressionHasher.HashFull(expression, context);
         var flags = hash.Flags;
         var wantsCache = (flags & ExpressionHashFlags.NoCacheMarker) == 0
@@ -75,36 +77,52 @@ internal static class CachedQueryRunner
             return (await runInner(context, plain, async, cancellationToken).ConfigureAwait(false), false, false);
         }
 
+        probe.StartActivity(cache);
         if ((flags & ExpressionHashFlags.Unhashable) != 0)
         {
-            return await BypassAsync(context, expression, RefusalReason.Unhashable, "the expression holds nodes or values that cannot be keyed", runInner, async, cancellationToken)
-                .ConfigureAwait(false);
+            // DateTime.Now and the like also make the key unusable: report the analyser's reason for them.
+            var (reason, detail) = QueryAnalyzer.ExplainUnhashable(expression, context.Model, context.Dialect, cache.AnalysisSettings);
+            return await BypassAsync(context, expression, reason, detail, runInner, async, probe, kind, null, cancellationToken).ConfigureAwait(false);
         }
 
         if (context.IsInTransaction || cache.InWriteScope)
         {
-            return await BypassAsync(context, expression, RefusalReason.InsideTransaction, "reads inside a transaction or write scope bypass the cache", runInner, async, cancellationToken)
+            return await BypassAsync(context, expression, RefusalReason.InsideTransaction, "reads inside a transaction or write scope bypass the cache", runInner, async, probe, kind, null, cancellationToken)
                 .ConfigureAwait(false);
         }
 
-        var key = ComputeKey(hash.Full, context.Identity, kind, typeof(TStored));
-        switch (Lookup(cache, key, out var cached))
+        if (cache.Coordinator is { } coordinator
+            && !await coordinator.EnterReadAsync(async, cancellationToken).ConfigureAwait(false))
+        {
+            // The coordinator cannot vouch for the local stamps right now (shared backend unreachable or behind).
+            return await BypassAsync(context, expression, RefusalReason.CoordinatorUnavailable, "the cache coordinator cannot confirm that local stamps are current", runInner, async, probe, kind, null, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        var key = ComputeKey(cache, hash.Full, context.Identity, kind, typeof(TStored));
+        var lookup = Lookup(cache, key, out var cached);
+        switch (lookup)
         {
             case LookupResult.Valid:
                 cache.Statistics.Hit();
+                QueryTelemetry.Hit(cache, probe, cached!, expression, context, sequence);
                 return ((TStored)cached!.Value!, true, cached.Shared);
             case LookupResult.StoreFailed:
                 // Fail open: the store is broken, so neither read nor fill it; the query runs uncached.
-                return await BypassAsync(context, expression, RefusalReason.StoreFailure, "the result store threw", runInner, async, cancellationToken)
+                return await BypassAsync(context, expression, RefusalReason.StoreFailure, "the result store threw", runInner, async, probe, kind, null, cancellationToken)
                     .ConfigureAwait(false);
         }
 
+        probe.EnsureStarted();
+        QueryTelemetry.EntryGone(cached, invalidated: lookup == LookupResult.Stale);
+
         // Miss: analyse (refusals are remembered per shape), then register, read stamps, run, store.
         // The shape hash is needed on misses only (refusal verdicts are remembered per shape): a second walk here.
-        var shapeKey = ComputeKey(ExpressionHasher.Hash(expression, context).Shape, context.Identity, kind, typeof(TStored));
+        var shapeKey = ComputeKey(cache, ExpressionHasher.Hash(expression, context).Shape, context.Identity, kind, typeof(TStored));
+        var shape = QueryTelemetry.Shape(cache, shapeKey.Value, expression, context, sequence);
         if (cache.TryGetRefusedShape(shapeKey.Value, out var remembered))
         {
-            return await BypassAsync(context, expression, remembered, "shape refused earlier", runInner, async, cancellationToken).ConfigureAwait(false);
+            return await BypassAsync(context, expression, remembered, RefusalText.RefusedEarlier, runInner, async, probe, kind, shape, cancellationToken).ConfigureAwait(false);
         }
 
         var choices = MarkerStripper.Run(expression);
@@ -113,27 +131,58 @@ internal static class CachedQueryRunner
         if (!analysis.IsCacheable)
         {
             cache.RememberRefusedShape(shapeKey.Value, analysis.Refusal);
-            return await BypassAsync(context, choices.Stripped, analysis.Refusal, analysis.Detail ?? string.Empty, runInner, async, cancellationToken)
+            return await BypassAsync(context, choices.Stripped, analysis.Refusal, analysis.Detail ?? string.Empty, runInner, async, probe, kind, shape, cancellationToken)
                 .ConfigureAwait(false);
         }
 
-        var (dependencies, globalEpoch) = StampReader.RegisterAndRead(cache, analysis);
-        var value = await runInner(context, choices.Stripped, async, cancellationToken).ConfigureAwait(false);
-        cache.Statistics.Miss();
+        var (dependencyKeys, position, generation, sharedSince) = StampReader.RegisterAndRead(cache, analysis);
         var ttl = choices.TimeToLiveTicks > 0 ? TimeSpan.FromTicks(choices.TimeToLiveTicks) : cache.Options.DefaultTimeToLive;
+        var shared = cache.Options.SharedResultStore is { } sharedStore && cache.Coordinator is not null ? SharedResults.Prepare(sharedStore, expression, context, analysis, kind, typeof(TStored)) : default;
+        if (shared.IsActive)
+        {
+            var found = await shared.TryGetAsync(cache, sharedSince, async, cancellationToken).ConfigureAwait(false);
+            if (found is not null)
+            {
+                // Another process's result, checked against this process's slots: keep a private copy, hand out the deserialized one.
+                var sharedValue = (TStored)found.Value!;
+                cache.Statistics.Hit();
+                QueryTelemetry.Hit(cache, probe, shape, expression, context, sequence);
+                StoreLocal(cache, key, new CachedQueryResult(
+                    choices.SharedResults ? sharedValue : CopyForStore(sharedValue), [.. found.DependencyKeys], found.Position, generation, size(sharedValue),
+                    cache.TimeProvider.GetUtcNow() + ttl, choices.SharedResults) { Shape = shape });
+                return (sharedValue, false, choices.SharedResults);
+            }
+        }
+
+        var value = await QueryTelemetry.RunInner(runInner, context, choices.Stripped, async, probe.Activity, cancellationToken).ConfigureAwait(false);
+        cache.Statistics.Miss();
         var stored = choices.SharedResults ? value : CopyForStore(value);
-        var entry = new CachedQueryResult(stored, dependencies, globalEpoch, size(value), cache.TimeProvider.GetUtcNow() + ttl, choices.SharedResults);
+        var entry = new CachedQueryResult(stored, dependencyKeys, position, generation, size(value), cache.TimeProvider.GetUtcNow() + ttl, choices.SharedResults)
+        {
+            Shape = shape,
+        };
+        StoreLocal(cache, key, entry);
+        if (shared.IsActive)
+        {
+            await shared.StoreAsync(new Providers.SharedResult(stored, dependencyKeys, position), ttl, async, cancellationToken).ConfigureAwait(false);
+        }
+
+        QueryTelemetry.Miss(cache, probe, shape, expression, context, sequence);
+        return (value, false, choices.SharedResults);
+    }
+
+    private static void StoreLocal(QueryCache cache, QueryKey key, CachedQueryResult entry)
+    {
         try
         {
-            cache.Store.Store(key, entry, ttl);
+            cache.Store.Store(key, entry, entry.ExpiresAt - cache.TimeProvider.GetUtcNow());
             cache.Statistics.Store();
+            entry.Shape?.Stored();
         }
         catch (Exception ex)
         {
             Log.StoreFailed(cache.Logger, "set", ex);
         }
-
-        return (value, false, choices.SharedResults);
     }
 
     private static TStored CopyForStore<TStored>(TStored value)
@@ -150,7 +199,7 @@ internal static class CachedQueryRunner
         return ResultCopier.Copy(value);
     }
 
-    private static LookupResult Lookup(QueryCache cache, QueryKey key, out CachedQueryResult? entry)
+    internal static LookupResult Lookup(QueryCache cache, QueryKey key, out CachedQueryResult? entry)
     {
         try
         {
@@ -166,26 +215,45 @@ internal static class CachedQueryRunner
             return LookupResult.StoreFailed;
         }
 
-        if (entry.GlobalEpoch != cache.Stamps.GlobalEpoch || entry.IsExpired(cache.TimeProvider.GetUtcNow()))
+        var stamps = cache.Stamps;
+        if (entry.Generation != stamps.Generation)
         {
             return LookupResult.Stale;
         }
 
-        foreach (var dependency in entry.Dependencies)
+        if (entry.IsExpired(cache.TimeProvider.GetUtcNow()))
         {
-            if (cache.Stamps.Read(dependency.Key) != dependency.Stamp)
+            return LookupResult.Expired;
+        }
+
+        var position = entry.Position;
+        foreach (var dependencyKey in entry.DependencyKeys)
+        {
+            if (stamps.Read(dependencyKey) > position)
             {
                 return LookupResult.Stale;
+            }
+        }
+
+        if (stamps.HasUnsettled)
+        {
+            foreach (var dependencyKey in entry.DependencyKeys)
+            {
+                if (stamps.IsUnsettled(dependencyKey))
+                {
+                    return LookupResult.Stale;
+                }
             }
         }
 
         return LookupResult.Valid;
     }
 
-    private enum LookupResult
+    internal enum LookupResult
     {
         Absent,
         Stale,
+        Expired,
         Valid,
         StoreFailed,
     }
@@ -197,14 +265,20 @@ internal static class CachedQueryRunner
         string detail,
         Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<TStored>> runInner,
         bool async,
+        QueryProbe probe,
+        byte kind,
+        ShapeStatistics? shape,
         CancellationToken cancellationToken)
     {
         context.Cache.Statistics.Bypass();
         Log.QueryNotCacheable(context.Cache.Logger, typeof(TStored).Name, reason, detail);
-        return (await runInner(context, MarkerStripper.Strip(expression), async, cancellationToken).ConfigureAwait(false), false, false);
+        var words = QueryTelemetry.Bypass(context, ref shape, expression, reason, detail, kind, typeof(TStored), kind == KindSequence, probe.Activity is not null);
+        var value = await QueryTelemetry.RunInner(runInner, context, MarkerStripper.Strip(expression), async, probe.Activity, cancellationToken).ConfigureAwait(false);
+        QueryTelemetry.Bypassed(context.Cache, probe, shape, words, expression, context, kind == KindSequence);
+        return (value, false, false);
     }
 
-    private static bool IsCachedGet(QueryCache cache, Expression expression)
+    internal static bool IsCachedGet(QueryCache cache, Expression expression)
     {
         if (!cache.Options.CacheGet || expression is not MethodCallExpression call || call.Method.DeclaringType != typeof(Queryable))
         {
@@ -217,18 +291,30 @@ internal static class CachedQueryRunner
             return false;
         }
 
-        // The return type of a get is its element type (no allocation, unlike GetGenericArguments()).
-        return !cache.IsGetCachingDisabled(call.Method.ReturnType);
+        // A get of a projection (Select(p => p.Title).First()) is a get on its source's table: the opt-out of the entity at the
+        // root of the chain covers it. IArgumentProvider reads argument 0 without allocating the argument collection.
+        Expression source = call;
+        while (source is IArgumentProvider { ArgumentCount: > 0 } chained and MethodCallExpression
+            && chained.GetArgument(0) is { } next && typeof(IQueryable).IsAssignableFrom(next.Type))
+        {
+            source = next;
+        }
+
+        return !cache.IsGetCachingDisabledForSource(source.Type);
     }
 
-    private static QueryKey ComputeKey(UInt128 expressionHash, UInt128 identity, byte kind, Type resultType)
+    internal static QueryKey ComputeKey(QueryCache cache, UInt128 expressionHash, UInt128 identity, byte kind, Type resultType)
     {
-        Span<byte> buffer = stackalloc byte[48];
+        Span<byte> buffer = stackalloc byte[56];
         MemoryMarshal.Write(buffer, in expressionHash);
         MemoryMarshal.Write(buffer[16..], in identity);
         var handle = (long)resultType.TypeHandle.Value;
         MemoryMarshal.Write(buffer[32..], in handle);
-        buffer[40] = kind;
-        return new QueryKey(XxHash128.HashToUInt128(buffer[..41]));
+
+        // Two caches given one store never read each other's entries (their stamps are unrelated).
+        var instance = cache.InstanceId;
+        MemoryMarshal.Write(buffer[40..], in instance);
+        buffer[48] = kind;
+        return new QueryKey(XxHash128.HashToUInt128(buffer[..49]));
     }
 }

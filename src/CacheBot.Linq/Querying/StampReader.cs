@@ -4,20 +4,25 @@ using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq.Querying;
 
-/// <summary>Registers an analysis' schemes, then reads the stamps of its keys (in that order; see <see cref="SchemeRegistry"/>).</summary>
+/// <summary>Registers an analysis' schemes, then takes the read position (in that order; see <see cref="SchemeRegistry"/>).</summary>
 internal static class StampReader
 {
-    public static (DependencyStamp[] Dependencies, long GlobalEpoch) RegisterAndRead(QueryCache cache, QueryAnalysis analysis)
+    /// <returns>
+    /// The dependency keys, the read position, the generation, and the position a result shared by another process must be
+    /// read at (or above) to be checked against this process's slots (every scheme registered, nothing lost since).
+    /// </returns>
+    public static (ulong[] Keys, long Position, long Generation, long SharedSince) RegisterAndRead(QueryCache cache, QueryAnalysis analysis)
     {
-        var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count);
+        var sharedSince = 0L;
+        var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count + 1);
         var databases = new List<string>(1);
         foreach (var table in analysis.Tables)
         {
-            keys.Add(DependencyKeys.TableEpoch(table));
+            AddDistinct(keys, DependencyKeys.TableEpoch(table));
             if (!databases.Contains(table.Database))
             {
                 databases.Add(table.Database);
-                keys.Add(DependencyKeys.DatabaseEpoch(table.Database));
+                AddDistinct(keys, DependencyKeys.DatabaseEpoch(table.Database));
             }
         }
 
@@ -25,32 +30,38 @@ internal static class StampReader
         foreach (var group in analysis.Groups)
         {
             var scheme = cache.Schemes.Register(group.Table, group.Columns);
+            sharedSince = Math.Max(sharedSince, Volatile.Read(ref scheme.RegisteredAt));
             foreach (var tuple in group.Tuples)
             {
                 if (DependencyKeys.TryForTuple(scheme, tuple, out var key))
                 {
-                    keys.Add(key);
+                    AddDistinct(keys, key);
                 }
                 else if (!fallback.Contains(group.Table))
                 {
                     // A value that cannot be encoded: depend on "any row" of the table instead (sound).
                     fallback.Add(group.Table);
                     var any = cache.Schemes.Register(group.Table, []);
+                    sharedSince = Math.Max(sharedSince, Volatile.Read(ref any.RegisteredAt));
                     DependencyKeys.TryForTuple(any, [], out var anyKey);
-                    keys.Add(anyKey);
+                    AddDistinct(keys, anyKey);
                 }
             }
         }
 
-        // Registration (above) happens-before the stamp reads (below): the registry issues a full fence on change.
+        // Registration (above) happens-before the position read (below): the registry issues a full fence on change, and
+        // this fence orders an unchanged registry's reads too.
         Interlocked.MemoryBarrier();
-        var globalEpoch = cache.Stamps.GlobalEpoch;
-        var dependencies = new DependencyStamp[keys.Count];
-        for (var i = 0; i < dependencies.Length; i++)
-        {
-            dependencies[i] = new DependencyStamp(keys[i], cache.Stamps.Read(keys[i]));
-        }
+        var generation = cache.Stamps.Generation;
+        var position = cache.Stamps.ReadPosition;
+        return ([.. keys], position, generation, Math.Max(sharedSince, cache.Stamps.TrackedSince));
+    }
 
-        return (dependencies, globalEpoch);
+    private static void AddDistinct(List<ulong> keys, ulong key)
+    {
+        if (!keys.Contains(key))
+        {
+            keys.Add(key);
+        }
     }
 }

@@ -28,8 +28,12 @@ internal sealed class Linq2DbDialect : IQueryDialect
     {
         "With", "WithTableExpression", "TableHint", "TablesInScopeHint", "IndexHint", "JoinHint", "QueryHint", "SubQueryHint",
         "TableHint2012Plus", "TablesInScopeHint2012Plus", "AsCte", "InlineParameters", "DisableGuard", "IgnoreFilters",
-        "HasUniqueKey", "TagQuery", "QueryName", "AsSubQuery",
+        "HasUniqueKey", "TagQuery", "QueryName", "AsSubQuery", "OrderBy", "OrderByDescending", "ThenBy", "ThenByDescending",
+        "ThenOrBy", "ThenOrByDescending", "RemoveOrderBy", "WithKeyedLoadStrategy", "WithSeparateLoadStrategy", "WithUnionLoadStrategy",
     }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string> JoinMethods = new[] { "InnerJoin", "LeftJoin", "RightJoin", "FullJoin", "CrossJoin", "Join" }
+        .ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> NonDeterministicSqlMembers = new[]
     {
@@ -96,7 +100,7 @@ internal sealed class Linq2DbDialect : IQueryDialect
                 string mappedName;
                 if (model is Linq2DbEntityModel linq2db)
                 {
-                    if (!ClrEntityModel.IsEntityType(entityType))
+                    if (!EntityTypes.IsCandidate(entityType))
                     {
                         return true;
                     }
@@ -170,12 +174,65 @@ internal sealed class Linq2DbDialect : IQueryDialect
             return ChainMethodKind.Unknown;
         }
 
-        if (method.Name is "LoadWith" or "ThenLoad" or "LoadWithAsTable")
+        switch (method.Name)
         {
-            return ChainMethodKind.LoadWith;
+            case "LoadWith" or "ThenLoad" or "LoadWithAsTable":
+                return ChainMethodKind.LoadWith;
+            case "Having":
+                return ChainMethodKind.Filter;
+            case "Take" or "Skip":
+                return ChainMethodKind.Positional;
+            case "UnionAll" or "ExceptAll" or "IntersectAll":
+                return ChainMethodKind.SetOperation;
+        }
+
+        if (JoinMethods.Contains(method.Name))
+        {
+            return ChainMethodKind.Join;
         }
 
         return PassThroughMethods.Contains(method.Name) ? ChainMethodKind.PassThrough : ChainMethodKind.Unknown;
+    }
+
+    /// <inheritdoc/>
+    public JoinSides ClassifyJoin(MethodCallExpression call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        switch (call.Method.Name)
+        {
+            case "InnerJoin" or "CrossJoin":
+                return JoinSides.None;
+            case "LeftJoin":
+                return JoinSides.InnerOptional;
+            case "RightJoin":
+                return JoinSides.OuterOptional;
+            case "FullJoin":
+                return JoinSides.InnerOptional | JoinSides.OuterOptional;
+        }
+
+        // Join(..., SqlJoinType, ...): the join type is a constant argument; anything else is treated as a full join (sound).
+        foreach (var argument in call.Arguments)
+        {
+            if (argument is ConstantExpression { Value: SqlJoinType type })
+            {
+                return type switch
+                {
+                    SqlJoinType.Inner => JoinSides.None,
+                    SqlJoinType.Left => JoinSides.InnerOptional,
+                    SqlJoinType.Right => JoinSides.OuterOptional,
+                    _ => JoinSides.InnerOptional | JoinSides.OuterOptional,
+                };
+            }
+        }
+
+        return JoinSides.InnerOptional | JoinSides.OuterOptional;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<LambdaExpression> GetQueryFilters(TableModel table, IEntityModel model)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return model is Linq2DbEntityModel linq2db && QueryFilterCatalog.Find(linq2db) is { } catalog ? catalog.GetFilters(table.EntityType) : [];
     }
 
     /// <inheritdoc/>

@@ -162,7 +162,7 @@ internal sealed class Linq2DbEntityModel : IEntityModel
 
     private TableModel? GetTable(Type type, string? schemaOverride, string? nameOverride, bool overridden)
     {
-        if (_refuseAll || _catalog is { IsClosed: true } || !ClrEntityModel.IsEntityType(type))
+        if (_refuseAll || _catalog is { IsClosed: true } || !EntityTypes.IsCandidate(type))
         {
             return null;
         }
@@ -194,10 +194,10 @@ internal sealed class Linq2DbEntityModel : IEntityModel
 
     private TableModel? Build(Type type, EntityDescriptor descriptor, string? schemaOverride, string? nameOverride, bool overridden, TableFacts? facts)
     {
-        if (descriptor.QueryFilterLambda is not null || descriptor.QueryFilterFunc is not null || descriptor.QueryFilters.Count > 0)
+        if (!QueryFilterCatalog.For(this, _mappingSchema).CanCache(descriptor))
         {
-            // A query filter is applied by linq2db outside the expression CacheBot keys, and may read the data context
-            // (db.TenantId): the entity's queries are not cached (refused as an unidentified table).
+            // A query filter CacheBot cannot expand and key (a function filter, a data-context use other than member reads):
+            // the entity's queries are not cached (refused as an unidentified table). See QueryFilterCatalog.
             return null;
         }
 

@@ -181,7 +181,7 @@ internal sealed partial class CacheBotExtensionsAdapter : IExtensionsAdapter
     }
 
     private static ValueTask<List<T>> ReadAsync<T>(ICacheBotProvider provider, Expression expression, CancellationToken token) =>
-        CachedQueryRunner.ExecuteSequenceAsync<T>(provider.Context, expression, async: true, token);
+        provider.Context.ExecuteCachedSequenceAsync<T>(expression, async: true, token);
 
     private static async Task<T[]> ToArrayCachedAsync<T>(ICacheBotProvider provider, Expression expression, CancellationToken token) =>
         [.. await ReadAsync<T>(provider, expression, token).ConfigureAwait(false)];

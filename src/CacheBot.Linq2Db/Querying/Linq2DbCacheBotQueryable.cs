@@ -50,14 +50,14 @@ internal sealed class Linq2DbCacheBotQueryable<T> : CacheBotQueryable<T>, IQuery
     public Task<TResult> ExecuteAsync<TResult>(Expression expression, CancellationToken cancellationToken) =>
         Linq2DbQueryContext.IsLinq2DbOperation(expression)
             ? _context.ExecuteNonQueryExpression<TResult>(expression, async: true, cancellationToken).AsTask()
-            : CachedQueryRunner.ExecuteScalarAsync<TResult>(_context, expression, async: true, cancellationToken).AsTask();
+            : _context.ExecuteCachedAsync<TResult>(expression, async: true, cancellationToken).AsTask();
 
     /// <inheritdoc/>
     public async Task<IAsyncEnumerable<TResult>> ExecuteAsyncEnumerable<TResult>(Expression expression, CancellationToken cancellationToken)
     {
-        var list = await CachedQueryRunner.ExecuteSequenceAsync<TResult>(_context, expression, async: true, cancellationToken).ConfigureAwait(false);
+        var list = await _context.ExecuteCachedSequenceAsync<TResult>(expression, async: true, cancellationToken).ConfigureAwait(false);
         return new ListAsyncEnumerable<TResult>(list);
     }
 
-    private IExpressionQuery InnerQuery() => (IExpressionQuery)_context.InnerAsync.CreateQuery<T>(MarkerStripper.Strip(Expression));
+    private IExpressionQuery InnerQuery() => (IExpressionQuery)_context.InnerAsync.CreateQuery<T>(CacheBotQueryContext.RemoveMarkers(Expression));
 }

@@ -17,17 +17,23 @@ namespace CacheBot.Linq2Db.Querying;
 /// <para>Identity (hashed into every key): the database id (provider and connection string hash) and the mapping
 /// configuration; never the object reference of a table or data context. A data context or mapping schema captured in a
 /// query closure is keyed by its type only (<see cref="HashByTypeOnly"/>), so every connection of a database shares entries.</para>
+/// <para>Query filters: the values the mapping's filters read from the data context (<c>db.TenantId</c>) are appended to every
+/// key (<see cref="QueryFilterCatalog"/>), so contexts of different tenants never share an entry.</para>
 /// <para>Writes: every linq2db operator that is not a read (<c>Update</c>, <c>Delete</c>, <c>Insert</c>, ...) reaches
 /// <see cref="ExecuteNonQueryExpression{TResult}"/>, never the cache.</para>
 /// </remarks>
 internal sealed class Linq2DbQueryContext : CacheBotQueryContext
 {
+    private readonly QueryFilterCatalog? _filters;
+
     public Linq2DbQueryContext(QueryCache cache, IQueryProviderAsync inner, IDataContext dataContext, CacheBotOptionSet options, Linq2DbEntityModel model)
         : base(cache, inner, model, Linq2DbDialect.Instance)
     {
         InnerAsync = inner;
         DataContext = dataContext;
         Options = options;
+        var filters = QueryFilterCatalog.For(model, dataContext.MappingSchema);
+        _filters = filters.HasValues ? filters : null;
     }
 
     /// <summary>Gets the linq2db provider of the wrapped query.</summary>
@@ -40,7 +46,7 @@ internal sealed class Linq2DbQueryContext : CacheBotQueryContext
     public CacheBotOptionSet Options { get; }
 
     /// <inheritdoc/>
-    public override bool IsInTransaction => System.Transactions.Transaction.Current is not null || TransactionProbe.IsInTransaction(DataContext);
+    public override bool IsInTransaction => System.Transactions.Transaction.Current is not null || Options.ReadGate.IsClosed || TransactionProbe.IsInTransaction(DataContext);
 
     /// <summary>Returns whether <paramref name="expression"/> is a linq2db operator (DML such as <c>Update</c>, <c>Delete</c>, <c>Insert</c>) rather than a read.</summary>
     public static bool IsLinq2DbOperation(Expression expression) =>
@@ -52,9 +58,15 @@ internal sealed class Linq2DbQueryContext : CacheBotQueryContext
     /// <inheritdoc/>
     public override bool HashByTypeOnly(Type type) => typeof(IDataContext).IsAssignableFrom(type) || typeof(MappingSchema).IsAssignableFrom(type);
 
+    /// <summary>Appends the values the model's query filters read from this context's data context (its tenant, ...).</summary>
+    public override KeyValues KeyValues => _filters is null ? default : new KeyValues(_filters.Readers, DataContext);
+
     /// <inheritdoc/>
-    public override ValueTask<TResult> ExecuteInnerAsync<TResult>(Expression expression, bool async, CancellationToken cancellationToken) =>
-        async ? new(InnerAsync.ExecuteAsync<TResult>(expression, cancellationToken)) : new(InnerAsync.Execute<TResult>(expression));
+    public override ValueTask<TResult> ExecuteInnerAsync<TResult>(Expression expression, bool async, CancellationToken cancellationToken)
+    {
+        var provider = ProviderFor(expression);
+        return async ? new(provider.ExecuteAsync<TResult>(expression, cancellationToken)) : new(provider.Execute<TResult>(expression));
+    }
 
     /// <inheritdoc/>
     public override ValueTask<List<T>> ExecuteInnerSequenceAsync<T>(Expression expression, bool async, CancellationToken cancellationToken) =>
@@ -72,8 +84,29 @@ internal sealed class Linq2DbQueryContext : CacheBotQueryContext
     /// <returns>The operator's result.</returns>
     internal ValueTask<TResult> ExecuteNonQueryExpression<TResult>(Expression expression, bool async, CancellationToken cancellationToken)
     {
-        var stripped = MarkerStripper.Strip(expression);
-        return async ? new(InnerAsync.ExecuteAsync<TResult>(stripped, cancellationToken)) : new(InnerAsync.Execute<TResult>(stripped));
+        var stripped = CacheBotQueryContext.RemoveMarkers(expression);
+        var provider = ProviderFor(stripped);
+        return async ? new(provider.ExecuteAsync<TResult>(stripped, cancellationToken)) : new(provider.Execute<TResult>(stripped));
+    }
+
+    /// <summary>
+    /// Returns the linq2db provider plain linq2db would use for a terminal call: <see cref="Queryable"/>'s operators call
+    /// <c>source.Provider.Execute</c>, and linq2db's provider of a query of <c>TElement</c> builds a <c>Query&lt;TElement&gt;</c>.
+    /// The wrapped table's own provider is of the table's entity type, so after a projection (<c>Select(x =&gt; x.Name)
+    /// .First()</c>) it would build the result mapper for the wrong type: run the call on a linq2db query of the source's
+    /// element type instead, exactly as plain linq2db does.
+    /// </summary>
+    private IQueryProviderAsync ProviderFor(Expression expression)
+    {
+        if (expression is MethodCallExpression { Arguments.Count: > 0 } call
+            && call.Arguments[0] is { } source
+            && typeof(IQueryable).IsAssignableFrom(source.Type)
+            && InnerAsync.CreateQuery(source) is IQueryProviderAsync provider)
+        {
+            return provider;
+        }
+
+        return InnerAsync;
     }
 
     private async ValueTask<List<T>> ReadAllAsync<T>(Expression expression, CancellationToken cancellationToken)

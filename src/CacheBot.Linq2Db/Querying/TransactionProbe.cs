@@ -27,7 +27,7 @@ internal static class TransactionProbe
     };
 
     private static bool IsInTransaction(DataConnection connection) =>
-        connection.Transaction is not null || connection.TryGetDbConnection() is TrackingConnection { IsInTransaction: true };
+        connection.Transaction is not null || connection.TryGetDbConnection() is TrackingConnection { BypassReads: true };
 
     private static Func<DataContext, DataConnection?>? CreateAccessor()
     {

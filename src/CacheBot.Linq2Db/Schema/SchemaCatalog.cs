@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using CacheBot.Linq.Querying;
+using CacheBot.Linq.Providers;
 using CacheBot.Linq2Db.Model;
 
 namespace CacheBot.Linq2Db.Schema;

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using CacheBot.Linq.Providers;
+using CacheBot.Linq2Db.Writes.Sql;
 
 namespace CacheBot.Linq2Db.Schema;
 
@@ -45,7 +46,7 @@ internal static class SqliteSql
     /// </summary>
     public static Dictionary<string, string?>? ColumnCollations(string createTable)
     {
-        var tokens = SqlTokenizer.Tokenize(createTable);
+        var tokens = CatalogToken.Tokenize(createTable);
         var open = -1;
         for (var i = 0; i < tokens.Count; i++)
         {
@@ -92,10 +93,10 @@ internal static class SqliteSql
         return collations;
     }
 
-    private static void ReadColumnDefinition(List<SqlToken> tokens, int start, int end, Dictionary<string, string?> collations)
+    private static void ReadColumnDefinition(List<CatalogToken> tokens, int start, int end, Dictionary<string, string?> collations)
     {
         var first = tokens[start];
-        if (first.Kind is not (SqlTokenKind.Identifier or SqlTokenKind.String)
+        if (first.Kind is not (CatalogTokenKind.Identifier or CatalogTokenKind.String)
             || first.Is("CONSTRAINT") || first.Is("PRIMARY") || first.Is("UNIQUE") || first.Is("CHECK") || first.Is("FOREIGN"))
         {
             return;
@@ -104,7 +105,7 @@ internal static class SqliteSql
         string? collation = null;
         for (var i = start + 1; i + 1 < end; i++)
         {
-            if (tokens[i].Depth == 1 && tokens[i].Is("COLLATE") && tokens[i + 1].Kind is SqlTokenKind.Identifier or SqlTokenKind.String)
+            if (tokens[i].Depth == 1 && tokens[i].Is("COLLATE") && tokens[i + 1].Kind is CatalogTokenKind.Identifier or CatalogTokenKind.String)
             {
                 collation = tokens[i + 1].Text;
             }
@@ -138,7 +139,7 @@ internal static class SqliteSql
     /// <summary>Reads a <c>CREATE TRIGGER</c> statement: the writes it fires on and the relations its body writes (null targets: unknown).</summary>
     public static TriggerFacts ParseTrigger(string createTrigger)
     {
-        var tokens = SqlTokenizer.Tokenize(createTrigger);
+        var tokens = CatalogToken.Tokenize(createTrigger);
         var on = -1;
         var events = WriteEvents.None;
         for (var i = 0; i < tokens.Count && on < 0; i++)
@@ -208,7 +209,7 @@ internal static class SqliteSql
         return statementStart < tokens.Count && tokens[statementStart].Is("END") ? new TriggerFacts(events, targets) : new TriggerFacts(events, null);
     }
 
-    private static bool TryReadTarget(List<SqlToken> tokens, int start, int end, List<RelationRef> targets)
+    private static bool TryReadTarget(List<CatalogToken> tokens, int start, int end, List<RelationRef> targets)
     {
         if (start >= end)
         {
@@ -254,7 +255,7 @@ internal static class SqliteSql
             return false;
         }
 
-        if (i >= end || tokens[i].Kind is not (SqlTokenKind.Identifier or SqlTokenKind.String))
+        if (i >= end || tokens[i].Kind is not (CatalogTokenKind.Identifier or CatalogTokenKind.String))
         {
             return false;
         }
@@ -278,7 +279,7 @@ internal static class SqliteSql
     public static (List<string> Names, bool Opaque) ViewReferences(string createView, Func<string, bool> isRelation)
     {
         ArgumentNullException.ThrowIfNull(isRelation);
-        var tokens = SqlTokenizer.Tokenize(createView);
+        var tokens = CatalogToken.Tokenize(createView);
         var start = 0;
         while (start < tokens.Count && !(tokens[start].Depth == 0 && tokens[start].Is("AS")))
         {
@@ -290,13 +291,13 @@ internal static class SqliteSql
         for (var i = start + 1; i < tokens.Count; i++)
         {
             var token = tokens[i];
-            if (token.Kind == SqlTokenKind.String)
+            if (token.Kind == CatalogTokenKind.String)
             {
                 opaque |= token.Text.Trim().Equals("now", StringComparison.OrdinalIgnoreCase);
                 continue;
             }
 
-            if (token.Kind != SqlTokenKind.Identifier)
+            if (token.Kind != CatalogTokenKind.Identifier)
             {
                 continue;
             }
@@ -325,7 +326,7 @@ internal static class SqliteSql
     /// Reads a column default that is a constant: <c>NULL</c>, an integer, or a string literal (with a PostgreSQL cast to
     /// a text type). False for anything else (an expression, a function, a cast to another type).
     /// </summary>
-    public static bool TryParseConstant(string? expression, out object? value)
+    public static bool TryParseConstant(string? expression, out object? value, SqlDialect dialect = SqlDialect.Sqlite)
     {
         value = null;
         if (expression is null)
@@ -333,7 +334,7 @@ internal static class SqliteSql
             return true; // no default: null
         }
 
-        var tokens = SqlTokenizer.Tokenize(expression);
+        var tokens = CatalogToken.Tokenize(expression, dialect);
         var i = 0;
         var end = tokens.Count;
         while (i < end - 1 && tokens[i].IsPunctuation('(') && tokens[end - 1].IsPunctuation(')'))
@@ -343,9 +344,9 @@ internal static class SqliteSql
         }
 
         // A trailing PostgreSQL cast to a text type keeps the literal's value.
-        if (end - i >= 4 && tokens[i].Kind == SqlTokenKind.String && tokens[i + 1].IsPunctuation(':') && tokens[i + 2].IsPunctuation(':'))
+        if (end - i >= 3 && tokens[i].Kind == CatalogTokenKind.String && tokens[i + 1] is { Kind: CatalogTokenKind.Punctuation, Text: "::" })
         {
-            var type = string.Join(" ", tokens.GetRange(i + 3, end - i - 3).ConvertAll(static t => t.Text)).ToUpperInvariant();
+            var type = string.Join(" ", tokens.GetRange(i + 2, end - i - 2).ConvertAll(static t => t.Text)).ToUpperInvariant();
             if (type is not ("TEXT" or "CHARACTER VARYING" or "VARCHAR" or "BPCHAR" or "CHARACTER" or "NAME"))
             {
                 return false;
@@ -355,7 +356,7 @@ internal static class SqliteSql
         }
 
         var negative = false;
-        if (end - i == 2 && tokens[i].Kind == SqlTokenKind.Punctuation && tokens[i].Text is "-" or "+")
+        if (end - i == 2 && tokens[i].Kind == CatalogTokenKind.Punctuation && tokens[i].Text is "-" or "+")
         {
             negative = tokens[i].Text == "-";
             i++;
@@ -369,12 +370,12 @@ internal static class SqliteSql
         var token = tokens[i];
         switch (token.Kind)
         {
-            case SqlTokenKind.Identifier when token.Is("NULL"):
+            case CatalogTokenKind.Identifier when token.Is("NULL"):
                 return true;
-            case SqlTokenKind.String when !negative:
+            case CatalogTokenKind.String when !negative:
                 value = token.Text;
                 return true;
-            case SqlTokenKind.Number when long.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var number):
+            case CatalogTokenKind.Number when long.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var number):
                 value = negative ? -number : number;
                 return true;
             default:

@@ -2,6 +2,7 @@ using System.Data.Common;
 using CacheBot.Linq.Providers;
 using CacheBot.Linq2Db.Transactions;
 using CacheBot.Linq2Db.Writes;
+using CacheBot.Linq2Db.Writes.Sql;
 using LinqToDB.Data;
 
 namespace CacheBot.Linq2Db.Schema;
@@ -37,26 +38,22 @@ internal sealed class WriteClosure
     }
 
     /// <summary>
-    /// Adds to <paramref name="writes"/> what else <paramref name="statement"/> changed (it has run on
-    /// <paramref name="command"/>'s connection and transaction, where the catalog is read); DDL and unknown SQL clear the catalog.
+    /// Adds to <paramref name="writes"/> what else <paramref name="statement"/> changes. Read on the command's connection and
+    /// transaction: after the statement ran when its row images are in <paramref name="writes"/>, before it runs otherwise
+    /// (an open reader would block the catalog). Schema changes are handled by <see cref="SchemaChanged"/>.
     /// </summary>
-    public static async ValueTask AddAsync(
-        CacheBotOptionSet options, DbCommand command, DataConnection dataConnection, SqlStatement statement, List<WriteRecord> writes, bool async,
-        CancellationToken cancellationToken)
+    public static async ValueTask AddAsync(WriteContext context, SqlStatement statement, List<WriteRecord> writes, bool async, CancellationToken cancellationToken)
     {
+        var options = context.Options;
         var catalog = options.Schema;
-        if (statement.IsDdl || statement.Kind == SqlStatementKind.Unknown)
-        {
-            catalog.DdlExecuted(TransactionProbeFor(command, dataConnection));
-            return;
-        }
-
-        if (statement.Table is null || !catalog.IsSupported
-            || statement.Kind is not (SqlStatementKind.Insert or SqlStatementKind.Update or SqlStatementKind.Delete or SqlStatementKind.TableWrite))
+        if (statement.Tables.Count == 0 || !catalog.IsSupported
+            || statement.Kind is not (SqlStatementKind.Insert or SqlStatementKind.Update or SqlStatementKind.Delete or SqlStatementKind.Upsert
+                or SqlStatementKind.TableWrite))
         {
             return;
         }
 
+        var command = context.Command;
         var connection = command.Connection is TrackingConnection tracking ? tracking.Inner : command.Connection;
         var transaction = command.Transaction is TrackingTransaction tracked ? tracked.Inner : command.Transaction;
         if (connection is null)
@@ -68,7 +65,7 @@ internal sealed class WriteClosure
         var closure = new WriteClosure(options, new CatalogSession(connection, transaction, async, cancellationToken));
         try
         {
-            await closure.RunAsync(command.CommandText, statement, writes).ConfigureAwait(false);
+            await closure.RunAsync(statement, writes).ConfigureAwait(false);
             writes.AddRange(closure._added);
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or InvalidCastException or FormatException)
@@ -77,12 +74,39 @@ internal sealed class WriteClosure
         }
     }
 
+    /// <summary>A statement changed the schema: forget every fact, and keep nothing read while its transaction may be open.</summary>
+    public static void SchemaChanged(WriteContext context)
+    {
+        var connection = context.Connection;
+        Func<bool>? stillOpen;
+        if (connection is not null)
+        {
+            stillOpen = connection.Transactions.InTransaction || connection.Transactions.ApiTransaction is not null
+                ? () => connection.Transactions.InTransaction || connection.Transactions.ApiTransaction is not null
+                : null;
+        }
+        else
+        {
+            var transaction = context.Command.Transaction ?? context.DataConnection.Transaction;
+            stillOpen = transaction is null ? null : () => transaction.Connection is not null;
+        }
+
+        context.Options.Schema.DdlExecuted(stillOpen);
+    }
+
+    /// <summary>
+    /// Whether the table's writes are known (from facts already learnt) to change nothing else, so a write that may have
+    /// run can be recorded as a write of the table alone.
+    /// </summary>
+    public static bool IsSelfContained(CacheBotOptionSet options, SqlTableName table) =>
+        options.Schema.IsSelfContained(new RelationRef(table.Schema, table.Name));
+
     /// <summary>
     /// Whether reading the written table's row images would let its foreign-key actions narrow: an UPDATE that may
     /// change a referenced key, or a DELETE, of a table whose (already learnt) children with that action have column
     /// schemes registered. <c>WriteExecution</c> reads images when this or the table's own schemes ask for them.
     /// </summary>
-    public static bool ImagesNarrowCascades(CacheBotOptionSet options, SqlStatement statement, string sql)
+    public static bool ImagesNarrowCascades(CacheBotOptionSet options, SqlStatement statement)
     {
         if (statement.Table is null || statement.Kind is not (SqlStatementKind.Update or SqlStatementKind.Delete)
             || options.Cache is not { } cache || options.Schema.TryGetKnown(new RelationRef(statement.Schema, statement.Table)) is not { } facts)
@@ -90,7 +114,7 @@ internal sealed class WriteClosure
             return false;
         }
 
-        var assigned = statement.Kind == SqlStatementKind.Update ? StatementText.AssignedColumns(sql) : null;
+        var assigned = statement.Kind == SqlStatementKind.Update ? statement.AssignedColumns : null;
         foreach (var foreignKey in facts.Children)
         {
             var action = statement.Kind == SqlStatementKind.Delete ? foreignKey.OnDelete : foreignKey.OnUpdate;
@@ -100,56 +124,39 @@ internal sealed class WriteClosure
                 continue;
             }
 
-            foreach (var scheme in cache.Schemes.GetSchemes(TableModel.ForName(options.DatabaseId, foreignKey.Child.Schema, foreignKey.Child.Name)))
+            if (cache.NeedsRowImages(TableModel.ForName(options.DatabaseId, foreignKey.Child.Schema, foreignKey.Child.Name)))
             {
-                if (!scheme.IsEmpty)
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
         return false;
     }
 
-    /// <summary>While the DDL's transaction is open, other connections may read the old catalog: a probe that says when it ended.</summary>
-    private static Func<bool>? TransactionProbeFor(DbCommand command, DataConnection dataConnection)
+    private async ValueTask RunAsync(SqlStatement statement, List<WriteRecord> writes)
     {
-        if (WriteSink.TrackingConnectionOf(command, dataConnection) is { } connection)
+        if (statement.Kind == SqlStatementKind.TableWrite)
         {
-            return connection.IsInTransaction ? () => connection.IsInTransaction : null;
-        }
-
-        var transaction = command.Transaction ?? dataConnection.Transaction;
-        return transaction is null ? null : () => transaction.Connection is not null;
-    }
-
-    private async ValueTask RunAsync(string sql, SqlStatement statement, List<WriteRecord> writes)
-    {
-        var root = new RelationRef(statement.Schema, statement.Table!);
-        var events = statement.Kind switch
-        {
-            SqlStatementKind.Insert => WriteEvents.Insert,
-            SqlStatementKind.Update => WriteEvents.Update,
-            SqlStatementKind.Delete => WriteEvents.Delete,
-            _ => WriteEvents.All,
-        };
-
-        var truncate = statement.Kind == SqlStatementKind.TableWrite ? StatementText.Truncate(sql) : null;
-        if (truncate is { } t)
-        {
-            // TRUNCATE a, b CASCADE: every table named, and with CASCADE every table referencing them (whatever its action).
-            foreach (var table in t.Tables)
+            // Unknown rows of each named table (MERGE, TRUNCATE without CASCADE, REPLACE, COPY FROM, several targets).
+            foreach (var table in statement.Tables)
             {
-                TableWrite(table);
-                Enqueue(new Step(table, WriteEvents.All, Truncate: t.Cascade));
+                Enqueue(new Step(new RelationRef(table.Schema, table.Name), WriteEvents.All));
             }
         }
         else
         {
+            var events = statement.Kind switch
+            {
+                SqlStatementKind.Insert => WriteEvents.Insert,
+                SqlStatementKind.Update => WriteEvents.Update,
+                SqlStatementKind.Delete => WriteEvents.Delete,
+                _ => WriteEvents.Insert | WriteEvents.Update, // an upsert
+            };
             var images = statement.Kind is SqlStatementKind.Update or SqlStatementKind.Delete ? ImagesOf(writes, statement.Table!) : null;
-            var assigned = statement.Kind == SqlStatementKind.Update ? StatementText.AssignedColumns(sql) : null;
-            Enqueue(new Step(root, events, images?.Old, images?.New, assigned));
+            var assigned = statement.Kind == SqlStatementKind.Update && statement.AssignedColumns is { } columns
+                ? new HashSet<string>(columns, StringComparer.OrdinalIgnoreCase)
+                : null;
+            Enqueue(new Step(new RelationRef(statement.Schema, statement.Table!), events, images?.Old, images?.New, assigned));
         }
 
         while (_pending.Count > 0 && !_wholeDatabase)
@@ -219,13 +226,6 @@ internal sealed class WriteClosure
     private async ValueTask CascadeAsync(Step step, TableFacts parent, ForeignKeyFacts foreignKey)
     {
         var child = foreignKey.Child;
-        if (step.Truncate)
-        {
-            TableWrite(child);
-            Enqueue(new Step(child, WriteEvents.All, Truncate: true));
-            return;
-        }
-
         var deletes = (step.Events & (WriteEvents.Delete | WriteEvents.Truncate)) != 0 && foreignKey.OnDelete != ForeignKeyAction.None;
         var updates = (step.Events & WriteEvents.Update) != 0 && foreignKey.OnUpdate != ForeignKeyAction.None
             && (step.Assigned is null || foreignKey.ParentColumns.Length == 0 || foreignKey.ParentColumns.Any(step.Assigned.Contains));
@@ -440,6 +440,5 @@ internal sealed class WriteClosure
         List<RowValues>? Old = null,
         List<RowValues>? New = null,
         HashSet<string>? Assigned = null,
-        bool DependentOnly = false,
-        bool Truncate = false);
+        bool DependentOnly = false);
 }

@@ -1,39 +1,34 @@
 using CacheBot.Linq.Providers;
-using CacheBot.Linq;
-using CacheBot.Linq.Invalidation;
 
 namespace CacheBot.Linq2Db.Transactions;
 
-/// <summary>Writes recorded inside an open transaction, applied after the commit and dropped on rollback.</summary>
+/// <summary>Writes recorded inside an open transaction, applied after the commit and dropped on rollback (see <see cref="TransactionTracker"/>).</summary>
 internal sealed class PendingWrites
 {
     private readonly List<WriteRecord> _writes = [];
 
-    public void Add(in WriteRecord write)
+    public void AddRange(List<WriteRecord> writes)
     {
         lock (_writes)
         {
-            _writes.Add(write);
+            _writes.AddRange(writes);
         }
     }
 
-    public void Complete(QueryCache cache, bool committed)
+    /// <summary>A copy of the writes held now (they stay held).</summary>
+    public List<WriteRecord> Snapshot()
     {
-        List<WriteRecord> writes;
         lock (_writes)
         {
-            if (_writes.Count == 0)
-            {
-                return;
-            }
-
-            writes = [.. _writes];
-            _writes.Clear();
+            return [.. _writes];
         }
+    }
 
-        if (committed)
+    public void Clear()
+    {
+        lock (_writes)
         {
-            cache.ApplyCommitted(writes);
+            _writes.Clear();
         }
     }
 }

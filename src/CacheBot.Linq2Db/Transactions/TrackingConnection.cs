@@ -1,52 +1,52 @@
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
-using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Providers;
+using CacheBot.Linq2Db.Writes.Sql;
 
 namespace CacheBot.Linq2Db.Transactions;
 
 /// <summary>
 /// Wraps the provider's connection so CacheBot sees every transaction's commit and rollback, whoever drives it
-/// (linq2db's <c>BeginTransaction</c>, a <c>DataContext</c>, or user code on the raw connection). Writes recorded while
-/// a transaction is open are held in <see cref="PendingWrites"/> and applied after the commit (dropped on rollback).
+/// (linq2db's <c>BeginTransaction</c>, a <c>DataContext</c>, user code on the raw connection, or SQL text), and holds
+/// the per-connection state the read side asks about: open or unknown transactions (<see cref="Transactions"/>) and
+/// session changes (<see cref="Session"/>).
 /// </summary>
 /// <remarks>
-/// Provider code that needs the real connection gets it through <see cref="CacheBotUnwrapInterceptor"/>. Not thread-safe
-/// beyond what the inner connection is (a connection is used by one caller at a time).
+/// <para>Provider code that needs the real connection gets it through <see cref="CacheBotUnwrapInterceptor"/>; that is
+/// how a provider-specific bulk copy (PostgreSQL binary COPY, which sends no command) is seen: its write is applied
+/// before the copy and again at the connection's next use, and until then every read of the database bypasses the cache
+/// (<see cref="DatabaseGate"/>), so no reader that starts after the copy can get pre-copy data.</para>
+/// <para>A session changed with SQL text is reset by closing the connection; where the provider's pool would hand the
+/// same session to the next connection (Microsoft.Data.Sqlite; Npgsql with <c>No Reset On Close</c>) the physical
+/// connection is dropped from the pool first; where that is impossible (or, for a SQLite in-memory database, could destroy
+/// it) the database's gate closes for good.</para>
+/// <para>Not thread-safe beyond what the inner connection is (a connection is used by one caller at a time).</para>
 /// </remarks>
 internal sealed class TrackingConnection : DbConnection
 {
-    private bool _afterProviderSpecificWrite;
+    private bool _providerSpecificWriteInFlight;
+    private SqlDialect? _dialect;
 
     public TrackingConnection(DbConnection inner, CacheBotOptionSet options)
     {
         Inner = inner;
         Options = options;
+        Transactions = new TransactionTracker(this);
     }
 
     public DbConnection Inner { get; }
 
     public CacheBotOptionSet Options { get; }
 
-    /// <summary>Gets the open transaction started through this connection, if any.</summary>
-    public TrackingTransaction? CurrentTransaction { get; private set; }
+    public TransactionTracker Transactions { get; }
 
-    public PendingWrites PendingWrites { get; } = new();
+    public SessionTracker Session { get; } = new();
 
-    /// <summary>Gets or sets whether a transaction was opened with SQL text (<c>BEGIN</c>) rather than the ADO.NET API.</summary>
-    public bool SqlTransactionOpen { get; set; }
+    public SqlDialect Dialect => _dialect ??= ProviderConnections.DialectOf(Inner);
 
-    /// <summary>Gets whether writes on this connection must wait for a commit (and reads bypass the cache).</summary>
-    public bool IsInTransaction => CurrentTransaction is not null || SqlTransactionOpen;
-
-    /// <summary>A transaction opened with SQL text ended (<c>COMMIT</c>, <c>END</c>, <c>ROLLBACK</c>): apply what it wrote.</summary>
-    /// <remarks>Applied on rollback too: CacheBot does not parse savepoints, and invalidating more is always safe.</remarks>
-    internal void SqlTransactionEnded()
-    {
-        SqlTransactionOpen = false;
-        PendingWrites.Complete(Options.Cache!, committed: true);
-    }
+    /// <summary>Gets whether reads on this connection must bypass the cache: a transaction is open or unknown, or the session changed.</summary>
+    public bool BypassReads => Transactions.InTransaction || Transactions.ApiTransaction is not null || Session.Changed;
 
     [AllowNull]
     public override string ConnectionString
@@ -63,21 +63,33 @@ internal sealed class TrackingConnection : DbConnection
 
     public override ConnectionState State => Inner.State;
 
-    public override void ChangeDatabase(string databaseName) => Inner.ChangeDatabase(databaseName);
+    public override void ChangeDatabase(string databaseName)
+    {
+        Inner.ChangeDatabase(databaseName);
+        Session.Apply(new SqlStatement(SqlStatementKind.ReadOnly) { Sets = SessionEffect.SearchPath }, failed: false);
+    }
 
     public override void Close()
     {
-        FlushProviderSpecificWrite();
+        BeforeClose();
         Inner.Close();
     }
 
-    public override void Open() => Inner.Open();
+    public override void Open()
+    {
+        Inner.Open();
+        Transactions.Opened();
+    }
 
-    public override Task OpenAsync(CancellationToken cancellationToken) => Inner.OpenAsync(cancellationToken);
+    public override async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        await Inner.OpenAsync(cancellationToken).ConfigureAwait(false);
+        Transactions.Opened();
+    }
 
     public override Task CloseAsync()
     {
-        FlushProviderSpecificWrite();
+        BeforeClose();
         return Inner.CloseAsync();
     }
 
@@ -85,45 +97,49 @@ internal sealed class TrackingConnection : DbConnection
 
     public override async ValueTask DisposeAsync()
     {
-        FlushProviderSpecificWrite();
+        BeforeClose();
         await Inner.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>
     /// A provider-specific operation (bulk copy without commands) is about to write unknown rows: invalidate the whole
-    /// database now (before) and again at the connection's next command, transaction end or close (after), or only
-    /// after the commit when a transaction is open.
+    /// database now (before) and again at the connection's next use (after), with reads of the database bypassing the cache
+    /// in between; inside a transaction, only after the commit.
     /// </summary>
     internal void ProviderSpecificWriteStarting()
     {
         var write = WriteRecord.ForDatabase(Options.DatabaseId);
-        if (CurrentTransaction is not null)
+        if (Transactions.State == TransactionState.Open)
         {
-            PendingWrites.Add(write);
+            Transactions.Record([write]);
             return;
         }
 
-        Options.Cache!.ApplyCommitted([write]);
-        _afterProviderSpecificWrite = true;
-    }
-
-    internal void TransactionEnded(TrackingTransaction transaction, bool committed)
-    {
-        FlushProviderSpecificWrite();
-        if (ReferenceEquals(CurrentTransaction, transaction))
+        if (!_providerSpecificWriteInFlight)
         {
-            CurrentTransaction = null;
+            _providerSpecificWriteInFlight = true;
+            Options.ReadGate.Close();
         }
 
-        PendingWrites.Complete(Options.Cache!, committed);
+        Transactions.Record([write]);
     }
 
-    protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) =>
-        CurrentTransaction = new TrackingTransaction(this, Inner.BeginTransaction(isolationLevel));
+    protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel)
+    {
+        FlushProviderSpecificWrite();
+        var transaction = new TrackingTransaction(this, Inner.BeginTransaction(isolationLevel));
+        Transactions.ApiBegan(transaction);
+        return transaction;
+    }
 
-    protected override async ValueTask<DbTransaction> BeginDbTransactionAsync(IsolationLevel isolationLevel, CancellationToken cancellationToken) =>
-        CurrentTransaction = new TrackingTransaction(this, await Inner.BeginTransactionAsync(isolationLevel, cancellationToken).ConfigureAwait(false));
+    protected override async ValueTask<DbTransaction> BeginDbTransactionAsync(IsolationLevel isolationLevel, CancellationToken cancellationToken)
+    {
+        FlushProviderSpecificWrite();
+        var transaction = new TrackingTransaction(this, await Inner.BeginTransactionAsync(isolationLevel, cancellationToken).ConfigureAwait(false));
+        Transactions.ApiBegan(transaction);
+        return transaction;
+    }
 
     protected override DbCommand CreateDbCommand()
     {
@@ -131,12 +147,22 @@ internal sealed class TrackingConnection : DbConnection
         return new TrackingCommand(this, Inner.CreateCommand());
     }
 
-    private void FlushProviderSpecificWrite()
+    /// <summary>The copy (or other provider-specific write) is over: apply its write again, then let reads use the cache.</summary>
+    internal void FlushProviderSpecificWrite()
     {
-        if (_afterProviderSpecificWrite)
+        if (!_providerSpecificWriteInFlight)
         {
-            _afterProviderSpecificWrite = false;
-            Options.Cache!.ApplyCommitted([WriteRecord.ForDatabase(Options.DatabaseId)]);
+            return;
+        }
+
+        _providerSpecificWriteInFlight = false;
+        try
+        {
+            Transactions.Record([WriteRecord.ForDatabase(Options.DatabaseId)]);
+        }
+        finally
+        {
+            Options.ReadGate.Open();
         }
     }
 
@@ -144,10 +170,25 @@ internal sealed class TrackingConnection : DbConnection
     {
         if (disposing)
         {
-            FlushProviderSpecificWrite();
+            BeforeClose();
             Inner.Dispose();
         }
 
         base.Dispose(disposing);
+    }
+
+    private void BeforeClose()
+    {
+        FlushProviderSpecificWrite();
+        if (Session.Changed && Inner.State != ConnectionState.Closed && ProviderConnections.SessionStateLeaksThroughPool(Inner)
+            && (ProviderConnections.IsSqliteInMemory(Inner) || !ProviderConnections.TryClearPool(Inner)))
+        {
+            // The changed session would reach other connections of this database through the pool, and dropping it from the
+            // pool is impossible (or, for an in-memory database, could destroy the data): never trust reads of it again.
+            Options.ReadGate.Close();
+        }
+
+        Session.Closed();
+        Transactions.Closed();
     }
 }

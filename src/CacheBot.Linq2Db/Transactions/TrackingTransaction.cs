@@ -3,11 +3,13 @@ using System.Data.Common;
 
 namespace CacheBot.Linq2Db.Transactions;
 
-/// <summary>Wraps the provider's transaction and reports its end (commit, rollback, or dispose without commit) exactly once.</summary>
+/// <summary>
+/// Wraps the provider's transaction and reports its end to the connection's <see cref="TransactionTracker"/>: a commit or
+/// rollback that succeeded, or one that threw (outcome unknown). Savepoint calls pass through; the pending writes are kept.
+/// </summary>
 internal sealed class TrackingTransaction : DbTransaction
 {
     private readonly TrackingConnection _connection;
-    private bool _ended;
 
     public TrackingTransaction(TrackingConnection connection, DbTransaction inner)
     {
@@ -21,36 +23,70 @@ internal sealed class TrackingTransaction : DbTransaction
 
     public override IsolationLevel IsolationLevel => Inner.IsolationLevel;
 
+    public override bool SupportsSavepoints => Inner.SupportsSavepoints;
+
     protected override DbConnection DbConnection => _connection;
 
-    public override void Commit()
-    {
-        Inner.Commit();
-        End(committed: true);
-    }
+    public override void Commit() => End(committed: true, static inner => inner.Commit());
 
-    public override void Rollback()
-    {
-        Inner.Rollback();
-        End(committed: false);
-    }
+    public override void Rollback() => End(committed: false, static inner => inner.Rollback());
 
     public override async Task CommitAsync(CancellationToken cancellationToken = default)
     {
-        await Inner.CommitAsync(cancellationToken).ConfigureAwait(false);
-        End(committed: true);
+        try
+        {
+            await Inner.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _connection.Transactions.ApiFailed(this);
+            throw;
+        }
+
+        _connection.Transactions.ApiCompleted(this, committed: true);
     }
 
     public override async Task RollbackAsync(CancellationToken cancellationToken = default)
     {
-        await Inner.RollbackAsync(cancellationToken).ConfigureAwait(false);
-        End(committed: false);
+        try
+        {
+            await Inner.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _connection.Transactions.ApiFailed(this);
+            throw;
+        }
+
+        _connection.Transactions.ApiCompleted(this, committed: false);
     }
+
+    public override void Save(string savepointName) => Inner.Save(savepointName);
+
+    public override void Rollback(string savepointName) => Inner.Rollback(savepointName);
+
+    public override void Release(string savepointName) => Inner.Release(savepointName);
+
+    public override Task SaveAsync(string savepointName, CancellationToken cancellationToken = default) => Inner.SaveAsync(savepointName, cancellationToken);
+
+    public override Task RollbackAsync(string savepointName, CancellationToken cancellationToken = default) => Inner.RollbackAsync(savepointName, cancellationToken);
+
+    public override Task ReleaseAsync(string savepointName, CancellationToken cancellationToken = default) => Inner.ReleaseAsync(savepointName, cancellationToken);
 
     public override async ValueTask DisposeAsync()
     {
-        await Inner.DisposeAsync().ConfigureAwait(false);
-        End(committed: false);
+        try
+        {
+            await Inner.DisposeAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            _connection.Transactions.ApiFailed(this);
+            throw;
+        }
+
+        // Disposing without a commit rolls back (a no-op when the transaction already ended).
+        _connection.Transactions.ApiCompleted(this, committed: false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -58,21 +94,24 @@ internal sealed class TrackingTransaction : DbTransaction
     {
         if (disposing)
         {
-            Inner.Dispose();
-            End(committed: false);
+            End(committed: false, static inner => inner.Dispose());
         }
 
         base.Dispose(disposing);
     }
 
-    private void End(bool committed)
+    private void End(bool committed, Action<DbTransaction> action)
     {
-        if (_ended)
+        try
         {
-            return;
+            action(Inner);
+        }
+        catch
+        {
+            _connection.Transactions.ApiFailed(this);
+            throw;
         }
 
-        _ended = true;
-        _connection.TransactionEnded(this, committed);
+        _connection.Transactions.ApiCompleted(this, committed);
     }
 }

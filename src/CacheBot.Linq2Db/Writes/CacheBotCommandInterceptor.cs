@@ -1,10 +1,9 @@
 using System.Data;
 using System.Data.Common;
-using CacheBot.Linq.Invalidation;
-using CacheBot.Linq.Model;
+using System.Runtime.CompilerServices;
 using CacheBot.Linq.Providers;
 using CacheBot.Linq.Querying;
-using CacheBot.Linq2Db.Transactions;
+using CacheBot.Linq2Db.Writes.Sql;
 using LinqToDB.Common;
 using LinqToDB.Interceptors;
 
@@ -12,90 +11,85 @@ namespace CacheBot.Linq2Db.Writes;
 
 /// <summary>
 /// Sees every command linq2db runs on a connection configured with <c>UseCacheBot</c> (entity CRUD, LINQ DML, bulk
-/// copy through commands, raw SQL) and turns writes into invalidations. It runs write commands itself (linq2db then
-/// skips its own execution) so it can read row images and record the write after it happened.
+/// copy through commands, raw SQL, queries) and turns what it does into invalidations and transaction or session state.
+/// A command whose text is a plain read runs as linq2db runs it; any other the interceptor runs itself
+/// (<see cref="CommandRunner"/>; linq2db then skips its own execution) so it can read row images, record the write after it
+/// happened, and record it even when the command throws.
 /// </summary>
 internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet configured) : CommandInterceptor
 {
-    /// <summary>The settings of the connection the command runs on (a private database has its own identity).</summary>
-    private CacheBotOptionSet OptionsFor(CommandEventData eventData, DbCommand command) =>
-        WriteSink.TrackingConnectionOf(command, eventData.DataConnection)?.Options ?? configured;
+    /// <summary>The writes of reader commands, recorded again when the reader is disposed (its statements have then run).</summary>
+    private readonly ConditionalWeakTable<DbDataReader, List<WriteRecord>> _readerWrites = [];
 
     public override Option<int> ExecuteNonQuery(CommandEventData eventData, DbCommand command, Option<int> result)
     {
-        if (result.HasValue || SqlWriteParser.Parse(command.CommandText) is not { } statement || !(statement.IsWrite || statement.IsTransactionControl))
+        if (result.HasValue || !Track(eventData, command, out var context, out var batch))
         {
             return result;
         }
 
-        if (statement.IsTransactionControl)
-        {
-            var affected = command.ExecuteNonQuery();
-            SqlTransactionControl(command, eventData.DataConnection, statement);
-            return Option<int>.Some(affected);
-        }
-
-        return Option<int>.Some(SyncPath.Result(WriteExecution.RunNonQueryAsync(
-            OptionsFor(eventData, command), command, eventData.DataConnection, statement, SupportsReturning(eventData), async: false, CancellationToken.None)));
+        return Option<int>.Some((int)SyncPath.Result(CommandRunner.RunAsync(CommandKind.NonQuery, default, context, batch, async: false, CancellationToken.None)).Result!);
     }
 
     public override async Task<Option<int>> ExecuteNonQueryAsync(CommandEventData eventData, DbCommand command, Option<int> result, CancellationToken cancellationToken)
     {
-        if (result.HasValue || SqlWriteParser.Parse(command.CommandText) is not { } statement || !(statement.IsWrite || statement.IsTransactionControl))
+        if (result.HasValue || !Track(eventData, command, out var context, out var batch))
         {
             return result;
         }
 
-        if (statement.IsTransactionControl)
-        {
-            var affected = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            SqlTransactionControl(command, eventData.DataConnection, statement);
-            return Option<int>.Some(affected);
-        }
-
-        return Option<int>.Some(await WriteExecution.RunNonQueryAsync(
-            OptionsFor(eventData, command), command, eventData.DataConnection, statement, SupportsReturning(eventData), async: true, cancellationToken).ConfigureAwait(false));
+        return Option<int>.Some((int)(await CommandRunner.RunAsync(CommandKind.NonQuery, default, context, batch, async: true, cancellationToken).ConfigureAwait(false)).Result!);
     }
 
     public override Option<object?> ExecuteScalar(CommandEventData eventData, DbCommand command, Option<object?> result)
     {
-        if (result.HasValue || SqlWriteParser.Parse(command.CommandText) is not { IsWrite: true } statement)
+        if (result.HasValue || !Track(eventData, command, out var context, out var batch))
         {
             return result;
         }
 
-        return Option<object?>.Some(SyncPath.Result(WriteExecution.RunScalarAsync(
-            OptionsFor(eventData, command), command, eventData.DataConnection, statement, SupportsReturning(eventData), async: false, CancellationToken.None)));
+        return Option<object?>.Some(SyncPath.Result(CommandRunner.RunAsync(CommandKind.Scalar, default, context, batch, async: false, CancellationToken.None)).Result);
     }
 
     public override async Task<Option<object?>> ExecuteScalarAsync(CommandEventData eventData, DbCommand command, Option<object?> result, CancellationToken cancellationToken)
     {
-        if (result.HasValue || SqlWriteParser.Parse(command.CommandText) is not { IsWrite: true } statement)
+        if (result.HasValue || !Track(eventData, command, out var context, out var batch))
         {
             return result;
         }
 
-        return Option<object?>.Some(await WriteExecution.RunScalarAsync(
-            OptionsFor(eventData, command), command, eventData.DataConnection, statement, SupportsReturning(eventData), async: true, cancellationToken).ConfigureAwait(false));
+        return Option<object?>.Some((await CommandRunner.RunAsync(CommandKind.Scalar, default, context, batch, async: true, cancellationToken).ConfigureAwait(false)).Result);
     }
 
-    public override void AfterExecuteReader(CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, DbDataReader dataReader)
+    public override Option<DbDataReader> ExecuteReader(CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, Option<DbDataReader> result)
     {
-        // A write that returns rows (UpdateWithOutput, INSERT ... RETURNING through a query): invalidate now, and
-        // again when the reader is disposed, when the statement has certainly completed.
-        if (SqlWriteParser.Parse(command.CommandText) is { IsWrite: true } statement)
+        if (result.HasValue || !Track(eventData, command, out var context, out var batch))
         {
-            var options = OptionsFor(eventData, command);
-            WriteSink.Record(options, command, eventData.DataConnection, [CoarseWrite(options, statement)]);
+            return result;
         }
+
+        var (reader, writes) = SyncPath.Result(CommandRunner.RunAsync(CommandKind.Reader, commandBehavior, context, batch, async: false, CancellationToken.None));
+        return Option<DbDataReader>.Some(Remember((DbDataReader)reader!, writes));
+    }
+
+    public override async Task<Option<DbDataReader>> ExecuteReaderAsync(
+        CommandEventData eventData, DbCommand command, CommandBehavior commandBehavior, Option<DbDataReader> result, CancellationToken cancellationToken)
+    {
+        if (result.HasValue || !Track(eventData, command, out var context, out var batch))
+        {
+            return result;
+        }
+
+        var (reader, writes) = await CommandRunner.RunAsync(CommandKind.Reader, commandBehavior, context, batch, async: true, cancellationToken).ConfigureAwait(false);
+        return Option<DbDataReader>.Some(Remember((DbDataReader)reader!, writes));
     }
 
     public override void BeforeReaderDispose(CommandEventData eventData, DbCommand? command, DbDataReader dataReader)
     {
-        if (command is not null && SqlWriteParser.Parse(command.CommandText) is { IsWrite: true } statement)
+        if (command is not null && _readerWrites.TryGetValue(dataReader, out var writes))
         {
-            var options = OptionsFor(eventData, command);
-            WriteSink.Record(options, command, eventData.DataConnection, [CoarseWrite(options, statement)]);
+            _readerWrites.Remove(dataReader);
+            WriteSink.Record(WriteSink.TrackingConnectionOf(command, eventData.DataConnection)?.Options ?? configured, command, eventData.DataConnection, writes);
         }
     }
 
@@ -105,37 +99,21 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet configured) :
         return Task.CompletedTask;
     }
 
-    /// <summary>Tracks a transaction opened or ended with SQL text, so its writes wait for the end and its reads bypass the cache.</summary>
-    private static void SqlTransactionControl(DbCommand command, LinqToDB.Data.DataConnection dataConnection, SqlStatement statement)
+    private bool Track(CommandEventData eventData, DbCommand command, out WriteContext context, out SqlBatch batch)
     {
-        if (WriteSink.TrackingConnectionOf(command, dataConnection) is not { } connection || connection.CurrentTransaction is not null)
-        {
-            return;
-        }
-
-        if (statement.Kind == SqlStatementKind.BeginTransaction)
-        {
-            connection.SqlTransactionOpen = true;
-        }
-        else if (connection.SqlTransactionOpen)
-        {
-            connection.SqlTransactionEnded();
-        }
+        // The settings of the connection the command runs on (a private database has its own identity and catalog).
+        var options = WriteSink.TrackingConnectionOf(command, eventData.DataConnection)?.Options ?? configured;
+        context = new WriteContext(options, command, eventData.DataConnection);
+        return CommandRunner.NeedsTracking(context, out batch);
     }
 
-    /// <summary>
-    /// A write read through a data reader (the catalog cannot be read while it is open): a table write when the catalog
-    /// already knows the table changes nothing else, else a whole-database write.
-    /// </summary>
-    private static WriteRecord CoarseWrite(CacheBotOptionSet options, SqlStatement statement) =>
-        statement.Table is null || statement.Kind == SqlStatementKind.Unknown
-            || !options.Schema.IsSelfContained(new Schema.RelationRef(statement.Schema, statement.Table))
-            ? WriteRecord.ForDatabase(options.DatabaseId)
-            : WriteRecord.ForTable(TableModel.ForName(options.DatabaseId, statement.Schema, statement.Table));
-
-    private static bool SupportsReturning(CommandEventData eventData)
+    private DbDataReader Remember(DbDataReader reader, List<WriteRecord>? writes)
     {
-        var name = eventData.DataConnection.DataProvider.Name;
-        return name.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase) || name.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase);
+        if (writes is { Count: > 0 })
+        {
+            _readerWrites.AddOrUpdate(reader, writes);
+        }
+
+        return reader;
     }
 }

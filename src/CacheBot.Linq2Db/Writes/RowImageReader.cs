@@ -39,7 +39,7 @@ internal static class RowImageReader
             values.TryAdd(reader.GetName(i), reader.IsDBNull(i) ? null : reader.GetValue(i));
         }
 
-        return new RowValues(values);
+        return RowValues.FromDictionary(values);
     }
 
     /// <summary>Runs <paramref name="command"/> and reads every returned row (see <see cref="ReadAllAsync"/>).</summary>
@@ -69,18 +69,36 @@ internal static class RowImageReader
         }
     }
 
-    public static DbCommand CreateSibling(DbCommand command, string sql)
+    /// <summary>A command on the same connection and transaction as <paramref name="command"/>, with copies of its parameters.</summary>
+    public static DbCommand CreateSibling(DbCommand command, string sql, bool copyParameters = true)
     {
         var sibling = command.Connection!.CreateCommand();
         sibling.Transaction = command.Transaction;
         sibling.CommandText = sql;
         sibling.CommandTimeout = command.CommandTimeout;
-        foreach (DbParameter parameter in command.Parameters)
+        if (copyParameters)
         {
-            sibling.Parameters.Add(Clone(sibling, parameter));
+            foreach (DbParameter parameter in command.Parameters)
+            {
+                sibling.Parameters.Add(Clone(sibling, parameter));
+            }
         }
 
         return sibling;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> (no parameters) as a sibling of <paramref name="command"/>.</summary>
+    public static async ValueTask ExecuteSiblingAsync(DbCommand command, string sql, bool async, CancellationToken cancellationToken)
+    {
+        var sibling = CreateSibling(command, sql, copyParameters: false);
+        try
+        {
+            _ = async ? await sibling.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : sibling.ExecuteNonQuery();
+        }
+        finally
+        {
+            await DisposeAsync(sibling, async).ConfigureAwait(false);
+        }
     }
 
     private static DbParameter Clone(DbCommand owner, DbParameter parameter)

@@ -1,245 +1,265 @@
 using System.Data.Common;
-using LinqToDB.Data;
-using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Model;
 using CacheBot.Linq.Providers;
+using CacheBot.Linq2Db.Writes.Sql;
 
 namespace CacheBot.Linq2Db.Writes;
 
 /// <summary>
-/// Runs a write command and reports what it changed: row images where the database can return them (SQLite and
-/// PostgreSQL: pre-image SELECT with the statement's own WHERE and parameters, post-image with <c>RETURNING *</c>),
-/// else a table write; SQL that names no single table invalidates the whole database.
+/// Runs a single INSERT / UPDATE / DELETE / upsert and reports what it changed as row images where the database can
+/// return them (SQLite and PostgreSQL): new rows with <c>RETURNING *</c> (inserted before any trailing comment), old rows of
+/// a DELETE with <c>RETURNING *</c>, and for an UPDATE or an upsert a pre-image read atomically with the write (see
+/// <c>WriteExecution.Atomic.cs</c>). Statements it cannot image become table writes; see also <see cref="CoarseWritesAsync"/>.
 /// </summary>
 /// <remarks>
 /// Images are read only when some cached query registered a scheme with columns on the table; otherwise a row write
 /// without images suffices (it bumps "any row" dependencies and, should a scheme be registered before the commit
-/// applies it, falls back to a table write). All reads use the command's own connection and transaction.
+/// applies it, falls back to a table write). All reads use the command's own connection and transaction. A statement
+/// that throws is reported to the caller through <see cref="WriteOutcome"/>: whether it certainly wrote nothing.
 /// </remarks>
-internal static class WriteExecution
+internal static partial class WriteExecution
 {
-    public static async ValueTask<int> RunNonQueryAsync(
-        CacheBotOptionSet options, DbCommand command, DataConnection dataConnection, SqlStatement statement, bool supportsReturning, bool async,
-        CancellationToken cancellationToken)
+    public static bool CanReadImages(WriteContext context, SqlStatement statement, CommandKind kind)
+    {
+        if (!context.SupportsReturning || statement.Table is null || statement.Tables.Count != 1)
+        {
+            return false;
+        }
+
+        return statement.Kind switch
+        {
+            SqlStatementKind.Insert => kind == CommandKind.Scalar ? statement.HasReturning : !statement.HasReturning,
+            SqlStatementKind.Update or SqlStatementKind.Delete =>
+                kind == CommandKind.NonQuery && !statement.HasReturning && !statement.HasFrom && statement.Where is not null,
+            SqlStatementKind.Upsert => kind == CommandKind.NonQuery && !statement.HasReturning && statement.Upsert is not null,
+            _ => false,
+        };
+    }
+
+    public static async ValueTask<object?> RunAsync(CommandKind kind, WriteContext context, SqlStatement statement, bool async, CancellationToken cancellationToken)
+    {
+        var outcome = new WriteOutcome();
+        try
+        {
+            return await RunImagedAsync(kind, context, statement, outcome, async, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!outcome.NothingWritten)
+        {
+            context.Record(FailureWrites(context, statement));
+            if (context.Connection?.Transactions is { } tracker)
+            {
+                try
+                {
+                    await tracker.ReconcileAsync(async, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is DbException or InvalidOperationException)
+                {
+                    // The state stays as inferred.
+                }
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// What a statement that threw may have written: its table for an INSERT into a table the catalog already knows fires
+    /// nothing else (no trigger, no view over it), else the whole database.
+    /// </summary>
+    public static List<WriteRecord> FailureWrites(WriteContext context, SqlStatement statement) =>
+        statement.Kind == SqlStatementKind.Insert && statement.Table is { } table && Schema.WriteClosure.IsSelfContained(context.Options, statement.Tables[0])
+            ? [WriteRecord.ForTable(TableModel.ForName(context.Options.DatabaseId, statement.Schema, table))]
+            : [WriteRecord.ForDatabase(context.Options.DatabaseId)];
+
+    /// <summary>
+    /// The writes of a statement without images: a row write with unknown rows for a single-table INSERT, UPDATE or DELETE
+    /// with a WHERE, a table write of each named table otherwise, the whole database for a write of unknown extent; plus the
+    /// tables whose rows foreign-key actions change.
+    /// </summary>
+    public static async ValueTask<List<WriteRecord>> CoarseWritesAsync(WriteContext context, SqlStatement statement, bool async, CancellationToken cancellationToken)
     {
         var writes = new List<WriteRecord>();
-        var database = options.DatabaseId;
-        int affected;
-        if (statement.Kind == SqlStatementKind.Unknown || statement.Table is null)
+        var database = context.Options.DatabaseId;
+        if (statement.Kind is SqlStatementKind.DatabaseWrite or SqlStatementKind.CommitPrepared)
         {
-            affected = await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false);
             writes.Add(WriteRecord.ForDatabase(database));
+            return writes;
+        }
+
+        if (!statement.IsWrite)
+        {
+            return writes;
+        }
+
+        if (statement.Kind is SqlStatementKind.Insert or SqlStatementKind.Update or SqlStatementKind.Delete && statement.Tables.Count == 1
+            && (statement.Kind == SqlStatementKind.Insert || statement.Where is not null))
+        {
+            writes.Add(ImagelessWrite(statement.Kind, TableModel.ForName(database, statement.Schema, statement.Table!)));
         }
         else
         {
-            var table = TableModel.ForName(database, statement.Schema, statement.Table);
-            if (statement.Kind == SqlStatementKind.TableWrite
-                || (statement.Kind is (SqlStatementKind.Update or SqlStatementKind.Delete) && statement.Where is null))
+            foreach (var name in statement.Tables)
             {
-                // Every row changes (or an UPDATE/DELETE without WHERE): a table write, without reading the whole table back.
-                affected = await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false);
-                writes.Add(WriteRecord.ForTable(table));
-            }
-            else if (!supportsReturning || statement.HasReturning || statement.HasFrom
-                || !(HasColumnSchemes(options, table) || Schema.WriteClosure.ImagesNarrowCascades(options, statement, command.CommandText)))
-            {
-                affected = await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false);
-                writes.Add(ImagelessWrite(statement.Kind, table));
-            }
-            else
-            {
-                affected = await RunWithImagesAsync(options, command, statement, table, writes, async, cancellationToken).ConfigureAwait(false);
+                writes.Add(WriteRecord.ForTable(TableModel.ForName(database, name.Schema, name.Name)));
             }
         }
 
-        // What else the database changed (foreign-key actions, triggers, views, inheritance), from its catalog; DDL clears it.
-        await Schema.WriteClosure.AddAsync(options, command, dataConnection, statement, writes, async, cancellationToken).ConfigureAwait(false);
+        await AddCascadesAsync(context, statement, writes, async, cancellationToken).ConfigureAwait(false);
+        return writes;
+    }
 
-        WriteSink.Record(options, command, dataConnection, writes);
-        return affected;
+    private static async ValueTask<object?> RunImagedAsync(
+        CommandKind kind, WriteContext context, SqlStatement statement, WriteOutcome outcome, bool async, CancellationToken cancellationToken)
+    {
+        var table = TableModel.ForName(context.Options.DatabaseId, statement.Schema, statement.Table!);
+        if (!HasColumnSchemes(context.Options, table) && !Schema.WriteClosure.ImagesNarrowCascades(context.Options, statement))
+        {
+            // No cached query constrains a column of this table: an image-less row write invalidates everything that matters.
+            object? result = kind == CommandKind.Scalar
+                ? async ? await context.Command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) : context.Command.ExecuteScalar()
+                : await ExecuteAsync(context.Command, async, cancellationToken).ConfigureAwait(false);
+            var writes = new List<WriteRecord> { ImagelessWrite(statement.Kind, table) };
+            await AddCascadesAsync(context, statement, writes, async, cancellationToken).ConfigureAwait(false);
+            context.Record(writes);
+            return result;
+        }
+
+        return statement.Kind switch
+        {
+            SqlStatementKind.Insert when kind == CommandKind.Scalar => await RunScalarAsync(context, statement, table, async, cancellationToken).ConfigureAwait(false),
+            SqlStatementKind.Insert or SqlStatementKind.Delete => await RunReturningAsync(context, statement, table, async, cancellationToken).ConfigureAwait(false),
+            SqlStatementKind.Update => await RunUpdateAsync(context, statement, table, outcome, async, cancellationToken).ConfigureAwait(false),
+            _ => await RunUpsertAsync(context, statement, table, outcome, async, cancellationToken).ConfigureAwait(false),
+        };
+    }
+
+    /// <summary>INSERT or DELETE with <c>RETURNING *</c>: the rows it returns are exactly the rows it wrote.</summary>
+    private static async ValueTask<object?> RunReturningAsync(WriteContext context, SqlStatement statement, TableModel table, bool async, CancellationToken cancellationToken)
+    {
+        var (rows, count) = await ExecuteReturningAsync(context.Command, statement, " RETURNING *", async, cancellationToken).ConfigureAwait(false);
+        var writes = new List<WriteRecord>();
+        if (rows is null)
+        {
+            writes.Add(WriteRecord.ForTable(table));
+        }
+        else
+        {
+            foreach (var row in rows)
+            {
+                writes.Add(statement.Kind == SqlStatementKind.Delete ? WriteRecord.ForImages(table, row, null) : WriteRecord.ForImages(table, null, row));
+            }
+        }
+
+        await AddCascadesAsync(context, statement, writes, async, cancellationToken).ConfigureAwait(false);
+        context.Record(writes);
+        return count;
     }
 
     /// <summary>
     /// Runs a write that returns a scalar (PostgreSQL's <c>InsertWithIdentity</c>: <c>INSERT ... RETURNING "Id"</c>).
     /// A single returned expression is widened to <c>RETURNING "Id", *</c> so the new row's image comes back with it.
     /// </summary>
-    public static async ValueTask<object?> RunScalarAsync(
-        CacheBotOptionSet options, DbCommand command, DataConnection dataConnection, SqlStatement statement, bool supportsReturning, bool async,
-        CancellationToken cancellationToken)
+    private static async ValueTask<object?> RunScalarAsync(WriteContext context, SqlStatement statement, TableModel table, bool async, CancellationToken cancellationToken)
     {
+        var command = context.Command;
         var writes = new List<WriteRecord>();
         object? scalar;
-        var table = statement.Table is null ? null : TableModel.ForName(options.DatabaseId, statement.Schema, statement.Table);
-        var widened = table is not null && statement.Kind == SqlStatementKind.Insert && supportsReturning && HasColumnSchemes(options, table)
-            ? WidenReturning(command.CommandText)
-            : null;
-        if (widened is null)
+        if (WidenReturning(command.CommandText, statement, context.Dialect) is not { } widened)
         {
             scalar = async ? await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteScalar();
-            writes.Add(table is null || statement.Kind == SqlStatementKind.Unknown
-                ? WriteRecord.ForDatabase(options.DatabaseId)
-                : statement.Kind == SqlStatementKind.TableWrite ? WriteRecord.ForTable(table) : ImagelessWrite(statement.Kind, table));
-        }
-        else
-        {
-            var original = command.CommandText;
-            command.CommandText = widened;
-            try
-            {
-                var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
-                try
-                {
-                    var hasRow = async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read();
-                    scalar = hasRow && !reader.IsDBNull(0) ? reader.GetValue(0) : null;
-                    var first = hasRow ? RowImageReader.ImageOf(reader, 1) : null;
-                    var (rest, _) = await RowImageReader.ReadAllAsync(reader, 1, async, cancellationToken).ConfigureAwait(false);
-                    if (rest is null)
-                    {
-                        writes.Add(WriteRecord.ForTable(table!));
-                    }
-                    else
-                    {
-                        if (first is not null)
-                        {
-                            writes.Add(WriteRecord.ForImages(table!, null, first));
-                        }
-
-                        foreach (var row in rest)
-                        {
-                            writes.Add(WriteRecord.ForImages(table!, null, row));
-                        }
-                    }
-                }
-                finally
-                {
-                    await RowImageReader.DisposeAsync(reader, async).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                command.CommandText = original;
-            }
-        }
-
-        await Schema.WriteClosure.AddAsync(options, command, dataConnection, statement, writes, async, cancellationToken).ConfigureAwait(false);
-        WriteSink.Record(options, command, dataConnection, writes);
-        return scalar;
-    }
-
-    /// <summary>Turns a trailing <c>RETURNING expr</c> (one expression) into <c>RETURNING expr, *</c>; null when the shape differs.</summary>
-    private static string? WidenReturning(string sql)
-    {
-        var words = Scanner.TopLevelWords(sql);
-        var returning = Scanner.IndexOfWord(words, "RETURNING");
-        if (returning < 0 || returning != words.Count - 1 && words.Count - returning > 2)
-        {
-            return null;
-        }
-
-        var tail = sql[words[returning].End..].TrimEnd().TrimEnd(';');
-        return tail.Contains(',', StringComparison.Ordinal) || tail.Length == 0 ? null : sql[..words[returning].End] + tail + ", *";
-    }
-
-    /// <summary>
-    /// Whether every row the UPDATE returned was in its pre-image. Without a transaction, another writer may move a
-    /// row into the WHERE between the SELECT and the UPDATE; that row's old values are unknown, so the write must
-    /// become a table write. Rows are matched by primary key (known from the schemes' table model), else by count.
-    /// </summary>
-    private static bool Covers(List<RowValues> before, List<RowValues> returned, CacheBotOptionSet options, TableModel table)
-    {
-        IReadOnlyList<ColumnModel> key = [];
-        foreach (var scheme in options.Cache!.Schemes.GetSchemes(table))
-        {
-            if (scheme.Table.PrimaryKey.Count > 0)
-            {
-                key = scheme.Table.PrimaryKey;
-                break;
-            }
-        }
-
-        if (key.Count == 0)
-        {
-            return returned.Count <= before.Count;
-        }
-
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var row in before)
-        {
-            known.Add(KeyOf(row, key));
-        }
-
-        foreach (var row in returned)
-        {
-            if (!known.Contains(KeyOf(row, key)))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static string KeyOf(RowValues row, IReadOnlyList<ColumnModel> key)
-    {
-        var parts = new string[key.Count];
-        for (var i = 0; i < parts.Length; i++)
-        {
-            parts[i] = row.TryGet(key[i].Name, out var value) ? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "\0" : "\u0001";
-        }
-
-        return string.Join("\u0002", parts);
-    }
-
-    private static async ValueTask<int> RunWithImagesAsync(
-        CacheBotOptionSet options, DbCommand command, SqlStatement statement, TableModel table, List<WriteRecord> writes, bool async,
-        CancellationToken cancellationToken)
-    {
-        List<RowValues>? before = null;
-        if (statement.Kind == SqlStatementKind.Update)
-        {
-            var select = "SELECT * FROM " + statement.TableClause + (statement.Where is null ? string.Empty : " WHERE " + statement.Where);
-            var preImage = RowImageReader.CreateSibling(command, select);
-            try
-            {
-                (before, _) = await RowImageReader.ExecuteAndReadAllAsync(preImage, async, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                await RowImageReader.DisposeAsync(preImage, async).ConfigureAwait(false);
-            }
+            writes.Add(ImagelessWrite(statement.Kind, table));
+            await AddCascadesAsync(context, statement, writes, async, cancellationToken).ConfigureAwait(false);
+            context.Record(writes);
+            return scalar;
         }
 
         var original = command.CommandText;
-        command.CommandText = original.TrimEnd().TrimEnd(';') + " RETURNING *";
-        List<RowValues>? returned;
-        int count;
+        command.CommandText = widened;
         try
         {
-            (returned, count) = await RowImageReader.ExecuteAndReadAllAsync(command, async, cancellationToken).ConfigureAwait(false);
+            var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
+            try
+            {
+                var hasRow = async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read();
+                scalar = hasRow && !reader.IsDBNull(0) ? reader.GetValue(0) : null;
+                var first = hasRow ? RowImageReader.ImageOf(reader, 1) : null;
+                var (rest, _) = await RowImageReader.ReadAllAsync(reader, 1, async, cancellationToken).ConfigureAwait(false);
+                if (rest is null)
+                {
+                    writes.Add(WriteRecord.ForTable(table));
+                }
+                else
+                {
+                    if (first is not null)
+                    {
+                        writes.Add(WriteRecord.ForImages(table, null, first));
+                    }
+
+                    foreach (var row in rest)
+                    {
+                        writes.Add(WriteRecord.ForImages(table, null, row));
+                    }
+                }
+            }
+            finally
+            {
+                await RowImageReader.DisposeAsync(reader, async).ConfigureAwait(false);
+            }
         }
         finally
         {
             command.CommandText = original;
         }
 
-        if (returned is null || (statement.Kind == SqlStatementKind.Update && (before is null || !Covers(before, returned, options, table))))
-        {
-            writes.Add(WriteRecord.ForTable(table));
-            return count;
-        }
-
-        foreach (var row in before ?? [])
-        {
-            writes.Add(WriteRecord.ForImages(table, row, null));
-        }
-
-        foreach (var row in returned)
-        {
-            writes.Add(statement.Kind == SqlStatementKind.Delete ? WriteRecord.ForImages(table, row, null) : WriteRecord.ForImages(table, null, row));
-        }
-
-        return count;
+        await AddCascadesAsync(context, statement, writes, async, cancellationToken).ConfigureAwait(false);
+        context.Record(writes);
+        return scalar;
     }
+
+    /// <summary>Turns the statement's own <c>RETURNING expr</c> (one expression) into <c>RETURNING expr, *</c>; null when the shape differs.</summary>
+    private static string? WidenReturning(string text, SqlStatement statement, SqlDialect dialect)
+    {
+        var sql = SqlTokenizer.Tokenize(text, dialect);
+        var returning = -1;
+        var last = -1;
+        for (var i = 0; i < sql.Count && sql[i].Start < statement.TextEnd; i++)
+        {
+            last = i;
+            if (sql[i].Depth == 0 && sql.IsWord(i, "RETURNING"))
+            {
+                returning = i;
+            }
+            else if (returning >= 0 && sql[i].Depth == 0 && sql[i].Kind == SqlTokenKind.Comma)
+            {
+                return null;
+            }
+        }
+
+        return returning < 0 || last == returning ? null : text[..statement.TextEnd] + ", *" + text[statement.TextEnd..];
+    }
+
+    /// <summary>Runs <paramref name="command"/> with <paramref name="returning"/> inserted after its last token, and reads every returned row.</summary>
+    private static async ValueTask<(List<RowValues>? Rows, int Count)> ExecuteReturningAsync(
+        DbCommand command, SqlStatement statement, string returning, bool async, CancellationToken cancellationToken)
+    {
+        var original = command.CommandText;
+        command.CommandText = original[..statement.TextEnd] + returning + original[statement.TextEnd..];
+        try
+        {
+            return await RowImageReader.ExecuteAndReadAllAsync(command, async, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            command.CommandText = original;
+        }
+    }
+
+    /// <summary>
+    /// What else the database changes with the statement, from its catalog (<see cref="Schema.WriteClosure"/>): rows of
+    /// child tables through foreign-key actions, tables written by triggers, views over the written tables.
+    /// </summary>
+    private static ValueTask AddCascadesAsync(WriteContext context, SqlStatement statement, List<WriteRecord> writes, bool async, CancellationToken cancellationToken) =>
+        Schema.WriteClosure.AddAsync(context, statement, writes, async, cancellationToken);
 
     private static WriteRecord ImagelessWrite(SqlStatementKind kind, TableModel table) => kind switch
     {
@@ -248,19 +268,14 @@ internal static class WriteExecution
         _ => WriteRecord.ForImages(table, RowValues.Unknown, RowValues.Unknown),
     };
 
-    private static bool HasColumnSchemes(CacheBotOptionSet options, TableModel table)
-    {
-        foreach (var scheme in options.Cache!.Schemes.GetSchemes(table))
-        {
-            if (!scheme.IsEmpty)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool HasColumnSchemes(CacheBotOptionSet options, TableModel table) => options.Cache!.NeedsRowImages(table);
 
     private static async ValueTask<int> ExecuteAsync(DbCommand command, bool async, CancellationToken cancellationToken) =>
         async ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
+
+    /// <summary>Whether a statement that threw certainly wrote nothing (CacheBot's own transaction around it rolled back).</summary>
+    private sealed class WriteOutcome
+    {
+        public bool NothingWritten { get; set; }
+    }
 }

@@ -1,15 +1,14 @@
 using System.Data.Common;
 using LinqToDB.Data;
-using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Providers;
 using CacheBot.Linq2Db.Transactions;
 
 namespace CacheBot.Linq2Db.Writes;
 
 /// <summary>
-/// Decides when a write's invalidations apply: after the outermost commit of a tracked transaction (dropped on
-/// rollback), when an ambient <c>TransactionScope</c> completes (whatever its outcome: some providers do not enlist,
-/// so an aborted scope may still have written), or at once when no transaction is open.
+/// Hands a command's writes to its connection's <see cref="TransactionTracker"/>, which applies them after the
+/// outermost commit (dropped on rollback), at once in autocommit, or both when the state is unknown; under an ambient
+/// <c>TransactionScope</c>, at once and again when the scope completes.
 /// </summary>
 internal static class WriteSink
 {
@@ -20,36 +19,20 @@ internal static class WriteSink
             return;
         }
 
+        if (TrackingConnectionOf(command, dataConnection) is { } connection)
+        {
+            connection.Transactions.Record(writes);
+            return;
+        }
+
+        // A connection CacheBot does not wrap (UseTransaction with an external DbTransaction): apply now, and at the end of
+        // an ambient scope.
         var cache = options.Cache!;
-        var transaction = command.Transaction ?? dataConnection.Transaction;
-        if (transaction is TrackingTransaction tracked)
-        {
-            foreach (var write in writes)
-            {
-                tracked.Owner.PendingWrites.Add(write);
-            }
-
-            return;
-        }
-
-        if (transaction is null && TrackingConnectionOf(command, dataConnection) is { SqlTransactionOpen: true } sqlTransaction)
-        {
-            foreach (var write in writes)
-            {
-                sqlTransaction.PendingWrites.Add(write);
-            }
-
-            return;
-        }
-
-        if (transaction is null && System.Transactions.Transaction.Current is { } ambient)
+        cache.ApplyCommitted(writes);
+        if (System.Transactions.Transaction.Current is { } ambient)
         {
             ambient.TransactionCompleted += (_, _) => cache.ApplyCommitted(writes);
-            return;
         }
-
-        // No transaction, or one CacheBot cannot track (UseTransaction with an external DbTransaction): apply now.
-        cache.ApplyCommitted(writes);
     }
 
     /// <summary>The tracking connection a command runs on (the command may already be unwrapped to the provider's).</summary>

@@ -42,7 +42,8 @@ public sealed class IsolatedDatabase : IDisposable
             admin.Execute("CREATE SCHEMA " + schema);
         }
 
-        return new IsolatedDatabase(new DataOptions().UsePostgreSQL(TestDatabases.PostgresConnectionString + ";Search Path=" + schema), null, schema);
+        // No pooling: a pool per schema would keep idle connections open until the process ends (max_connections).
+        return new IsolatedDatabase(new DataOptions().UsePostgreSQL(TestDatabases.PostgresConnectionString + ";Search Path=" + schema + ";Pooling=false"), null, schema);
     }
 
     public void Dispose()

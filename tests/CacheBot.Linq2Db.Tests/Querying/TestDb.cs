@@ -71,7 +71,9 @@ public sealed class TestDb : IAsyncDisposable
         var admin = new NpgsqlConnection(TestDatabases.PostgresConnectionString);
         await admin.OpenAsync(ct);
         await ExecuteAsync(admin, $"CREATE SCHEMA \"{schema}\"; SET search_path TO \"{schema}\";" + SeedSql(), ct);
-        var builder = new NpgsqlConnectionStringBuilder(TestDatabases.PostgresConnectionString) { SearchPath = schema };
+        // No pooling: a pool per test schema would keep idle connections open until the process ends, and the test
+        // run (hundreds of PostgreSQL tests, other engineers' runs on the same server) would exhaust max_connections.
+        var builder = new NpgsqlConnectionStringBuilder(TestDatabases.PostgresConnectionString) { SearchPath = schema, Pooling = false };
         var options = new DataOptions().UsePostgreSQL(builder.ConnectionString, PostgreSQLVersion.v15);
         return new TestDb(provider, admin, schema, options, cache, ownsCache, counter);
     }

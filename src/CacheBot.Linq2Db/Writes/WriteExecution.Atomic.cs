@@ -1,0 +1,340 @@
+using System.Data.Common;
+using System.Globalization;
+using CacheBot.Linq.Model;
+using CacheBot.Linq.Providers;
+using CacheBot.Linq2Db.Writes.Sql;
+
+namespace CacheBot.Linq2Db.Writes;
+
+/// <summary>
+/// UPDATE and upsert images: the pre-image and the write run atomically, so the old images recorded are exactly the rows
+/// the write replaced.
+/// </summary>
+/// <remarks>
+/// <para>Outside a database transaction CacheBot opens its own around the pair (PostgreSQL <c>BEGIN</c> ... <c>COMMIT</c>,
+/// SQLite <c>BEGIN IMMEDIATE</c>, which keeps every other writer out) and commits it; inside one (API, SQL text, or an
+/// enlisted <c>TransactionScope</c>, asked of the database when CacheBot cannot tell) it uses the caller's. PostgreSQL
+/// locks the pre-image rows (<c>SELECT ... FOR UPDATE</c>): under READ COMMITTED the UPDATE would otherwise re-read rows
+/// changed after the pre-image. The pre-image runs under a savepoint in PostgreSQL, so a pre-image the database rejects
+/// (a view, a privilege) never aborts the caller's transaction; the write then runs without images.</para>
+/// <para>Rows the write returns that were not in the pre-image (moved into the WHERE by a concurrent writer, or an upsert
+/// that PostgreSQL reports as an update of a row the pre-image did not hold: <c>xmax &lt;&gt; 0</c>) make it a table write.</para>
+/// </remarks>
+internal static partial class WriteExecution
+{
+    private const string PreImageSavepoint = "cachebot_pre";
+
+    /// <summary>Test hook: runs between the pre-image and the write, on the writing flow only.</summary>
+    internal static readonly AsyncLocal<Action?> AfterPreImage = new();
+
+    private static async ValueTask<object?> RunUpdateAsync(
+        WriteContext context, SqlStatement statement, TableModel table, WriteOutcome outcome, bool async, CancellationToken cancellationToken)
+    {
+        var select = statement.WithClause + " SELECT * FROM " + statement.TableClause + " WHERE " + statement.Where;
+        var result = await RunAtomicAsync(context, statement, select, " RETURNING *", inserted: false, outcome, async, cancellationToken).ConfigureAwait(false);
+        var writes = new List<WriteRecord>();
+        if (result.Before is null)
+        {
+            writes.Add(ImagelessWrite(SqlStatementKind.Update, table));
+        }
+        else if (result.Returned is null || !Covers(result.Before, result.Returned, context.Options, table))
+        {
+            writes.Add(WriteRecord.ForTable(table));
+        }
+        else
+        {
+            foreach (var row in result.Before)
+            {
+                writes.Add(WriteRecord.ForImages(table, row, null));
+            }
+
+            foreach (var (row, _) in result.Returned)
+            {
+                writes.Add(WriteRecord.ForImages(table, null, row));
+            }
+        }
+
+        await AddCascadesAsync(context, statement, writes, async, cancellationToken).ConfigureAwait(false);
+        context.Record(writes);
+        return result.Count;
+    }
+
+    private static async ValueTask<object?> RunUpsertAsync(
+        WriteContext context, SqlStatement statement, TableModel table, WriteOutcome outcome, bool async, CancellationToken cancellationToken)
+    {
+        var shape = statement.Upsert!;
+        var where = new System.Text.StringBuilder();
+        foreach (var row in shape.KeyValues)
+        {
+            where.Append(where.Length == 0 ? "(" : " OR (");
+            for (var k = 0; k < shape.KeyColumnsSql.Count; k++)
+            {
+                where.Append(k == 0 ? string.Empty : " AND ").Append(shape.KeyColumnsSql[k]).Append(" = ").Append(row[k]);
+            }
+
+            where.Append(')');
+        }
+
+        var postgres = context.Dialect == SqlDialect.PostgreSql;
+        var select = statement.WithClause + " SELECT * FROM " + shape.TargetSql + " WHERE " + where;
+        var returning = postgres ? " RETURNING (xmax = 0) AS cachebot_inserted, *" : " RETURNING *";
+        var result = await RunAtomicAsync(context, statement, select, returning, inserted: postgres, outcome, async, cancellationToken).ConfigureAwait(false);
+        var writes = new List<WriteRecord>();
+        if (result.Before is null || result.Returned is null)
+        {
+            writes.Add(result.Before is null ? ImagelessWrite(SqlStatementKind.Upsert, table) : WriteRecord.ForTable(table));
+        }
+        else
+        {
+            var known = new HashSet<string>(StringComparer.Ordinal);
+            var exact = true;
+            foreach (var row in result.Before)
+            {
+                exact &= KeyOf(row, shape.KeyNames) is { } key && known.Add(key);
+                writes.Add(WriteRecord.ForImages(table, row, null));
+            }
+
+            foreach (var (row, inserted) in result.Returned)
+            {
+                // A returned row is an update of a pre-image row (same key), else an insert: SQLite's IMMEDIATE transaction
+                // admits no other writer; PostgreSQL says which (xmax = 0 for a row this statement inserted).
+                exact &= KeyOf(row, shape.KeyNames) is { } key && (known.Contains(key) || inserted != false);
+                writes.Add(WriteRecord.ForImages(table, null, row));
+            }
+
+            if (!exact)
+            {
+                writes.Clear();
+                writes.Add(WriteRecord.ForTable(table));
+            }
+        }
+
+        await AddCascadesAsync(context, statement, writes, async, cancellationToken).ConfigureAwait(false);
+        context.Record(writes);
+        return result.Count;
+    }
+
+    /// <summary>
+    /// Reads the pre-image with <paramref name="select"/> and runs the command with <paramref name="returning"/>, atomically.
+    /// <c>Before</c> is null when no pre-image could be read (the command then ran as written); <c>Returned</c> is null above
+    /// <see cref="RowImageReader.MaxRows"/> rows.
+    /// </summary>
+    private static async ValueTask<AtomicResult> RunAtomicAsync(
+        WriteContext context, SqlStatement statement, string select, string returning, bool inserted, WriteOutcome outcome, bool async,
+        CancellationToken cancellationToken)
+    {
+        var command = context.Command;
+        var postgres = context.Dialect == SqlDialect.PostgreSql;
+        bool? inTransaction = context.Connection is { } connection
+            ? await connection.Transactions.InDatabaseTransactionAsync(async, cancellationToken).ConfigureAwait(false)
+            : context.DataConnection.Transaction is null && System.Transactions.Transaction.Current is null ? false : null;
+        if (inTransaction is null)
+        {
+            // Neither CacheBot nor the database can say whether the pair would be atomic: no images.
+            return new AtomicResult(null, null, await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false));
+        }
+
+        var own = inTransaction == false;
+        var begun = false;
+        try
+        {
+            if (own)
+            {
+                try
+                {
+                    await RowImageReader.ExecuteSiblingAsync(command, postgres ? "BEGIN" : "BEGIN IMMEDIATE", async, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    outcome.NothingWritten = true;
+                    throw;
+                }
+
+                begun = true;
+            }
+
+            var before = await ReadPreImageAsync(command, postgres ? select + " FOR UPDATE" : select, postgres, async, cancellationToken).ConfigureAwait(false);
+            AfterPreImage.Value?.Invoke();
+            AtomicResult result;
+            if (before is null)
+            {
+                result = new AtomicResult(null, null, await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                var (rows, count) = await ExecuteReturningFlaggedAsync(command, statement, returning, inserted, async, cancellationToken).ConfigureAwait(false);
+                result = new AtomicResult(before, rows, count);
+            }
+
+            if (own)
+            {
+                begun = false;
+                await RowImageReader.ExecuteSiblingAsync(command, "COMMIT", async, cancellationToken).ConfigureAwait(false);
+            }
+
+            return result;
+        }
+        catch (Exception) when (begun)
+        {
+            outcome.NothingWritten = await TryExecuteSiblingAsync(command, "ROLLBACK", async, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the pre-image query; null when the query fails (under a savepoint in PostgreSQL, rolled back so the transaction
+    /// stays usable) or returns more than <see cref="RowImageReader.MaxRows"/> rows.
+    /// </summary>
+    private static async ValueTask<List<RowValues>?> ReadPreImageAsync(DbCommand command, string select, bool savepoint, bool async, CancellationToken cancellationToken)
+    {
+        if (savepoint)
+        {
+            // Fails only when the transaction already failed, or with an error Npgsql deferred from the caller's last call
+            // (a savepoint it pipelines): the caller's own statement would have failed with it, so let it surface.
+            await RowImageReader.ExecuteSiblingAsync(command, "SAVEPOINT " + PreImageSavepoint, async, cancellationToken).ConfigureAwait(false);
+        }
+
+        List<RowValues>? rows;
+        var query = RowImageReader.CreateSibling(command, select);
+        try
+        {
+            (rows, _) = await RowImageReader.ExecuteAndReadAllAsync(query, async, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            if (savepoint)
+            {
+                await TryExecuteSiblingAsync(command, "ROLLBACK TO SAVEPOINT " + PreImageSavepoint, async, cancellationToken).ConfigureAwait(false);
+                await TryExecuteSiblingAsync(command, "RELEASE SAVEPOINT " + PreImageSavepoint, async, cancellationToken).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+        finally
+        {
+            await RowImageReader.DisposeAsync(query, async).ConfigureAwait(false);
+        }
+
+        if (savepoint)
+        {
+            await RowImageReader.ExecuteSiblingAsync(command, "RELEASE SAVEPOINT " + PreImageSavepoint, async, cancellationToken).ConfigureAwait(false);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Runs the command with RETURNING and reads each row's image, after a leading boolean "inserted" column when asked.</summary>
+    private static async ValueTask<(List<(RowValues Row, bool? Inserted)>? Rows, int Count)> ExecuteReturningFlaggedAsync(
+        DbCommand command, SqlStatement statement, string returning, bool inserted, bool async, CancellationToken cancellationToken)
+    {
+        var original = command.CommandText;
+        command.CommandText = original[..statement.TextEnd] + returning + original[statement.TextEnd..];
+        try
+        {
+            var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
+            try
+            {
+                var rows = new List<(RowValues, bool?)>();
+                var count = 0;
+                while (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
+                {
+                    if (++count <= RowImageReader.MaxRows)
+                    {
+                        rows.Add(inserted ? (RowImageReader.ImageOf(reader, 1), !reader.IsDBNull(0) && reader.GetBoolean(0)) : (RowImageReader.ImageOf(reader, 0), null));
+                    }
+                }
+
+                return (count > RowImageReader.MaxRows ? null : rows, count);
+            }
+            finally
+            {
+                await RowImageReader.DisposeAsync(reader, async).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            command.CommandText = original;
+        }
+    }
+
+    private static async ValueTask<bool> TryExecuteSiblingAsync(DbCommand command, string sql, bool async, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RowImageReader.ExecuteSiblingAsync(command, sql, async, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (exception is DbException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether every row the UPDATE returned was in its pre-image (a row moved into the WHERE by another writer has unknown
+    /// old values). Rows are matched by primary key (known from the schemes' table model), else by count.
+    /// </summary>
+    private static bool Covers(List<RowValues> before, List<(RowValues Row, bool? Inserted)> returned, CacheBotOptionSet options, TableModel table)
+    {
+        var key = options.Cache!.KnownPrimaryKey(table);
+
+        if (key.Count == 0)
+        {
+            return returned.Count <= before.Count;
+        }
+
+        var names = new string[key.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = key[i].Name;
+        }
+
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in before)
+        {
+            if (KeyOf(row, names) is not { } rowKey)
+            {
+                return false;
+            }
+
+            known.Add(rowKey);
+        }
+
+        foreach (var (row, _) in returned)
+        {
+            if (KeyOf(row, names) is not { } after || !known.Contains(after))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The row's values of <paramref name="key"/> as one exact string; null when the image lacks one of them.</summary>
+    private static string? KeyOf(RowValues row, IReadOnlyList<string> key)
+    {
+        var parts = new string[key.Count];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!row.TryGet(key[i], out var value))
+            {
+                return null;
+            }
+
+            parts[i] = value switch
+            {
+                null => "\0",
+                byte[] bytes => "x" + Convert.ToHexString(bytes),
+                DateTime date => "d" + date.Ticks.ToString(CultureInfo.InvariantCulture),
+                DateTimeOffset offset => "o" + offset.UtcTicks.ToString(CultureInfo.InvariantCulture),
+                IFormattable formattable => value.GetType().Name + ":" + formattable.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.GetType().Name + ":" + value,
+            };
+        }
+
+        return string.Join("\u0002", parts);
+    }
+
+    private readonly record struct AtomicResult(List<RowValues>? Before, List<(RowValues Row, bool? Inserted)>? Returned, int Count);
+}
