@@ -111,7 +111,10 @@ internal sealed class SqliteSchemaReader : ISchemaReader
         }
 
         var opaque = kind == RelationKind.Other || (kind == RelationKind.View && state.IsOpaqueView(entry));
-        return new TableFacts(new RelationRef(null, entry.Name), kind, opaque, columns, primaryKey, children, triggers, dependents, []);
+        return new TableFacts(new RelationRef(null, entry.Name), kind, opaque, columns, primaryKey, children, triggers, dependents, [])
+        {
+            ReplacesOnConflict = kind != RelationKind.View && (entry.Sql is null || SqliteSql.DeclaresReplace(entry.Sql)),
+        };
     }
 
     private static async ValueTask<State> LoadAsync(CatalogSession session)

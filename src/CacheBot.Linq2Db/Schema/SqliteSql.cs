@@ -114,6 +114,24 @@ internal static class SqliteSql
         collations[first.Text] = collation;
     }
 
+    /// <summary>
+    /// Whether a <c>CREATE TABLE</c> statement declares a constraint <c>ON CONFLICT REPLACE</c> (or cannot be read): a
+    /// plain INSERT or UPDATE of the table then silently deletes the rows it conflicts with.
+    /// </summary>
+    public static bool DeclaresReplace(string createTable)
+    {
+        var sql = SqlTokenizer.Tokenize(createTable, SqlDialect.Sqlite);
+        for (var i = 0; i + 1 < sql.Count; i++)
+        {
+            if (sql.IsWord(i, "CONFLICT") && sql.IsWord(i + 1, "REPLACE"))
+            {
+                return true;
+            }
+        }
+
+        return sql.Ambiguous;
+    }
+
     /// <summary>How <c>=</c> compares text on a SQLite column with this declared type and collation.</summary>
     public static StringMatching MatchingFor(string declaredType, string? collation)
     {

@@ -69,6 +69,12 @@ internal sealed class TableFacts
     /// <summary>Gets the relations a write to this one also writes: a view's base tables, PostgreSQL inheritance children and partitions.</summary>
     public IReadOnlyList<RelationRef> WrittenWith { get; }
 
+    /// <summary>
+    /// Gets whether a plain INSERT or UPDATE of the table may delete other rows (SQLite constraints declared
+    /// <c>ON CONFLICT REPLACE</c>, which neither row image reports): its writes are table writes.
+    /// </summary>
+    public bool ReplacesOnConflict { get; init; }
+
     /// <summary>Gets a string that changes whenever a fact the entity model uses (kind, column comparison) changes.</summary>
     public string ColumnSignature { get; }
 

@@ -74,6 +74,33 @@ internal sealed class WriteClosure
         }
     }
 
+    /// <summary>
+    /// Whether a plain INSERT or UPDATE of <paramref name="table"/> may delete rows its images would not report (SQLite
+    /// <c>ON CONFLICT REPLACE</c>), from the catalog read on the command's connection; true when that cannot be known.
+    /// </summary>
+    public static async ValueTask<bool> ReplacesOnConflictAsync(WriteContext context, SqlTableName table, bool async, CancellationToken cancellationToken)
+    {
+        var catalog = context.Options.Schema;
+        var command = context.Command;
+        var connection = command.Connection is TrackingConnection tracking ? tracking.Inner : command.Connection;
+        if (!catalog.IsSupported || connection is null)
+        {
+            return true;
+        }
+
+        var transaction = command.Transaction is TrackingTransaction tracked ? tracked.Inner : command.Transaction;
+        try
+        {
+            var facts = await catalog.GetAsync(new CatalogSession(connection, transaction, async, cancellationToken), new RelationRef(table.Schema, table.Name))
+                .ConfigureAwait(false);
+            return facts is not { ReplacesOnConflict: false };
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or InvalidCastException or FormatException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>A statement changed the schema: forget every fact, and keep nothing read while its transaction may be open.</summary>
     public static void SchemaChanged(WriteContext context)
     {

@@ -148,9 +148,8 @@ internal static class CommandRunner
             schemaChanged |= statement.ChangesSchema || statement.Kind == SqlStatementKind.DatabaseWrite;
 
             if (context.Dialect == SqlDialect.Sqlite && statement.Kind is SqlStatementKind.Insert or SqlStatementKind.Update or SqlStatementKind.Upsert
-                && statement.Table is { } table
-                && await ReplaceConflictCatalog.For(context.Options.DatabaseId).ReplacesOnConflictAsync(context.Command, table, async, cancellationToken)
-                    .ConfigureAwait(false))
+                && statement.Table is not null
+                && await Schema.WriteClosure.ReplacesOnConflictAsync(context, statement.Tables[0], async, cancellationToken).ConfigureAwait(false))
             {
                 // The table's own ON CONFLICT REPLACE deletes rows the images would not report.
                 statement = statement with { Kind = SqlStatementKind.TableWrite, Upsert = null };
@@ -256,7 +255,6 @@ internal static class CommandRunner
         {
             Schema.WriteClosure.SchemaChanged(context);
             context.Options.Functions.Clear();
-            ReplaceConflictCatalog.For(context.Options.DatabaseId).Clear();
         }
     }
 
