@@ -39,7 +39,7 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
         Functions = Writes.Sql.FunctionCatalog.For(identity.Id);
     }
 
-    private CacheBotOptionSet(Linq.QueryCache cache, string databaseId, DatabaseKind kind, string providerName, SchemaCatalog schema)
+    private CacheBotOptionSet(Linq.QueryCache cache, string databaseId, DatabaseKind kind, string providerName, SchemaCatalog schema, Transactions.DatabaseGate gate)
     {
         Cache = cache;
         DatabaseId = databaseId;
@@ -47,8 +47,9 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
         ProviderName = providerName;
         _schema = schema;
         IsConnectionScope = true;
-        // A private database's gate and function catalog are its own (not kept in the per-id registries after it is gone).
-        ReadGate = kind == DatabaseKind.PerConnection ? new Transactions.DatabaseGate() : Transactions.DatabaseGate.For(databaseId);
+        // A private database's function catalog is its own (not kept in the per-id registry after it is gone); its read gate
+        // is its configuration's, which is the one reads check (a session change that may leak through the pool closes it).
+        ReadGate = gate;
         Functions = kind == DatabaseKind.PerConnection ? new Writes.Sql.FunctionCatalog() : Writes.Sql.FunctionCatalog.For(databaseId);
     }
 
@@ -99,7 +100,8 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
             var resolved = DatabaseIdentity.Resolve(ProviderName, inner, _connectionString);
             if (resolved.Id != DatabaseId)
             {
-                return new CacheBotOptionSet(Cache!, resolved.Id, DatabaseKind.Uncacheable, ProviderName, SchemaCatalog.ForDatabase(resolved.Id, ProviderName, null));
+                return new CacheBotOptionSet(Cache!, resolved.Id, DatabaseKind.Uncacheable, ProviderName, SchemaCatalog.ForDatabase(resolved.Id, ProviderName, null),
+                    Transactions.DatabaseGate.For(resolved.Id));
             }
         }
 
@@ -120,7 +122,7 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
                 cache.ApplyCommitted([Linq.Providers.WriteRecord.ForDatabase(own)]);
             }
         };
-        return new CacheBotOptionSet(cache, own, DatabaseKind.PerConnection, ProviderName, catalog);
+        return new CacheBotOptionSet(cache, own, DatabaseKind.PerConnection, ProviderName, catalog, ReadGate);
     }
 
     /// <summary>
