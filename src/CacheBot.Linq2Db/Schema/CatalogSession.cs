@@ -26,9 +26,36 @@ internal sealed class CatalogSession
 
     public CancellationToken CancellationToken { get; }
 
+    /// <summary>
+    /// Gets or sets whether the first query opens a savepoint (a PostgreSQL transaction may be open: a failed catalog
+    /// query would otherwise abort the caller's transaction); <see cref="EndAsync"/> then releases it.
+    /// </summary>
+    public bool UseSavepoint { get; init; }
+
+    private bool _savepointOpen;
+
+    /// <summary>Releases the savepoint opened by the first query, rolling back to it first when a query failed.</summary>
+    public async ValueTask EndAsync(bool failed)
+    {
+        if (!_savepointOpen)
+        {
+            return;
+        }
+
+        _savepointOpen = false;
+        await ExecuteAsync(failed ? "ROLLBACK TO SAVEPOINT cachebot_catalog; RELEASE SAVEPOINT cachebot_catalog" : "RELEASE SAVEPOINT cachebot_catalog")
+            .ConfigureAwait(false);
+    }
+
     /// <summary>Runs <paramref name="sql"/> with named parameters (<c>@name</c>) and returns every row.</summary>
     public async ValueTask<List<object?[]>> QueryAsync(string sql, params (string Name, object? Value)[] parameters)
     {
+        if (UseSavepoint && !_savepointOpen)
+        {
+            await ExecuteAsync("SAVEPOINT cachebot_catalog").ConfigureAwait(false);
+            _savepointOpen = true;
+        }
+
         var command = Connection.CreateCommand();
         try
         {
@@ -68,6 +95,21 @@ internal sealed class CatalogSession
             {
                 await RowImageReader.DisposeAsync(reader, Async).ConfigureAwait(false);
             }
+        }
+        finally
+        {
+            await RowImageReader.DisposeAsync(command, Async).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask ExecuteAsync(string sql)
+    {
+        var command = Connection.CreateCommand();
+        try
+        {
+            command.Transaction = Transaction;
+            command.CommandText = sql;
+            _ = Async ? await command.ExecuteNonQueryAsync(CancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
         }
         finally
         {

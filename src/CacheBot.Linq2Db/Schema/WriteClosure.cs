@@ -62,7 +62,12 @@ internal sealed class WriteClosure
             return;
         }
 
-        var closure = new WriteClosure(options, new CatalogSession(connection, transaction, async, cancellationToken));
+        var session = new CatalogSession(connection, transaction, async, cancellationToken)
+        {
+            UseSavepoint = context.Dialect == SqlDialect.PostgreSql && context.MayBeInTransaction,
+        };
+        var failed = false;
+        var closure = new WriteClosure(options, session);
         try
         {
             await closure.RunAsync(statement, writes).ConfigureAwait(false);
@@ -70,7 +75,17 @@ internal sealed class WriteClosure
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or InvalidCastException or FormatException)
         {
+            failed = true;
             writes.Add(WriteRecord.ForDatabase(options.DatabaseId));
+        }
+
+        try
+        {
+            await session.EndAsync(failed).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            // The transaction may be unusable: its writes are already recorded, coarsely if the catalog failed.
         }
     }
 

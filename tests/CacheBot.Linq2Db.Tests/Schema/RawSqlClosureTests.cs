@@ -102,6 +102,29 @@ public sealed class RawSqlClosureTests
         AssertAuditsFresh(test, db, [1, 2, 7]);
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void InsideATransaction_CatalogReadUnderASavepoint_TransactionGoesOnAndCommitInvalidates(string provider)
+    {
+        using var test = SchemaDb.Create(provider, SqliteDdl, PostgresDdl);
+        using var db = test.Open();
+        Probe.Warm(test.Cache, () => AuditedItems(db, cached: true));
+
+        using (var transaction = db.BeginTransaction())
+        {
+            // The first write of Item reads its facts inside the caller's transaction (PostgreSQL: under a savepoint).
+            db.Insert(new SItem { Id = 3, Cat = 1, Name = "c" });
+            db.Execute(Sql(test, "INSERT INTO Item (Id, Cat, Name) VALUES (4, 1, 'd')", "INSERT INTO \"Item\" (\"Id\", \"Cat\", \"Name\") VALUES (4, 1, 'd')"));
+            db.GetTable<SOther>().Where(o => o.Id == 1).Set(o => o.Value, 12).Update();
+            transaction.Commit();
+        }
+
+        AssertAuditsFresh(test, db, [1, 2, 3, 4]);
+        using var plain = test.OpenPlain();
+        Assert.Equal(12, plain.GetTable<SOther>().Single(o => o.Id == 1).Value);
+    }
+
     [Fact]
     public void Batch_FailsAfterAnInsertWhoseTriggerWrote_InvalidatesWhatTheTriggerWrote()
     {
