@@ -109,24 +109,20 @@ internal sealed class Linq2DbEntityModel : IEntityModel
             (MappingSchema: mappingSchema, Context: dataContext, Reads: reads, providerName));
     }
 
-    /// <summary>Returns how the provider named <paramref name="providerName"/> compares strings with <c>=</c>.</summary>
+    /// <summary>
+    /// Returns how the provider named <paramref name="providerName"/> compares strings with <c>=</c> when its catalog
+    /// does not say: ordinal for SQLite and PostgreSQL (whose columns' collations the catalog then refines), else
+    /// <see cref="StringMatching.Excluded"/>. CacheBot does not read other catalogs, and their usual collations cannot be
+    /// folded exactly (MySQL 8's default <c>utf8mb4_0900_ai_ci</c> ignores accents; SQL Server's Windows collations
+    /// expand <c>ß</c> to <c>ss</c>): what cannot be learnt does not narrow.
+    /// </summary>
     public static StringMatching StringMatchingFor(string providerName)
     {
         ArgumentNullException.ThrowIfNull(providerName);
-        if (providerName.StartsWith(ProviderName.SQLite, StringComparison.OrdinalIgnoreCase)
-            || providerName.StartsWith(ProviderName.PostgreSQL, StringComparison.OrdinalIgnoreCase))
-        {
-            return StringMatching.Ordinal;
-        }
-
-        if (providerName.StartsWith(ProviderName.SqlServer, StringComparison.OrdinalIgnoreCase)
-            || providerName.StartsWith(ProviderName.MySql, StringComparison.OrdinalIgnoreCase)
-            || providerName.StartsWith("MariaDB", StringComparison.OrdinalIgnoreCase))
-        {
-            return StringMatching.IgnoreCaseAndTrailingSpaces;
-        }
-
-        return StringMatching.Excluded;
+        return providerName.StartsWith(ProviderName.SQLite, StringComparison.OrdinalIgnoreCase)
+            || providerName.StartsWith(ProviderName.PostgreSQL, StringComparison.OrdinalIgnoreCase)
+            ? StringMatching.Ordinal
+            : StringMatching.Excluded;
     }
 
     /// <inheritdoc/>

@@ -97,7 +97,9 @@ public sealed class DialectTests
         Assert.Equal(typeof(Tag), tags.TargetType);
         Assert.Same(model, Linq2DbEntityModel.For(test.Open(), test.Options.Find<CacheBotOptionSet>()!));
         Assert.Equal(Linq.Providers.StringMatching.Excluded, Linq2DbEntityModel.StringMatchingFor("Oracle.Managed"));
-        Assert.Equal(Linq.Providers.StringMatching.IgnoreCaseAndTrailingSpaces, Linq2DbEntityModel.StringMatchingFor(ProviderName.SqlServer2019));
+        Assert.Equal(Linq.Providers.StringMatching.Excluded, Linq2DbEntityModel.StringMatchingFor(ProviderName.SqlServer2019));
+        Assert.Equal(Linq.Providers.StringMatching.Excluded, Linq2DbEntityModel.StringMatchingFor(ProviderName.MySql));
+        Assert.Equal(Linq.Providers.StringMatching.Ordinal, Linq2DbEntityModel.StringMatchingFor(ProviderName.PostgreSQL15));
     }
 
     private sealed class Holder
