@@ -81,6 +81,20 @@ if ! [[ "$counts" =~ ^[0-9]+( [0-9]+){5}$ ]]; then
 fi
 read -r trx_files total executed passed failed skipped <<<"$counts"
 
+# Every test project must report: a test host that crashed or was killed leaves no TRX file and no summary, and its
+# tests would otherwise vanish from the count. Each missing project counts as one failed test.
+expected_projects=$(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | wc -l)
+reported="$trx_files"
+console_assemblies=$( (grep -E '(Passed|Failed)!\s+-\s+Failed:' "$console_log" || true) | sed 's/^[[:space:]]*//' | sort -u | grep -c . || true)
+if [[ "$console_assemblies" -gt "$reported" ]]; then
+    reported="$console_assemblies"
+fi
+if [[ "$reported" -lt "$expected_projects" ]]; then
+    missing=$((expected_projects - reported))
+    echo "test.sh: $expected_projects test projects exist but only $reported reported results; counting $missing as failed (a crashed or killed test host)."
+    failed=$((failed + missing))
+fi
+
 # Diagnostics go to stdout ahead of the summary, so the summary stays the last line.
 if [[ "$trx_files" -eq 0 ]]; then
     echo "test.sh: no TRX files were produced under $results_dir."

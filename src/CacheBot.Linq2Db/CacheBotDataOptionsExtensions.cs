@@ -27,13 +27,18 @@ public static class CacheBotDataOptionsExtensions
     /// </param>
     /// <returns>New options; the input is not changed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="cache"/> is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidOperationException">The options name no provider, or no connection string or factory.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The options name no provider, or no connection string or factory, or they name a connection or transaction the
+    /// application owns (<c>UseConnection</c>/<c>UseTransaction</c>), which CacheBot cannot track. Options that add
+    /// <c>UseConnection</c>/<c>UseTransaction</c> after <c>UseCacheBot</c> are refused at the first command or <c>AsCacheBot()</c>.
+    /// </exception>
     [Pure]
     public static DataOptions UseCacheBot(this DataOptions options, QueryCache cache, string? databaseName = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
         var connection = options.ConnectionOptions;
+        UserOwnedConnections.ThrowIfUserOwned(options, configuring: true);
         // Providers configured for auto-detection (UsePostgreSQL(cs) without a version) are resolved here, once: CacheBot
         // needs the provider to create the connections it wraps. Auto-detection may open one connection to read the version.
         var provider = connection.DataProvider

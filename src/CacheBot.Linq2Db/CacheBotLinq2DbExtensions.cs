@@ -26,7 +26,8 @@ public static class CacheBotLinq2DbExtensions
     /// <returns>A query typed <see cref="IQueryable{T}"/>; apply <c>TableName()</c>/<c>SchemaName()</c> before this call.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">
-    /// <paramref name="source"/> is not a linq2db query, or its data context was not configured with <c>UseCacheBot(cache)</c>.
+    /// <paramref name="source"/> is not a linq2db query, or its data context was not configured with <c>UseCacheBot(cache)</c>, or its
+    /// options also name a connection or transaction the application owns (<c>UseConnection</c>/<c>UseTransaction</c>).
     /// </exception>
     public static IQueryable<T> AsCacheBot<T>(this IQueryable<T> source)
     {
@@ -55,6 +56,7 @@ public static class CacheBotLinq2DbExtensions
                 "new DataOptions().UseSQLite(connectionString).UseCacheBot(cache).");
         }
 
+        Transactions.UserOwnedConnections.ThrowIfUserOwned(dataContext.Options, configuring: false);
         var context = new Linq2DbQueryContext(set.Cache, provider, dataContext, set, Linq2DbEntityModel.For(dataContext, set));
         return context.CreateQueryable<T>(source.Expression);
     }

@@ -17,7 +17,11 @@ internal sealed class CacheBotUnwrapInterceptor : UnwrapDataObjectInterceptor
     {
         if (connection is not TrackingConnection tracking)
         {
-            return connection;
+            // A provider-specific write (binary COPY) on a connection CacheBot does not wrap would go unseen: refuse it.
+            UserOwnedConnections.ThrowIfUserOwned(dataContext.Options, configuring: false);
+            throw new InvalidOperationException(
+                "UseCacheBot(cache) found a connection it did not create (a connection factory set after UseCacheBot replaced CacheBot's); " +
+                "call UseConnectionFactory before UseCacheBot(cache) so CacheBot can wrap the connections it creates.");
         }
 
         tracking.ProviderSpecificWriteStarting();

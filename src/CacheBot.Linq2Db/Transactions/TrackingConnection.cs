@@ -188,7 +188,40 @@ internal sealed class TrackingConnection : DbConnection
             Options.ReadGate.Close();
         }
 
+        RollBackSqlTextTransaction();
         Session.Closed();
         Transactions.Closed();
+    }
+
+    /// <summary>
+    /// Closing a connection rolls its transaction back, and CacheBot drops the writes it held for it. Microsoft.Data.Sqlite
+    /// rolls back only its own <c>SqliteTransaction</c> on close: a transaction SQL text began (<c>BEGIN</c>) would go back
+    /// to the pool open, and whoever takes the pooled connection next could commit those writes unseen. Roll it back, as the
+    /// database does when a connection really closes; if that fails, drop the physical connection from the pool, and if
+    /// even that is impossible, stop trusting reads of the database.
+    /// </summary>
+    private void RollBackSqlTextTransaction()
+    {
+        if (Dialect != SqlDialect.Sqlite || Transactions.ApiTransaction is not null || Inner.State != ConnectionState.Open
+            || ProviderConnections.SqliteInTransaction(Inner) != true)
+        {
+            return;
+        }
+
+        try
+        {
+            using var command = Inner.CreateCommand();
+            command.CommandText = "ROLLBACK";
+            command.ExecuteNonQuery();
+        }
+        catch (DbException)
+        {
+            // The writes may commit later through another user of the pooled connection.
+            Transactions.MarkUnknown();
+            if (ProviderConnections.IsSqliteInMemory(Inner) || !ProviderConnections.TryClearPool(Inner))
+            {
+                Options.ReadGate.Close();
+            }
+        }
     }
 }

@@ -21,6 +21,13 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet configured) :
     /// <summary>The writes of reader commands, recorded again when the reader is disposed (its statements have then run).</summary>
     private readonly ConditionalWeakTable<DbDataReader, List<WriteRecord>> _readerWrites = [];
 
+    /// <summary>Every command, reads included: refuses data connections CacheBot does not track (<see cref="Transactions.UserOwnedConnections"/>).</summary>
+    public override DbCommand CommandInitialized(CommandEventData eventData, DbCommand command)
+    {
+        Transactions.UserOwnedConnections.ThrowIfUntracked(eventData.DataConnection);
+        return command;
+    }
+
     public override Option<int> ExecuteNonQuery(CommandEventData eventData, DbCommand command, Option<int> result)
     {
         if (result.HasValue || !Track(eventData, command, out var context, out var batch))

@@ -25,8 +25,8 @@ internal static class WriteSink
             return;
         }
 
-        // A connection CacheBot does not wrap (UseTransaction with an external DbTransaction): apply now, and at the end of
-        // an ambient scope.
+        // Not reached through linq2db (every command on a connection CacheBot does not wrap is refused when it is initialized:
+        // UserOwnedConnections); kept sound anyway: apply now, and at the end of an ambient scope.
         var cache = options.Cache!;
         cache.ApplyCommitted(writes);
         if (System.Transactions.Transaction.Current is { } ambient)

@@ -37,6 +37,28 @@ public sealed class PostgresRawSqlWriteTests : RawSqlWriteTests
     protected override bool IsPostgres => true;
 
     protected override IsolatedDatabase CreateDatabase() => IsolatedDatabase.Postgres("cbraw");
+
+    /// <summary>
+    /// An extension that overloads a built-in aggregate (citext adds <c>max(citext)</c> and <c>min(citext)</c>, in C) must
+    /// not make every read that calls <c>MAX</c> a write of the whole database (it did: every such read emptied the cache).
+    /// </summary>
+    [Fact]
+    public void ExtensionOverloadingMax_AReadCallingMax_StaysARead()
+    {
+        using var db = Open();
+        db.Execute("CREATE EXTENSION IF NOT EXISTS citext");
+        Warm(db, 2);
+
+        int MaxStatus() => db.GetTable<EPhoto>().AsCacheBot().Cache().Where(p => p.UserId == 1).Max(p => p.Status);
+        var max = MaxStatus();
+        var hits = Cache.Statistics.Hits;
+        Assert.Equal(max, MaxStatus());
+        Assert.Equal(hits + 1, Cache.Statistics.Hits);
+
+        // The MAX reads left the other entry alone.
+        CachedIds(db, 2);
+        Assert.Equal(hits + 2, Cache.Statistics.Hits);
+    }
 }
 
 /// <summary>Raw SQL through a tracked connection: the cached query must return the database's answer afterwards.</summary>

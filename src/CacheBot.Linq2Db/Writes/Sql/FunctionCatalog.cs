@@ -8,8 +8,10 @@ namespace CacheBot.Linq2Db.Writes.Sql;
 /// Which PostgreSQL functions are provably read-only, learnt from <c>pg_proc</c> once per database and kept for at most
 /// the cache's default time to live (DDL through a tracked connection drops it at once). A name is read-only when every
 /// function of that name, in every schema, is: built-ins that are not volatile (plus volatile built-ins that change no
-/// table: <c>random</c>, <c>nextval</c>, <c>pg_advisory_lock</c>, ...), and user functions marked STABLE or IMMUTABLE in
-/// SQL or PL/pgSQL, which PostgreSQL itself forbids to modify the database. Anything else, a name it does not know (a
+/// table: <c>random</c>, <c>nextval</c>, <c>pg_advisory_lock</c>, ...), user functions marked STABLE or IMMUTABLE in
+/// SQL or PL/pgSQL, which PostgreSQL itself forbids to modify the database, and non-volatile C or internal functions,
+/// aggregates and window functions that belong to an installed extension (such as citext's <c>max(citext)</c>, which
+/// would otherwise make every <c>MAX</c> a database write). Anything else, a name it does not know (a
 /// function created after it was learnt), or a catalog it cannot read, may write: the statement is a database write.
 /// </summary>
 /// <remarks>
@@ -31,7 +33,11 @@ internal sealed class FunctionCatalog
                     'pg_try_advisory_xact_lock_shared', 'pg_advisory_unlock_all'))
                 AND p.proname NOT IN ('set_config', 'query_to_xml', 'query_to_xmlschema', 'query_to_xml_and_xmlschema',
                     'cursor_to_xml', 'cursor_to_xmlschema', 'ts_stat')
-            ELSE p.prokind = 'f' AND p.provolatile <> 'v' AND l.lanname IN ('sql', 'plpgsql')
+            ELSE p.provolatile <> 'v' AND (
+                (p.prokind = 'f' AND l.lanname IN ('sql', 'plpgsql'))
+                OR (p.prokind IN ('f', 'a', 'w') AND l.lanname IN ('internal', 'c') AND EXISTS (
+                    SELECT 1 FROM pg_catalog.pg_depend d
+                    WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')))
         END)
         """;
 
