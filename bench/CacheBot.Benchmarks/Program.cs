@@ -10,6 +10,12 @@ if (args.Contains("--memory"))
     return;
 }
 
+if (args.Contains("--redis"))
+{
+    CacheBot.Benchmarks.Redis.RedisScaleOutMode.Run(Paths.Results, args.Contains("--quick"));
+    return;
+}
+
 if (args.Contains("--precision"))
 {
     PrecisionMode.Run(Paths.Results, args.Contains("--quick"));

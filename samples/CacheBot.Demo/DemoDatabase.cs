@@ -46,6 +46,41 @@ public sealed class DemoDatabase : IDisposable
             null);
     }
 
+    /// <summary>Opens (or creates) a SQLite file shared by several processes, in WAL mode.</summary>
+    public static DemoDatabase OpenSqliteFile(string path, bool create)
+    {
+        var cs = $"Data Source={path};Default Timeout=60";
+        if (create)
+        {
+            using var connection = new SqliteConnection(cs);
+            connection.Open();
+            using var wal = connection.CreateCommand();
+            wal.CommandText = "PRAGMA journal_mode=WAL";
+            wal.ExecuteNonQuery();
+        }
+
+        return new DemoDatabase($"SQLite file {path} (WAL, shared by every process)", () => new DataOptions().UseSQLite(cs, SQLiteProvider.Microsoft), null, null, null);
+    }
+
+    /// <summary>Points every connection at an existing schema another process created (and drops).</summary>
+    public static DemoDatabase AttachPostgres(string connectionString, string schema)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ConnectionString;
+        return new DemoDatabase($"PostgreSQL (schema {schema}, shared by every process)", () => new DataOptions().UsePostgreSQL(cs), null, null, null);
+    }
+
+    /// <summary>Gets the name of the PostgreSQL schema this database created, if any.</summary>
+    public string? Schema => _schema;
+
+    /// <summary>Counts what an earlier process seeded.</summary>
+    public SeedSummary CountSeed()
+    {
+        using var db = new DataConnection(PlainOptions());
+        return new SeedSummary(
+            db.GetTable<User>().Count(), db.GetTable<Album>().Count(), db.GetTable<Photo>().Count(), db.GetTable<Tag>().Count(),
+            db.GetTable<PhotoTag>().Count(), db.GetTable<Comment>().Count());
+    }
+
     /// <summary>Creates a fresh schema on the PostgreSQL server and points every connection at it.</summary>
     public static DemoDatabase CreatePostgres(string connectionString)
     {

@@ -18,7 +18,14 @@ public sealed record DemoOptions
     public long CheckEvery { get; init; } = 5_000;
     public TimeSpan TimeToLive { get; init; } = TimeSpan.FromMinutes(10);
     public string? PostgresConnectionString { get; init; }
+    public string? Redis { get; init; }
+    public int Processes { get; init; } = 3;
     public bool ShowHelp { get; init; }
+
+    // Set by the --redis parent for the processes it starts (not documented in --help).
+    public int? ChildIndex { get; init; }
+    public string? SharedDatabase { get; init; }
+    public string? RedisPrefix { get; init; }
 
     /// <summary>Gets the run length used when neither <c>--ops</c> nor <c>--duration</c> is given.</summary>
     public static TimeSpan DefaultDuration { get; } = TimeSpan.FromSeconds(10);
@@ -47,6 +54,10 @@ public sealed record DemoOptions
           --ttl <time>             cache time-to-live (default 10m)
           --postgres <conn>        run on PostgreSQL instead of SQLite, in a fresh schema that is dropped at the end,
                                    e.g. "Host=127.0.0.1;Port=5432;Username=cachebot;Password=cachebot;Database=cachebot"
+          --redis <config>         scale-out: run the workload in several processes that share invalidation through
+                                   this Redis (e.g. 127.0.0.1:6379) and one database (a SQLite file in WAL mode, or the
+                                   --postgres schema); each process checks its cached answers and reports
+          --processes <N>          with --redis: how many processes, 1..16 (default 3)
           -h, --help               show this help
         """;
 
@@ -94,6 +105,11 @@ public sealed record DemoOptions
                 "--check-every" => options with { CheckEvery = ParseLong(arg, Value(), 0, long.MaxValue, "a whole number of operations (0 = only at the end)") },
                 "--ttl" => options with { TimeToLive = ParseTime(arg, Value()) },
                 "--postgres" => options with { PostgresConnectionString = ParseConnectionString(arg, Value()) },
+                "--redis" => options with { Redis = Value() },
+                "--processes" => options with { Processes = (int)ParseLong(arg, Value(), 1, 16, "a whole number between 1 and 16") },
+                "--child" => options with { ChildIndex = (int)ParseLong(arg, Value(), 0, 16, "a process index") },
+                "--shared-db" => options with { SharedDatabase = Value() },
+                "--redis-prefix" => options with { RedisPrefix = Value() },
                 _ when arg.StartsWith('-') => throw new UsageException($"unknown option '{arg}'."),
                 _ => throw new UsageException($"unexpected argument '{arg}': the demo takes only options."),
             };

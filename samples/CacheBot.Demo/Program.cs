@@ -27,6 +27,21 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
+if (options.Redis is not null)
+{
+    try
+    {
+        return options.ChildIndex is null ? await CacheBot.Demo.RedisMode.RunParentAsync(options, cancel.Token) : CacheBot.Demo.RedisMode.RunChild(options, cancel.Token);
+    }
+#pragma warning disable CA1031 // The demo's last resort: print what failed (with the stack, it is a bug to report) and exit 1.
+    catch (Exception e)
+#pragma warning restore CA1031
+    {
+        Console.Error.WriteLine($"error: the demo failed: {e}");
+        return 1;
+    }
+}
+
 DemoDatabase database;
 try
 {

@@ -59,10 +59,25 @@ public sealed class Workload(DemoOptions options, DemoDatabase database, SeedSum
     private readonly List<(long Op, string Description)> _writeLog = [];
     private long _compared;
     private long _comparedFromHits;
+    private long _writeConflicts;
+
+    /// <summary>Gets or sets the cache options (scale-out: <c>UseRedis</c>); <see langword="null"/>: in-memory.</summary>
+    public QueryCacheOptions? CacheOptions { get; init; }
+
+    /// <summary>
+    /// Gets or sets whether other processes write to the same database at the same time: a cached answer that differs from
+    /// the database is then confirmed (database, cache, database again) before it counts as stale.
+    /// </summary>
+    public bool Concurrent { get; init; }
+
+    /// <summary>Gets the writes that failed because another process wrote the same row first (concurrent mode).</summary>
+    public long WriteConflicts => _writeConflicts;
 
     public RunResult Run(CancellationToken cancel)
     {
-        using var cache = new QueryCache(new QueryCacheOptions { DefaultTimeToLive = options.TimeToLive });
+        var cacheOptions = CacheOptions ?? new QueryCacheOptions();
+        cacheOptions.DefaultTimeToLive = options.TimeToLive;
+        using var cache = new QueryCache(cacheOptions);
         // Two connections share the cache, like two request handlers of one app: all writes go through the first,
         // reads through either, so an entry stored by one connection must be invalidated by the other's writes.
         var options2 = database.CachedOptions(cache);
@@ -70,6 +85,7 @@ public sealed class Workload(DemoOptions options, DemoDatabase database, SeedSum
         using var otherDb = new DataConnection(options2);
         using var plainDb = new DataConnection(database.PlainOptions());
         var cached = new Tables(cachedDb, RunMode.Cached);
+        _cachedForConfirm = cached;
         var noCache = new Tables(cachedDb, RunMode.NoCache);
         var cachedOther = new Tables(otherDb, RunMode.Cached);
         var noCacheOther = new Tables(otherDb, RunMode.NoCache);
@@ -103,7 +119,23 @@ public sealed class Workload(DemoOptions options, DemoDatabase database, SeedSum
                 writeOps++;
                 writeCounts[write.Name]++;
                 var start = Stopwatch.GetTimestamp();
-                var description = write.Run(cached, state);
+                string description;
+                try
+                {
+                    description = write.Run(cached, state);
+                }
+                catch (Exception e) when (Concurrent && e is LinqToDB.LinqToDBException or System.Data.Common.DbException or CacheBotException)
+                {
+                    // Another process inserted the same link row, or Redis refused the write (it was not committed).
+                    _writeConflicts++;
+                    if (cachedDb.Transaction is not null)
+                    {
+                        cachedDb.RollbackTransaction();
+                    }
+
+                    continue;
+                }
+
                 writeLatency[write.Name].Add(start, Stopwatch.GetTimestamp());
                 _writeLog.Add((ops, write.Name + ": " + description));
             }
@@ -225,7 +257,12 @@ public sealed class Workload(DemoOptions options, DemoDatabase database, SeedSum
         }
     }
 
-    private void Compare(QueryShape shape, int index, QueryArgs args, object? cachedResult, bool fromHit, Tables plain, long op)
+    private void Compare(QueryShape shape, int index, QueryArgs args, object? cachedResult, bool fromHit, Tables plain, long op) =>
+        Compare(shape, index, args, cachedResult, fromHit, plain, op, _cachedForConfirm);
+
+    private Tables? _cachedForConfirm;
+
+    private void Compare(QueryShape shape, int index, QueryArgs args, object? cachedResult, bool fromHit, Tables plain, long op, Tables? cached)
     {
         _compared++;
         if (fromHit)
@@ -235,6 +272,24 @@ public sealed class Workload(DemoOptions options, DemoDatabase database, SeedSum
 
         var cachedText = Canonical.Of(cachedResult);
         var freshText = Canonical.Of(shape.Run(plain, args));
+        if (Concurrent && !string.Equals(cachedText, freshText, StringComparison.Ordinal))
+        {
+            // Another process may have written between the two reads: confirm with database, cache, database. Only an
+            // answer that differs from a database that did not change around it is stale.
+            cachedText = freshText; // inconclusive unless a confirmation below says otherwise
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                var before = Canonical.Of(shape.Run(plain, args));
+                var again = Canonical.Of(shape.Run(cached!, args));
+                var after = Canonical.Of(shape.Run(plain, args));
+                if (before == after)
+                {
+                    (cachedText, freshText) = (again, before);
+                    break;
+                }
+            }
+        }
+
         if (!string.Equals(cachedText, freshText, StringComparison.Ordinal))
         {
             var lastMiss = _answers.TryGetValue((index, args.Key), out var entry) ? entry.LastMissOp : -1;

@@ -85,6 +85,9 @@ public sealed partial class QueryCache : IDisposable
     public void Dispose()
     {
         _metrics.Dispose();
+
+        // A coordinator serves one cache (QueryCacheOptions.Coordinator): it goes with it (connections, background work).
+        Coordinator?.Dispose();
         if (_ownsStore && Store is IDisposable disposable)
         {
             disposable.Dispose();

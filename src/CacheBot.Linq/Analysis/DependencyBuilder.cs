@@ -26,6 +26,11 @@ internal static class DependencyBuilder
                 tables.Add(table);
             }
 
+            if (AddCompanions(table, tables, groups, settings) is { } ignored)
+            {
+                return QueryAnalysis.Refused(RefusalReason.IgnoredTable, "table " + ignored.QualifiedName + " (read with " + table.QualifiedName + ") is in IgnoredTables");
+            }
+
             var dnf = Dnf.True;
             if (settings.Granularity != InvalidationGranularity.PerTable)
             {
@@ -52,6 +57,55 @@ internal static class DependencyBuilder
         }
 
         return QueryAnalysis.Cacheable(tables, [.. groups.Values]);
+    }
+
+    /// <summary>
+    /// Adds the tables read with every row of <paramref name="table"/> (inheritance, owned collections, split parts, tables
+    /// a filter reads), and theirs in turn, each with the "any row" dependency. Returns a companion in IgnoredTables, if any.
+    /// </summary>
+    private static TableModel? AddCompanions(
+        TableModel table,
+        List<TableModel> tables,
+        Dictionary<(ulong Table, string Columns), DependencyGroup> groups,
+        AnalysisSettings settings)
+    {
+        if (table.CompanionTables.Count == 0)
+        {
+            return null;
+        }
+
+        var pending = new Stack<TableModel>(table.CompanionTables);
+        var seen = new HashSet<TableModel> { table };
+        while (pending.Count > 0)
+        {
+            var companion = pending.Pop();
+            if (!seen.Add(companion))
+            {
+                continue;
+            }
+
+            if (settings.IgnoredTables.Contains(companion.Name) || settings.IgnoredTables.Contains(companion.QualifiedName))
+            {
+                return companion;
+            }
+
+            if (!tables.Contains(companion))
+            {
+                tables.Add(companion);
+            }
+
+            // Any of its rows matters, even when an occurrence of the same table elsewhere in the query is narrower.
+            if (!groups.TryGetValue((companion.Id, string.Empty), out var anyRow) || anyRow.Tuples.Count == 0)
+            {
+                AddConjunction(groups, companion, new(), settings.MaxValueTuples);
+            }
+            foreach (var next in companion.CompanionTables)
+            {
+                pending.Push(next);
+            }
+        }
+
+        return null;
     }
 
     private static void AddConjunction(

@@ -42,7 +42,7 @@ internal sealed partial class QueryAnalyzer
     {
         if (ResolveBinding(member.Expression, env, scope) is RowBinding owner
             && owner.Occurrence.Table.FindAssociation(member.Member) is { } association
-            && _model.GetTable(association.TargetType) is { } target)
+            && NavigationTarget(owner.Occurrence.Table, association) is { } target)
         {
             return new RowBinding(owner.Occurrence.Navigate(association, target, scope, _occurrences));
         }

@@ -153,7 +153,14 @@ internal sealed partial class QueryAnalyzer
                 var parameter = path.Parameters[0];
                 var binding = source is RowBinding row && row.Occurrence.Table.EntityType == parameter.Type
                     ? source
-                    : _model.GetTable(parameter.Type) is { } table ? new RowBinding(NewRoot(table, loadScope, false)) : Binding.Unknown;
+                    : _model.GetTable(parameter.Type) is { } table ? new RowBinding(NewRoot(table, loadScope, false)) : null;
+                if (binding is null)
+                {
+                    // Nothing says which rows the path starts from, so the tables it loads cannot be named.
+                    Refuse(RefusalReason.UnidentifiedTable, "cannot identify the rows " + call.Method.Name + " loads from (" + parameter.Type.Name + ")");
+                    return;
+                }
+
                 var pathEnv = new Env(parameter, binding, env);
                 Walk(path.Body, pathEnv, loadScope);
             }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Linq.Expressions;
 using CacheBot.Linq.Model;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq.Analysis;
 
@@ -250,10 +251,12 @@ internal sealed partial class QueryAnalyzer
                     return obj.Member(member.Member);
                 }
 
-                if (owner is RowBinding row && row.Occurrence.Table.FindAssociation(member.Member) is { } association
-                    && _model.GetTable(association.TargetType) is { } target)
+                if (owner is RowBinding row && row.Occurrence.Table.FindAssociation(member.Member) is { } association)
                 {
-                    return new RowBinding(row.Occurrence.Navigate(association, target, scope, _occurrences));
+                    if (NavigationTarget(row.Occurrence.Table, association) is { } target)
+                    {
+                        return new RowBinding(row.Occurrence.Navigate(association, target, scope, _occurrences));
+                    }
                 }
 
                 return null;
@@ -262,6 +265,23 @@ internal sealed partial class QueryAnalyzer
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The table a navigation reaches. A target without a table model is a table the analysis cannot name: the query
+    /// reads it, so it is refused (never cached without that table's dependency).
+    /// </summary>
+    private TableModel? NavigationTarget(TableModel owner, AssociationModel association)
+    {
+        if (_model.GetTable(association.TargetType) is { } target)
+        {
+            return target;
+        }
+
+        Refuse(
+            RefusalReason.UnidentifiedTable,
+            "navigation " + owner.Name + "." + association.Member.Name + " reaches " + association.TargetType.Name + ", which has no table model");
+        return null;
     }
 
     /// <summary>Removes conversions that keep equality intact: nullable lifting, enum to its underlying type, integer widening.</summary>

@@ -45,7 +45,7 @@ internal sealed class CacheMetrics : IDisposable
         _meter.CreateObservableCounter("cachebot.stores", () => Observe(weak, static c => c.Statistics.Stores, name), "{entry}", "Results stored.");
         _meter.CreateObservableCounter(
             "cachebot.invalidations", () => Observe(weak, static c => c.Statistics.Invalidations, name), "{stamp}", "Version stamps replaced by writes.");
-        _meter.CreateObservableGauge("cachebot.entries", () => Observe(weak, static c => c.Store.Count, name), "{entry}", "Entries in the result store.");
+        _meter.CreateObservableGauge("cachebot.entries", () => ObserveEntries(weak, name), "{entry}", "Entries in the result store.");
         _duration = _meter.CreateHistogram(
             "cachebot.query.duration",
             "s",
@@ -81,6 +81,27 @@ internal sealed class CacheMetrics : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+
+    // A store that fails to count reports nothing: an exception here would fail every listener's collection in the process.
+    private static Measurement<long>[] ObserveEntries(WeakReference<QueryCache> weak, KeyValuePair<string, object?> tag)
+    {
+        if (!weak.TryGetTarget(out var cache))
+        {
+            return [];
+        }
+
+        long count;
+        try
+        {
+            count = cache.Store.Count;
+        }
+        catch (Exception)
+        {
+            return [];
+        }
+
+        return [new Measurement<long>(count, tag)];
+    }
 
     private static Measurement<long>[] Observe(WeakReference<QueryCache> weak, Func<QueryCache, long> read, KeyValuePair<string, object?> tag) =>
         weak.TryGetTarget(out var cache) ? [new Measurement<long>(read(cache), tag)] : [];

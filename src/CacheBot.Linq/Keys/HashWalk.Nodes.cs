@@ -252,9 +252,22 @@ internal ref partial struct HashWalk
         }
     }
 
-    // Provider-specific nodes (linq2db's SqlQueryRootExpression) are hashed by node type, Type and CLR node type only:
-    // they are trusted to carry nothing beyond what the key's provider/database identity already covers.
-    private void VisitExtension(Expression node) => WriteType(node.GetType());
+    // Provider-specific nodes (linq2db's SqlQueryRootExpression) are hashed by node type, Type and CLR node type, plus the
+    // identity the integration gives them (EF Core's EntityQueryRootExpression: its entity type), which is structure. A
+    // presence flag precedes it, so a node with an identity never hashes like one without followed by other bytes.
+    private void VisitExtension(Expression node)
+    {
+        WriteType(node.GetType());
+        if (_policy is not null && _policy.TryGetExtensionIdentity(node, out var identity))
+        {
+            WriteStructure(true);
+            WriteStructure(identity);
+        }
+        else
+        {
+            WriteStructure(false);
+        }
+    }
 
     private static bool IsMutatingOrStatement(ExpressionType nodeType) => nodeType switch
     {

@@ -14,6 +14,16 @@ internal interface IKeyHashPolicy
     bool HashByTypeOnly(Type type);
 
     /// <summary>
+    /// Returns the identity of a provider-specific node (<see cref="System.Linq.Expressions.ExpressionType.Extension"/>) that
+    /// its CLR type alone does not tell: EF Core's <c>EntityQueryRootExpression</c> names its entity type in a property.
+    /// </summary>
+    /// <param name="node">The extension node.</param>
+    /// <param name="identity">A process-independent identity of what the node reads.</param>
+    /// <returns>Whether the node has such an identity (otherwise only its CLR type is hashed).</returns>
+    /// <remarks>Called on the hot path: must be cheap, thread-safe and must not allocate.</remarks>
+    bool TryGetExtensionIdentity(System.Linq.Expressions.Expression node, out UInt128 identity);
+
+    /// <summary>
     /// Appends values that change what a query returns without appearing in its expression, e.g. the data-context values a
     /// linq2db query filter reads (<c>(e, db) =&gt; e.TenantId == db.TenantId</c>). Called once per key, after the tree.
     /// </summary>

@@ -80,6 +80,22 @@ public class CacheBotQueryContext : IKeyHashPolicy
     public virtual bool HashByTypeOnly(Type type) => false;
 
     /// <summary>
+    /// Returns the identity of a provider-specific expression node (<see cref="ExpressionType.Extension"/>) beyond its CLR
+    /// type, hashed into the key as structure: a root node that names its table in a property (EF Core's
+    /// <c>EntityQueryRootExpression</c>) must say which table, or two queries over different tables would share a key.
+    /// Default <see langword="false"/>: the node is keyed by its CLR type only.
+    /// </summary>
+    /// <param name="node">An extension node of the query.</param>
+    /// <param name="identity">A stable identity of what the node reads (e.g. a hash of the entity type's name).</param>
+    /// <returns>Whether <paramref name="identity"/> was set.</returns>
+    /// <remarks>Called on the hit path for every extension node: must be cheap, thread-safe and must not allocate.</remarks>
+    public virtual bool TryGetExtensionIdentity(Expression node, out UInt128 identity)
+    {
+        identity = default;
+        return false;
+    }
+
+    /// <summary>
     /// Gets values that change this context's queries' rows without appearing in their expressions (for example the
     /// data-context members a provider's query filter reads): appended to every key. Read on the hit path: return readers
     /// built in advance (no allocation). Default: none.

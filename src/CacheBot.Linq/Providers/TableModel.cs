@@ -86,6 +86,13 @@ public sealed class TableModel
     /// <summary>Gets the primary-key columns (empty when unknown).</summary>
     public IReadOnlyList<ColumnModel> PrimaryKey { get; }
 
+    /// <summary>
+    /// Gets the other tables read whenever this table is read (inheritance tables joined or unioned with it, the tables of
+    /// owned collections, split parts, tables a query filter reads). A query on this table depends on any row of each, so a
+    /// write to one of them invalidates it. Empty by default.
+    /// </summary>
+    public IReadOnlyList<TableModel> CompanionTables { get; init; } = [];
+
     /// <summary>Gets the navigations.</summary>
     public IEnumerable<AssociationModel> Associations => _associations.Values;
 

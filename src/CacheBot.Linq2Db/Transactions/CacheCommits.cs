@@ -5,10 +5,10 @@ namespace CacheBot.Linq2Db.Transactions;
 
 /// <summary>Applies writes that have committed through the core's commit protocol (<see cref="QueryCache.BeginCommit"/>, then <see cref="CacheCommit.Complete"/>).</summary>
 /// <remarks>
-/// The linq2db write path reports writes once their commit is known (see <see cref="TransactionTracker"/>): the
-/// announcement and the application happen together, after the commit. With a coordinator this leaves a window in which a
-/// process that dies between its database commit and this call never publishes the write (the announcement before the
-/// commit, which closes it, is not wired into the tracker yet; see docs/scale-out.md).
+/// Used for writes no announcement covers: without a coordinator (where announcing costs nothing), for the second
+/// application of writes under an ambient <c>TransactionScope</c> or an unknown transaction state, and for connections
+/// CacheBot does not wrap. With a coordinator, <see cref="TransactionTracker"/> announces writes before they commit and
+/// completes that announcement instead.
 /// </remarks>
 internal static class CacheCommits
 {

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq2Db.Transactions;
 
@@ -27,12 +28,18 @@ internal sealed class TrackingTransaction : DbTransaction
 
     protected override DbConnection DbConnection => _connection;
 
-    public override void Commit() => End(committed: true, static inner => inner.Commit());
+    public override void Commit()
+    {
+        // With a coordinator the held writes are announced first; if that fails the commit does not happen.
+        SyncPath.Wait(_connection.Transactions.AnnouncePendingAsync(this, async: false, CancellationToken.None));
+        End(committed: true, static inner => inner.Commit());
+    }
 
     public override void Rollback() => End(committed: false, static inner => inner.Rollback());
 
     public override async Task CommitAsync(CancellationToken cancellationToken = default)
     {
+        await _connection.Transactions.AnnouncePendingAsync(this, async: true, cancellationToken).ConfigureAwait(false);
         try
         {
             await Inner.CommitAsync(cancellationToken).ConfigureAwait(false);

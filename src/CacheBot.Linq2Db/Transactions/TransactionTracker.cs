@@ -31,8 +31,49 @@ internal sealed class TransactionTracker
     private bool _startedBySavepoint;
     private System.Transactions.Transaction? _ambient;
     private bool? _ambientInDatabaseTransaction;
+    private CacheCommit? _announced;
 
     public TransactionTracker(TrackingConnection connection) => _connection = connection;
+
+    /// <summary>Gets whether writes are announced to a coordinator before they commit (a shared backend such as Redis).</summary>
+    public bool Announces => _connection.Options.Cache!.Coordinator is not null;
+
+    /// <summary>
+    /// With a coordinator, announces what is about to commit before the database commits it: before an autocommit write
+    /// (or a batch with transaction control) runs, and before an API commit. The next application of committed writes
+    /// completes the announcement (publishes them); <see cref="EndAnnouncement"/> withdraws what nothing completed.
+    /// </summary>
+    /// <exception cref="Linq.CacheBotException">The coordinator could not announce: the caller must not let the write commit.</exception>
+    public async ValueTask AnnounceAsync(List<WriteRecord> intents, bool async, CancellationToken cancellationToken)
+    {
+        if (!Announces || intents.Count == 0)
+        {
+            return;
+        }
+
+        EndAnnouncement();
+        var cache = _connection.Options.Cache!;
+        _announced = async ? await cache.BeginCommitAsync(intents, cancellationToken).ConfigureAwait(false) : cache.BeginCommit(intents);
+    }
+
+    /// <summary>Announces the held writes before an API commit (see <see cref="AnnounceAsync"/>).</summary>
+    public ValueTask AnnouncePendingAsync(TrackingTransaction transaction, bool async, CancellationToken cancellationToken) =>
+        State == TransactionState.None || !ReferenceEquals(ApiTransaction, transaction)
+            ? ValueTask.CompletedTask
+            : AnnounceAsync(_pending.Snapshot(), async, cancellationToken);
+
+    /// <summary>Gets the writes held for the open transaction (intents of a batch that may end it).</summary>
+    public List<WriteRecord> PendingSnapshot() => _pending.Snapshot();
+
+    /// <summary>Withdraws an announcement no committed write completed (the command wrote nothing that committed).</summary>
+    public void EndAnnouncement()
+    {
+        if (_announced is { } commit)
+        {
+            _announced = null;
+            commit.Complete([], committed: false);
+        }
+    }
 
     public TransactionState State { get; private set; }
 
@@ -57,14 +98,14 @@ internal sealed class TransactionTracker
                 _pending.AddRange(writes);
                 return;
             case TransactionState.Unknown:
-                cache.ApplyCommitted(writes);
+                ApplyCommitted(writes);
                 _pending.AddRange(writes);
                 return;
         }
 
         if (System.Transactions.Transaction.Current is not { } ambient)
         {
-            cache.ApplyCommitted(writes);
+            ApplyCommitted(writes);
             return;
         }
 
@@ -72,7 +113,7 @@ internal sealed class TransactionTracker
         // database could not say which, both.
         if (!(ReferenceEquals(ambient, _ambient) && _ambientInDatabaseTransaction == true))
         {
-            cache.ApplyCommitted(writes);
+            ApplyCommitted(writes);
         }
 
         ambient.TransactionCompleted += (_, _) => cache.ApplyCommitted(writes);
@@ -194,7 +235,7 @@ internal sealed class TransactionTracker
         if (State != TransactionState.Unknown)
         {
             // Writes held so far may have committed or be about to: apply them now, and again at the end.
-            _connection.Options.Cache!.ApplyCommitted(_pending.Snapshot());
+            ApplyCommitted(_pending.Snapshot());
             State = TransactionState.Unknown;
         }
     }
@@ -254,15 +295,29 @@ internal sealed class TransactionTracker
     {
         if (State == TransactionState.Unknown)
         {
-            _connection.Options.Cache!.ApplyCommitted(_pending.Snapshot());
+            ApplyCommitted(_pending.Snapshot());
         }
 
+        EndAnnouncement();
         _pending.Clear();
         State = TransactionState.None;
         ApiTransaction = null;
         _savepoints = null;
         _ambient = null;
         _ambientInDatabaseTransaction = null;
+    }
+
+    /// <summary>Applies committed writes: completes the open announcement with them, or announces and applies them now.</summary>
+    private void ApplyCommitted(List<WriteRecord> writes)
+    {
+        if (_announced is { } commit)
+        {
+            _announced = null;
+            commit.Complete(writes);
+            return;
+        }
+
+        _connection.Options.Cache!.ApplyCommitted(writes);
     }
 
     private bool TryReconcileSqlite()
@@ -305,11 +360,12 @@ internal sealed class TransactionTracker
 
     private void Ended(bool committed, bool chain = false)
     {
-        var cache = _connection.Options.Cache!;
         if (committed || State == TransactionState.Unknown)
         {
-            cache.ApplyCommitted(_pending.Snapshot());
+            ApplyCommitted(_pending.Snapshot());
         }
+
+        EndAnnouncement();
 
         _pending.Clear();
         _savepoints = null;

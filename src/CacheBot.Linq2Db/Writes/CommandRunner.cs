@@ -57,6 +57,52 @@ internal static class CommandRunner
         }
 
         var statements = await ResolveAsync(context, batch, async, cancellationToken).ConfigureAwait(false);
+        if (tracker is not null && tracker.Announces && !batch.IsPlainRead
+            && (tracker.State != TransactionState.Open || batch.HasTransactionControl))
+        {
+            // This command may commit writes: announce them to the other processes first (a failure stops it here).
+            await tracker.AnnounceAsync(await IntentsAsync(context, tracker, statements, async, cancellationToken).ConfigureAwait(false), async, cancellationToken)
+                .ConfigureAwait(false);
+            try
+            {
+                return await RunStatementsAsync(kind, behavior, context, batch, statements, async, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                tracker.EndAnnouncement();
+            }
+        }
+
+        return await RunStatementsAsync(kind, behavior, context, batch, statements, async, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What a command may commit, coarsely: the writes its transaction holds if it may commit them, and each statement's coarse writes.</summary>
+    private static async ValueTask<List<WriteRecord>> IntentsAsync(
+        WriteContext context, TransactionTracker tracker, List<SqlStatement> statements, bool async, CancellationToken cancellationToken)
+    {
+        var intents = new List<WriteRecord>();
+        foreach (var statement in statements)
+        {
+            if (statement.Kind is SqlStatementKind.Commit or SqlStatementKind.CommitAndChain or SqlStatementKind.Release || statement.TransactionStateUnknown)
+            {
+                // The held writes may commit here (a rollback never needs an announcement, and must never be refused).
+                intents.AddRange(tracker.PendingSnapshot());
+                break;
+            }
+        }
+
+        foreach (var statement in statements)
+        {
+            intents.AddRange(await WriteExecution.CoarseWritesAsync(context, statement, async, cancellationToken).ConfigureAwait(false));
+        }
+
+        return intents;
+    }
+
+    private static async ValueTask<(object? Result, List<WriteRecord>? ReaderWrites)> RunStatementsAsync(
+        CommandKind kind, CommandBehavior behavior, WriteContext context, SqlBatch batch, List<SqlStatement> statements, bool async,
+        CancellationToken cancellationToken)
+    {
         if (kind != CommandKind.Reader && statements.Count == 1 && WriteExecution.CanReadImages(context, statements[0], kind))
         {
             return (await WriteExecution.RunAsync(kind, context, statements[0], async, cancellationToken).ConfigureAwait(false), null);

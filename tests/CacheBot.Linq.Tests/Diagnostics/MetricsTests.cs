@@ -59,4 +59,39 @@ public sealed class MetricsTests
         Assert.Equal(1, seen["cachebot.stores"]);
         Assert.True(seen["cachebot.entries"] >= 1);
     }
+
+    [Fact]
+    public void Meter_StoreFailingToCount_ReportsNoEntriesAndFailsNoListener()
+    {
+        var name = "metrics-" + Guid.NewGuid().ToString("N");
+        var store = new CacheBot.Linq.Tests.TestModel.ChaosStore { ThrowOnGet = true };
+        using var cache = new QueryCache(new QueryCacheOptions { CacheName = name, ResultStore = store });
+        Assert.Throws<InvalidOperationException>(() => store.Count);
+
+        var seen = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == CacheBotDiagnostics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "cachebot.cache.name" && tag.Value as string == name)
+                {
+                    seen[instrument.Name] = value;
+                }
+            }
+        });
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+
+        Assert.False(seen.ContainsKey("cachebot.entries"));
+        Assert.Equal(0, seen["cachebot.stores"]);
+    }
 }

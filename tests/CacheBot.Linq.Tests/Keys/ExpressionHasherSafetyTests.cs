@@ -139,5 +139,11 @@ public sealed class ExpressionHasherSafetyTests
     private sealed class TypeOnlyPolicy(Type type) : IKeyHashPolicy
     {
         public bool HashByTypeOnly(Type candidate) => candidate == type;
+
+        public bool TryGetExtensionIdentity(Expression node, out UInt128 identity)
+        {
+            identity = default;
+            return false;
+        }
     }
 }

@@ -1,0 +1,124 @@
+using System.Runtime.CompilerServices;
+using CacheBot.EntityFrameworkCore.Model;
+using CacheBot.EntityFrameworkCore.Querying;
+using CacheBot.EntityFrameworkCore.Transactions;
+using CacheBot.Linq;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Query;
+using Microsoft.EntityFrameworkCore.Query.Internal;
+
+namespace CacheBot.EntityFrameworkCore.Infrastructure;
+
+/// <summary>
+/// CacheBot's state for one DbContext (a scoped service of EF's internal provider): the cache and database identity from
+/// the context's options, the entity model, the query contexts, writes waiting for a commit, and which tracked entities
+/// were loaded from the database (their original values are database values).
+/// </summary>
+/// <remarks>
+/// <para>Threading: a DbContext is used by one caller at a time, and so is its state; the pending-write list locks anyway.</para>
+/// <para>Pooling: <see cref="ResetState"/> runs when a pooled context is returned: pending writes (of a transaction that was
+/// never committed) are dropped and the provenance table is cleared.</para>
+/// </remarks>
+internal sealed class CacheBotContextState : IResettableService
+{
+    private static readonly object Marker = new();
+
+    private readonly ICurrentDbContext _current;
+    private readonly CacheBotOptionsExtension _extension;
+    private string? _databaseId;
+    private EfEntityModel? _model;
+    private EfQueryContext? _queryContext;
+    private EfQueryContext? _bypassContext;
+    private ConditionalWeakTable<object, object> _fromDatabase = new();
+    private EventHandler<EntityTrackedEventArgs>? _trackedHandler;
+
+    public CacheBotContextState(ICurrentDbContext current, IDbContextOptions options)
+    {
+        _current = current;
+        _extension = options.FindExtension<CacheBotOptionsExtension>()
+            ?? throw new InvalidOperationException("CacheBot's services were resolved for a context whose options do not call UseCacheBot(cache).");
+    }
+
+    public DbContext Context => _current.Context;
+
+    public QueryCache Cache => _extension.Cache;
+
+    /// <summary>Gets the logical database name: the one given to <c>UseCacheBot</c>, or the provider and connection identity.</summary>
+    public string DatabaseId => _databaseId ??= _extension.DatabaseName
+        ?? DatabaseIdentity.Create(Context.Database.ProviderName ?? "ef", Context.Database.GetConnectionString());
+
+    public EfEntityModel Model => _model ??= EfEntityModel.For(Context.Model, DesignModel, DatabaseId, StoreKinds.FromProviderName(Context.Database.ProviderName));
+
+    /// <summary>Gets the query context of this DbContext (one per context: it holds no per-query state).</summary>
+    public EfQueryContext QueryContext => _queryContext ??= new EfQueryContext(this, Context.GetService<IAsyncQueryProvider>(), Context.GetService<IQueryCompiler>(), bypass: false);
+
+    /// <summary>Gets a query context whose reads always bypass the cache (tracking queries that return entities).</summary>
+    public EfQueryContext BypassContext => _bypassContext ??= new EfQueryContext(this, Context.GetService<IAsyncQueryProvider>(), Context.GetService<IQueryCompiler>(), bypass: true);
+
+    /// <summary>Gets the writes made inside the open transaction, applied after its commit.</summary>
+    public PendingWrites Pending { get; } = new();
+
+    /// <summary>Gets whether reads must bypass the cache and writes wait: a transaction is open on the context, or an ambient one.</summary>
+    public bool IsInTransaction => Context.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null;
+
+    /// <summary>Gets or sets whether the open transaction was supplied by the user (<c>UseTransaction</c>): its commit may never be seen.</summary>
+    public bool ExternalTransaction { get; set; }
+
+    /// <summary>
+    /// Subscribes to the change tracker so entities tracked by a query are known to hold database values. Idempotent and
+    /// repeated before saves and queries, because a pooled context restores its events when it is returned.
+    /// </summary>
+    public void EnsureProvenanceTracking()
+    {
+        var tracker = Context.ChangeTracker;
+        _trackedHandler ??= OnTracked;
+        tracker.Tracked -= _trackedHandler;
+        tracker.Tracked += _trackedHandler;
+    }
+
+    /// <summary>Returns whether <paramref name="entity"/> was tracked from a query or written by a save (its original values are database values).</summary>
+    public bool IsFromDatabase(object entity) => _fromDatabase.TryGetValue(entity, out _);
+
+    /// <summary>Records that <paramref name="entity"/> holds database values (after it was saved).</summary>
+    public void MarkFromDatabase(object entity) => _fromDatabase.AddOrUpdate(entity, Marker);
+
+    private Microsoft.EntityFrameworkCore.Metadata.IModel? DesignModel()
+    {
+        try
+        {
+            return Context.GetService<Microsoft.EntityFrameworkCore.Metadata.IDesignTimeModel>().Model;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // a compiled model: collations are unknown, string columns do not narrow
+        }
+    }
+
+    public void ResetState()
+    {
+        Pending.Clear();
+        ExternalTransaction = false;
+        _fromDatabase = new ConditionalWeakTable<object, object>();
+    }
+
+    public Task ResetStateAsync(CancellationToken cancellationToken = default)
+    {
+        ResetState();
+        return Task.CompletedTask;
+    }
+
+    private void OnTracked(object? sender, EntityTrackedEventArgs e)
+    {
+        if (e.FromQuery)
+        {
+            _fromDatabase.AddOrUpdate(e.Entry.Entity, Marker);
+        }
+        else
+        {
+            // Attached by user code (Attach, Update, Add, Remove of a detached object): its original values are claims.
+            _fromDatabase.Remove(e.Entry.Entity);
+        }
+    }
+}

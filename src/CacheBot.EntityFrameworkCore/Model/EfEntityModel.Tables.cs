@@ -1,0 +1,132 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace CacheBot.EntityFrameworkCore.Model;
+
+/// <content>Which tables a query on an entity type reads, and which roots cannot be cached.</content>
+internal sealed partial class EfEntityModel
+{
+    /// <summary>
+    /// Every table (or view) a query rooted at <paramref name="type"/> may read: the store objects of the type and its derived
+    /// types, of owned types (always loaded), the join tables of many-to-many navigations that lead to the type, and, when a
+    /// query filter of a read type reads other tables, every table of the model.
+    /// </summary>
+    private List<(string? Schema, string Name)> TablesReadBy(IEntityType type)
+    {
+        var result = new List<(string? Schema, string Name)>();
+        var filterReadsTables = false;
+        foreach (var derived in type.GetDerivedTypesInclusive())
+        {
+            AddStoreObjects(derived, result);
+            filterReadsTables |= QueryFilterInspector.Inspect(derived).ReadsTables;
+        }
+
+        foreach (var other in EfModel.GetEntityTypes())
+        {
+            foreach (var skip in other.GetDeclaredSkipNavigations())
+            {
+                if (skip.TargetEntityType.IsAssignableFrom(type) || type.IsAssignableFrom(skip.TargetEntityType))
+                {
+                    AddStoreObjects(skip.JoinEntityType, result);
+                }
+            }
+        }
+
+        if (filterReadsTables)
+        {
+            foreach (var any in EfModel.GetEntityTypes())
+            {
+                AddStoreObjects(any, result);
+            }
+        }
+
+        return result;
+    }
+
+    private static void AddStoreObjects(IEntityType type, List<(string? Schema, string Name)> result)
+    {
+        var found = false;
+        foreach (var mapping in type.GetViewMappings())
+        {
+            Add(result, mapping.View.Schema, mapping.View.Name);
+            found = true;
+        }
+
+        if (!found)
+        {
+            foreach (var mapping in type.GetTableMappings())
+            {
+                Add(result, mapping.Table.Schema, mapping.Table.Name);
+            }
+        }
+
+        foreach (var navigation in type.GetDeclaredNavigations())
+        {
+            if (navigation.TargetEntityType.IsOwned() && !ReferenceEquals(navigation.TargetEntityType, type))
+            {
+                AddStoreObjects(navigation.TargetEntityType, result);
+            }
+        }
+
+        static void Add(List<(string? Schema, string Name)> result, string? schema, string name)
+        {
+            if (!result.Contains((schema, name)))
+            {
+                result.Add((schema, name));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A root is refused when navigations from it (transitively, through owned types too) reach a type that has no table
+    /// model (mapped to SQL or a function, a property bag) or whose query filter reads the DbContext.
+    /// </summary>
+    private bool ComputeRefused(IEntityType root)
+    {
+        var seen = new HashSet<IEntityType>(ReferenceEqualityComparer.Instance);
+        var queue = new Queue<IEntityType>();
+        foreach (var type in root.GetDerivedTypesInclusive())
+        {
+            queue.Enqueue(type);
+        }
+
+        while (queue.Count > 0)
+        {
+            var type = queue.Dequeue();
+            if (!seen.Add(type))
+            {
+                continue;
+            }
+
+            if (!type.IsOwned() && GetTable(type) is null)
+            {
+                return true;
+            }
+
+            if (QueryFilterInspector.Inspect(type).ReadsContext)
+            {
+                return true;
+            }
+
+            foreach (var navigation in type.GetNavigations())
+            {
+                EnqueueHierarchy(navigation.TargetEntityType, queue);
+            }
+
+            foreach (var skip in type.GetSkipNavigations())
+            {
+                EnqueueHierarchy(skip.TargetEntityType, queue);
+            }
+        }
+
+        return false;
+
+        static void EnqueueHierarchy(IEntityType type, Queue<IEntityType> queue)
+        {
+            foreach (var t in type.GetDerivedTypesInclusive())
+            {
+                queue.Enqueue(t);
+            }
+        }
+    }
+}
