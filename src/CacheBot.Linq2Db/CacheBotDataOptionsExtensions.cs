@@ -20,8 +20,10 @@ public static class CacheBotDataOptionsExtensions
     /// <param name="cache">The cache to use.</param>
     /// <param name="databaseName">
     /// The logical database name shared by every configuration that reaches the same database. By default it is derived
-    /// from the provider and the connection string's identity keys (server, port, database, user); set it when two
-    /// configurations reach one database through different addresses, so their writes invalidate each other's entries.
+    /// from the provider and the connection string as the provider's own builder reads it (aliases, key case and spacing
+    /// do not matter; passwords, timeouts and pooling are left out); set it when two configurations reach one database
+    /// through different addresses, so their writes invalidate each other's entries. A private database (SQLite
+    /// <c>:memory:</c>) stays private: each connection still gets an identity of its own (docs/invalidation.md).
     /// </param>
     /// <returns>New options; the input is not changed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="cache"/> is <see langword="null"/>.</exception>
@@ -52,11 +54,36 @@ public static class CacheBotDataOptionsExtensions
                 "an existing DbConnection or DbTransaction (UseConnection/UseTransaction) cannot be wrapped. Use UseConnectionString or UseConnectionFactory.");
         }
 
-        var databaseId = databaseName ?? DatabaseIdentity.Create(provider.Name, connectionString ?? "factory:" + factory!.GetHashCode());
-        var set = new CacheBotOptionSet(cache, databaseId);
+        DatabaseIdentityInfo identity;
+        if (connectionString is null)
+        {
+            // A factory's identity is the factory; one connection it makes (not opened) tells whether its database is private.
+            using var probe = factory!(options);
+            var kind = DatabaseIdentity.Resolve(provider.Name, probe, probe.ConnectionString).Kind;
+            identity = new DatabaseIdentityInfo(provider.Name + ":factory:" + factory.GetHashCode(), kind, DependsOnDirectory: false);
+        }
+        else
+        {
+            // An unopened connection of the provider finds its connection-string builder (the provider's own aliases).
+            using var probe = provider.CreateConnection(connectionString);
+            identity = DatabaseIdentity.Resolve(provider.Name, probe, connectionString);
+        }
+
+        if (databaseName is not null)
+        {
+            // The caller names the database; a private database stays private (each connection still gets its own identity).
+            identity = identity with { Id = databaseName, DependsOnDirectory = false };
+        }
+
+        var set = new CacheBotOptionSet(
+            cache, identity, provider.Name, () => factory is null ? provider.CreateConnection(connectionString!) : factory(options), connectionString);
         CacheBotExtensionsAdapter.Install();
         return options
-            .UseConnectionFactory(provider, o => new TrackingConnection(factory is null ? provider.CreateConnection(connectionString!) : factory(o), set))
+            .UseConnectionFactory(provider, o =>
+            {
+                var inner = factory is null ? provider.CreateConnection(connectionString!) : factory(o);
+                return new TrackingConnection(inner, set.ForConnection(inner));
+            })
             .WithOptions(set)
             .UseInterceptor(CacheBotUnwrapInterceptor.Instance)
             .UseInterceptor(new CacheBotCommandInterceptor(set));

@@ -7,6 +7,12 @@ namespace CacheBot.Linq.Model;
 /// the column's CLR type, so a row image encodes exactly like the values a query compares against.
 /// Returns false when the conversion is not certain; the caller then invalidates the whole table (sound).
 /// </summary>
+/// <remarks>
+/// Only provider representations of the CLR value itself are converted (an integer for a <see langword="bool"/>, text for a
+/// date or a Guid). A value a mapping converter produced (<c>'Y'</c> for <see langword="true"/>, a map value for an enum) is
+/// not guessed at: such columns carry a <see cref="Providers.StoredValueMap"/>, or never form a scheme. Text read for a
+/// <see langword="bool"/> is accepted only as <c>0</c>, <c>1</c>, <c>true</c> or <c>false</c>.
+/// </remarks>
 internal static class ProviderValueConverter
 {
     public static bool TryConvert(object? raw, Type target, out object? value)
@@ -40,7 +46,16 @@ internal static class ProviderValueConverter
             switch (Type.GetTypeCode(type))
             {
                 case TypeCode.Boolean:
-                    value = raw is string s ? s is "1" || s.Equals("true", StringComparison.OrdinalIgnoreCase) : Convert.ToInt64(raw, CultureInfo.InvariantCulture) != 0;
+                    if (raw is string s)
+                    {
+                        // Text other than the provider spellings of a boolean was written by a converter: not ours to guess.
+                        var isTrue = s is "1" || s.Equals("true", StringComparison.OrdinalIgnoreCase);
+                        var isFalse = s is "0" || s.Equals("false", StringComparison.OrdinalIgnoreCase);
+                        value = isTrue;
+                        return isTrue || isFalse;
+                    }
+
+                    value = Convert.ToInt64(raw, CultureInfo.InvariantCulture) != 0;
                     return true;
                 case TypeCode.SByte or TypeCode.Byte or TypeCode.Int16 or TypeCode.UInt16 or TypeCode.Int32 or TypeCode.UInt32 or TypeCode.Int64:
                     value = Convert.ToInt64(raw, CultureInfo.InvariantCulture);

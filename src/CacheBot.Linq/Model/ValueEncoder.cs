@@ -156,13 +156,57 @@ internal static class ValueEncoder
 
     private static void AppendString(ref KeyBytes bytes, string s, StringMatching matching)
     {
-        if (matching == StringMatching.IgnoreCaseAndTrailingSpaces)
-        {
-            s = s.TrimEnd(' ').ToUpperInvariant();
-        }
-
+        s = Fold(s, matching);
         bytes.Add(TagString);
         bytes.AddInt64(s.Length);
         bytes.AddSpan(MemoryMarshal.AsBytes(s.AsSpan()));
+    }
+
+    /// <summary>
+    /// Folds <paramref name="s"/> the way <paramref name="matching"/> compares: two strings the database finds equal fold
+    /// to the same string. Ordinal (and <see cref="StringMatching.Excluded"/>, which never reaches a key) returns the input.
+    /// </summary>
+    public static string Fold(string s, StringMatching matching)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return matching switch
+        {
+            StringMatching.IgnoreCaseAndTrailingSpaces => s.TrimEnd(' ').ToUpperInvariant(),
+            StringMatching.AsciiIgnoreCase => AsciiUpper(s),
+            StringMatching.TrailingSpaces => s.TrimEnd(' '),
+            StringMatching.AsciiIgnoreCaseAndTrailingSpaces => AsciiUpper(s.TrimEnd(' ')),
+            _ => s,
+        };
+    }
+
+    /// <summary>Upper-cases <c>a</c>-<c>z</c> only, as SQLite's <c>NOCASE</c> does; other characters are kept.</summary>
+    private static string AsciiUpper(string s)
+    {
+        var first = -1;
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] is >= 'a' and <= 'z')
+            {
+                first = i;
+                break;
+            }
+        }
+
+        if (first < 0)
+        {
+            return s;
+        }
+
+        return string.Create(s.Length, (s, first), static (span, state) =>
+        {
+            state.s.AsSpan().CopyTo(span);
+            for (var i = state.first; i < span.Length; i++)
+            {
+                if (span[i] is >= 'a' and <= 'z')
+                {
+                    span[i] = (char)(span[i] - ('a' - 'A'));
+                }
+            }
+        });
     }
 }

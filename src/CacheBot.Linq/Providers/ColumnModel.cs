@@ -25,16 +25,28 @@ public sealed class ColumnModel
     /// The storage precision of date and time values in ticks (SQLite through linq2db: milliseconds; PostgreSQL:
     /// microseconds): a query value finer than that cannot narrow, since the database rounds it before comparing.
     /// </param>
-    public ColumnModel(MemberInfo member, string name, bool isPrimaryKey, StringMatching stringMatching, bool excludeFromSchemes = false, long temporalPrecisionTicks = 1)
+    /// <param name="storedValues">
+    /// When a mapping stores the column's values as other values (a <see langword="bool"/> as <c>'Y'</c>/<c>'N'</c>, an enum
+    /// through map values): the exact inverse used to read row images back; an image value outside it is unknown.
+    /// </param>
+    /// <param name="storage">The member the ORM reads the value from when it is not <paramref name="member"/> (linq2db's <c>Storage</c>); same type.</param>
+    public ColumnModel(
+        MemberInfo member, string name, bool isPrimaryKey, StringMatching stringMatching, bool excludeFromSchemes = false, long temporalPrecisionTicks = 1,
+        StoredValueMap? storedValues = null, MemberInfo? storage = null)
     {
         TemporalPrecisionTicks = Math.Max(1, temporalPrecisionTicks);
         Member = member;
         Name = name;
         IsPrimaryKey = isPrimaryKey;
         ClrType = member is PropertyInfo p ? p.PropertyType : ((FieldInfo)member).FieldType;
-        Getter = MemberGetters.Create(member);
-        CanFormScheme = !excludeFromSchemes && ValueEncoder.IsEncodable(ClrType) && !(ClrType == typeof(string) && stringMatching == StringMatching.Excluded);
+        Getter = MemberGetters.Create(storage ?? member);
+        // A char compares as text too: it narrows only where text compares ordinally (folds apply to strings only).
+        var underlying = Nullable.GetUnderlyingType(ClrType) ?? ClrType;
+        CanFormScheme = !excludeFromSchemes && ValueEncoder.IsEncodable(ClrType)
+            && !(underlying == typeof(string) && stringMatching == StringMatching.Excluded)
+            && !(underlying == typeof(char) && stringMatching != StringMatching.Ordinal);
         StringMatching = stringMatching;
+        StoredValues = storedValues;
     }
 
     /// <summary>Gets the field or property that holds the column's value.</summary>
@@ -51,6 +63,9 @@ public sealed class ColumnModel
 
     /// <summary>Gets how the database compares the column when it is a string.</summary>
     public StringMatching StringMatching { get; }
+
+    /// <summary>Gets the inverse of the mapping's stored values, when the column does not store its CLR values as they are.</summary>
+    public StoredValueMap? StoredValues { get; }
 
     /// <summary>Gets whether equality on this column may narrow a dependency (its values encode identically on both sides).</summary>
     public bool CanFormScheme { get; }
@@ -105,7 +120,12 @@ public sealed class ColumnModel
         if (row is RowValues image)
         {
             value = null;
-            return image.TryGet(Name, out var raw) && ProviderValueConverter.TryConvert(raw, ClrType, out value);
+            if (!image.TryGet(Name, out var raw))
+            {
+                return false;
+            }
+
+            return StoredValues is { } map ? map.TryMap(raw, out value) : ProviderValueConverter.TryConvert(raw, ClrType, out value);
         }
 
         if (!Member.DeclaringType!.IsInstanceOfType(row))

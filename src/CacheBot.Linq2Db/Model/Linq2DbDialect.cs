@@ -88,25 +88,42 @@ internal sealed class Linq2DbDialect : IQueryDialect
                     return true; // a table-valued function, or a table whose name is not a constant: refuse.
                 }
 
-                var baseTable = model.GetTable(method.GetGenericArguments()[0]);
-                if (baseTable is null)
-                {
-                    return true;
-                }
-
+                var entityType = method.GetGenericArguments()[0];
                 if (name is null && schema is null && database is null && server is null)
                 {
-                    table = baseTable;
+                    table = model.GetTable(entityType);
                     return true;
                 }
 
-                var finalSchema = schema ?? baseTable.Schema;
+                // Overridden names: the mapped table need not exist (an entity mapped once, read from several tables or views).
+                string? mappedSchema;
+                string mappedName;
+                if (model is Linq2DbEntityModel linq2db)
+                {
+                    if (!EntityTypes.IsCandidate(entityType))
+                    {
+                        return true;
+                    }
+
+                    var descriptor = linq2db.GetDescriptor(entityType);
+                    (mappedSchema, mappedName) = (descriptor.SchemaName, descriptor.TableName);
+                }
+                else if (model.GetTable(entityType) is { } baseTable)
+                {
+                    (mappedSchema, mappedName) = (baseTable.Schema, baseTable.Name);
+                }
+                else
+                {
+                    return true;
+                }
+
+                var finalSchema = schema ?? mappedSchema;
                 if (database is not null || server is not null)
                 {
                     finalSchema = (server is null ? string.Empty : server + ".") + (database ?? string.Empty) + "." + finalSchema;
                 }
 
-                table = model.GetTable(baseTable.EntityType, finalSchema, name ?? baseTable.Name);
+                table = model.GetTable(entityType, finalSchema, name ?? mappedName);
                 return true;
             }
 

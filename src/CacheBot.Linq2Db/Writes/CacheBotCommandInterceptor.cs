@@ -16,7 +16,7 @@ namespace CacheBot.Linq2Db.Writes;
 /// (<see cref="CommandRunner"/>; linq2db then skips its own execution) so it can read row images, record the write after it
 /// happened, and record it even when the command throws.
 /// </summary>
-internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : CommandInterceptor
+internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet configured) : CommandInterceptor
 {
     /// <summary>The writes of reader commands, recorded again when the reader is disposed (its statements have then run).</summary>
     private readonly ConditionalWeakTable<DbDataReader, List<WriteRecord>> _readerWrites = [];
@@ -96,7 +96,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
         if (command is not null && _readerWrites.TryGetValue(dataReader, out var writes))
         {
             _readerWrites.Remove(dataReader);
-            WriteSink.Record(options, command, eventData.DataConnection, writes);
+            WriteSink.Record(WriteSink.TrackingConnectionOf(command, eventData.DataConnection)?.Options ?? configured, command, eventData.DataConnection, writes);
         }
     }
 
@@ -108,6 +108,8 @@ internal sealed class CacheBotCommandInterceptor(CacheBotOptionSet options) : Co
 
     private bool Track(CommandEventData eventData, DbCommand command, out WriteContext context, out SqlBatch batch)
     {
+        // The settings of the connection the command runs on (a private database has its own identity and catalog).
+        var options = WriteSink.TrackingConnectionOf(command, eventData.DataConnection)?.Options ?? configured;
         context = new WriteContext(options, command, eventData.DataConnection);
         return CommandRunner.NeedsTracking(context, out batch);
     }

@@ -164,6 +164,7 @@ internal static class CommandRunner
     private static async ValueTask<List<SqlStatement>> ResolveAsync(WriteContext context, SqlBatch batch, bool async, CancellationToken cancellationToken)
     {
         var session = context.Connection?.Session.Current ?? SessionEffect.None;
+        var schemaChanged = false;
         var statements = new List<SqlStatement>(batch.Statements.Count);
         var cache = context.Options.Cache!;
         foreach (var original in batch.Statements)
@@ -182,13 +183,19 @@ internal static class CommandRunner
                 statement = statement with { Kind = SqlStatementKind.DatabaseWrite, Upsert = null };
             }
 
-            // A session change earlier in the same batch already applies to the statements after it.
+            if (schemaChanged && statement.IsWrite && statement.Kind != SqlStatementKind.DatabaseWrite)
+            {
+                // The catalog is read before the batch runs: a trigger, view or key created earlier in the batch is not in it yet.
+                statement = statement with { Kind = SqlStatementKind.DatabaseWrite, Upsert = null };
+            }
+
+            // A session or schema change earlier in the same batch already applies to the statements after it.
             session |= statement.Sets;
+            schemaChanged |= statement.ChangesSchema || statement.Kind == SqlStatementKind.DatabaseWrite;
 
             if (context.Dialect == SqlDialect.Sqlite && statement.Kind is SqlStatementKind.Insert or SqlStatementKind.Update or SqlStatementKind.Upsert
-                && statement.Table is { } table
-                && await ReplaceConflictCatalog.For(context.Options.DatabaseId).ReplacesOnConflictAsync(context.Command, table, async, cancellationToken)
-                    .ConfigureAwait(false))
+                && statement.Table is not null
+                && await Schema.WriteClosure.ReplacesOnConflictAsync(context, statement.Tables[0], async, cancellationToken).ConfigureAwait(false))
             {
                 // The table's own ON CONFLICT REPLACE deletes rows the images would not report.
                 statement = statement with { Kind = SqlStatementKind.TableWrite, Upsert = null };
@@ -258,7 +265,7 @@ internal static class CommandRunner
         {
             connection?.Session.Apply(statement, failed: true);
             SchemaChanged(context, statement);
-            if (statement.Kind == SqlStatementKind.Insert && statement.Table is { } table)
+            if (statement.Kind == SqlStatementKind.Insert && statement.Table is { } table && Schema.WriteClosure.IsSelfContained(context.Options, statement.Tables[0]))
             {
                 writes.Add(WriteRecord.ForTable(TableModel.ForName(context.Options.DatabaseId, statement.Schema, table)));
             }
@@ -289,11 +296,11 @@ internal static class CommandRunner
 
     private static void SchemaChanged(WriteContext context, SqlStatement statement)
     {
-        if (statement.ChangesSchema)
+        // A write of unknown extent (a procedure, a function that may write) may have run DDL too.
+        if (statement.ChangesSchema || statement.Kind == SqlStatementKind.DatabaseWrite)
         {
-            context.Options.Cascades.Clear();
+            Schema.WriteClosure.SchemaChanged(context);
             context.Options.Functions.Clear();
-            ReplaceConflictCatalog.For(context.Options.DatabaseId).Clear();
         }
     }
 

@@ -62,9 +62,12 @@ internal static partial class WriteExecution
         }
     }
 
-    /// <summary>What a statement that threw may have written: its table for an INSERT (no cascades), else the whole database.</summary>
+    /// <summary>
+    /// What a statement that threw may have written: its table for an INSERT into a table the catalog already knows fires
+    /// nothing else (no trigger, no view over it), else the whole database.
+    /// </summary>
     public static List<WriteRecord> FailureWrites(WriteContext context, SqlStatement statement) =>
-        statement.Kind == SqlStatementKind.Insert && statement.Table is { } table
+        statement.Kind == SqlStatementKind.Insert && statement.Table is { } table && Schema.WriteClosure.IsSelfContained(context.Options, statement.Tables[0])
             ? [WriteRecord.ForTable(TableModel.ForName(context.Options.DatabaseId, statement.Schema, table))]
             : [WriteRecord.ForDatabase(context.Options.DatabaseId)];
 
@@ -109,7 +112,7 @@ internal static partial class WriteExecution
         CommandKind kind, WriteContext context, SqlStatement statement, WriteOutcome outcome, bool async, CancellationToken cancellationToken)
     {
         var table = TableModel.ForName(context.Options.DatabaseId, statement.Schema, statement.Table!);
-        if (!HasColumnSchemes(context.Options, table))
+        if (!HasColumnSchemes(context.Options, table) && !Schema.WriteClosure.ImagesNarrowCascades(context.Options, statement))
         {
             // No cached query constrains a column of this table: an image-less row write invalidates everything that matters.
             object? result = kind == CommandKind.Scalar
@@ -165,6 +168,7 @@ internal static partial class WriteExecution
         {
             scalar = async ? await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteScalar();
             writes.Add(ImagelessWrite(statement.Kind, table));
+            await AddCascadesAsync(context, statement, writes, async, cancellationToken).ConfigureAwait(false);
             context.Record(writes);
             return scalar;
         }
@@ -207,6 +211,7 @@ internal static partial class WriteExecution
             command.CommandText = original;
         }
 
+        await AddCascadesAsync(context, statement, writes, async, cancellationToken).ConfigureAwait(false);
         context.Record(writes);
         return scalar;
     }
@@ -249,34 +254,12 @@ internal static partial class WriteExecution
         }
     }
 
-    /// <summary>Rows of other tables changed by ON DELETE / ON UPDATE actions: those tables are written too.</summary>
-    private static async ValueTask AddCascadesAsync(WriteContext context, SqlStatement statement, List<WriteRecord> writes, bool async, CancellationToken cancellationToken)
-    {
-        if (statement.Kind is not (SqlStatementKind.Update or SqlStatementKind.Delete or SqlStatementKind.Upsert or SqlStatementKind.TableWrite))
-        {
-            return;
-        }
-
-        foreach (var name in statement.Tables)
-        {
-            string[] children;
-            try
-            {
-                children = await context.Options.Cascades.ChildrenOfAsync(context.Command, name.Name, context.DataConnection.DataProvider.Name, async, cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            catch (DbException)
-            {
-                writes.Add(WriteRecord.ForDatabase(context.Options.DatabaseId));
-                return;
-            }
-
-            foreach (var child in children)
-            {
-                writes.Add(WriteRecord.ForTable(TableModel.ForName(context.Options.DatabaseId, null, child)));
-            }
-        }
-    }
+    /// <summary>
+    /// What else the database changes with the statement, from its catalog (<see cref="Schema.WriteClosure"/>): rows of
+    /// child tables through foreign-key actions, tables written by triggers, views over the written tables.
+    /// </summary>
+    private static ValueTask AddCascadesAsync(WriteContext context, SqlStatement statement, List<WriteRecord> writes, bool async, CancellationToken cancellationToken) =>
+        Schema.WriteClosure.AddAsync(context, statement, writes, async, cancellationToken);
 
     private static WriteRecord ImagelessWrite(SqlStatementKind kind, TableModel table) => kind switch
     {

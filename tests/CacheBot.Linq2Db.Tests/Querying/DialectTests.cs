@@ -18,13 +18,16 @@ public sealed class DialectTests
         var dialect = Linq2DbDialect.Instance;
 
         Assert.True(dialect.TryGetTableRoot(db.GetTable<Photo>().Expression, model, out var plain));
-        Assert.True(dialect.TryGetTableRoot(db.GetTable<Photo>().SchemaName("s").TableName("t").TableName("u").Expression, model, out var renamed));
+        Assert.True(dialect.TryGetTableRoot(db.GetTable<Photo>().SchemaName("main").TableName("Tag").TableName("User").Expression, model, out var renamed));
+        // A table the database catalog does not know (here: no schema "s") is not identified: its queries run uncached.
+        Assert.True(dialect.TryGetTableRoot(db.GetTable<Photo>().SchemaName("s").TableName("u").Expression, model, out var unknown));
         Assert.True(dialect.TryGetTableRoot(db.GetTable<Photo>().IsTemporary().Expression, model, out var temporary));
         Assert.False(dialect.TryGetTableRoot(db.GetTable<Photo>().Where(p => p.Id == 1).Expression, model, out _));
 
         Assert.Equal("Photo", plain!.Name);
         Assert.Null(plain.Schema);
-        Assert.Equal("s.u", renamed!.QualifiedName);
+        Assert.Equal("main.User", renamed!.QualifiedName);
+        Assert.Null(unknown);
         Assert.Null(temporary);
         Assert.True(model.TryFindTable(null, "photo", out var found));
         Assert.Same(plain, found);
@@ -94,7 +97,9 @@ public sealed class DialectTests
         Assert.Equal(typeof(Tag), tags.TargetType);
         Assert.Same(model, Linq2DbEntityModel.For(test.Open(), test.Options.Find<CacheBotOptionSet>()!));
         Assert.Equal(Linq.Providers.StringMatching.Excluded, Linq2DbEntityModel.StringMatchingFor("Oracle.Managed"));
-        Assert.Equal(Linq.Providers.StringMatching.IgnoreCaseAndTrailingSpaces, Linq2DbEntityModel.StringMatchingFor(ProviderName.SqlServer2019));
+        Assert.Equal(Linq.Providers.StringMatching.Excluded, Linq2DbEntityModel.StringMatchingFor(ProviderName.SqlServer2019));
+        Assert.Equal(Linq.Providers.StringMatching.Excluded, Linq2DbEntityModel.StringMatchingFor(ProviderName.MySql));
+        Assert.Equal(Linq.Providers.StringMatching.Ordinal, Linq2DbEntityModel.StringMatchingFor(ProviderName.PostgreSQL15));
     }
 
     private sealed class Holder

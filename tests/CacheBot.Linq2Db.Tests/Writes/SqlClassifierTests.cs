@@ -354,6 +354,21 @@ public sealed class SqlClassifierTests
         Assert.Equal("id IN (SELECT id FROM x)", s.Where);
     }
 
+    [Theory]
+    [InlineData("S", "UPDATE t SET a = 1, [B] = @b WHERE id = 1", "a,B")]
+    [InlineData("P", "UPDATE t AS x SET x.a = 1, \"B\" = $1 WHERE id = 1 RETURNING *", "a,B")]
+    [InlineData("P", "UPDATE t SET (a, b) = (SELECT 1, 2), c = (SELECT max(d) FROM u WHERE u.e = 1) WHERE id = 1", "a,b,c")]
+    [InlineData("P", "UPDATE t SET a = 1 FROM u WHERE t.id = u.id", "a")]
+    [InlineData("S", "UPDATE t SET a = b = 1", "a")]
+    [InlineData("P", "UPDATE t SET a[1] = 2 WHERE id = 1", null)]
+    [InlineData("P", "UPDATE t SET (a, b) = ROW(1, 2)", "a,b")]
+    public void Classify_Update_ReadsTheAssignedColumns(string dialect, string sql, string? expected)
+    {
+        var columns = Single(dialect, sql).AssignedColumns;
+
+        Assert.Equal(expected, columns is null ? null : string.Join(",", columns));
+    }
+
     [Fact]
     public void Tokenize_PostgresNestedComment_ProducesNoTokens()
     {

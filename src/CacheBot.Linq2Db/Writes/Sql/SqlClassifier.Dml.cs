@@ -469,8 +469,99 @@ internal static partial class SqlClassifier
             WithClause = withClause,
             HasFrom = cursor || IndexOfWord(sql, i, end, "FROM", depth) >= 0,
             HasReturning = IndexOfWord(sql, i, end, "RETURNING", depth) >= 0 || IndexOfWord(sql, i, end, "OUTPUT", depth) >= 0,
+            AssignedColumns = ReadAssignedColumns(sql, i + 1, end, depth),
         };
         return WithCalls(sql, start, end, statement);
+    }
+
+    /// <summary>
+    /// The columns of an UPDATE's SET list (<c>a = ...</c>, <c>t.a = ...</c>, <c>(a, b) = ...</c>) from <paramref name="from"/>
+    /// to the first WHERE, FROM, RETURNING, ORDER, LIMIT or OUTPUT at the statement's depth; null when a target cannot be read.
+    /// </summary>
+    private static List<string>? ReadAssignedColumns(SqlText sql, int from, int end, int depth)
+    {
+        var columns = new List<string>();
+        var segment = from;
+        for (var i = from; i <= end; i++)
+        {
+            var last = i == end || (sql[i].Depth == depth && sql.IsAnyWord(i, ["WHERE", "FROM", "RETURNING", "ORDER", "LIMIT", "OUTPUT"]));
+            if (!last && !(sql[i].Depth == depth && sql.IsKind(i, SqlTokenKind.Comma)))
+            {
+                continue;
+            }
+
+            if (!ReadAssignmentTargets(sql, segment, i, depth, columns))
+            {
+                return null;
+            }
+
+            if (last)
+            {
+                return columns;
+            }
+
+            segment = i + 1;
+        }
+
+        return null;
+    }
+
+    private static bool ReadAssignmentTargets(SqlText sql, int start, int end, int depth, List<string> columns)
+    {
+        var i = start;
+        if (sql.IsKind(i, SqlTokenKind.OpenParen))
+        {
+            // (a, b) = (...): every name up to the matching parenthesis.
+            for (i++; i < end && !(sql.IsKind(i, SqlTokenKind.CloseParen) && sql[i].Depth == depth); i++)
+            {
+                if (sql.IsKind(i, SqlTokenKind.Comma))
+                {
+                    continue;
+                }
+
+                if (ReadColumnName(sql, ref i, end) is not { } name)
+                {
+                    return false;
+                }
+
+                columns.Add(name);
+                i--;
+            }
+
+            return i < end && sql.IsKind(i + 1, SqlTokenKind.Operator) && sql.Span(i + 1) is "=";
+        }
+
+        if (ReadColumnName(sql, ref i, end) is not { } single)
+        {
+            return false;
+        }
+
+        columns.Add(single);
+        return i < end && sql.IsKind(i, SqlTokenKind.Operator) && sql.Span(i) is "=";
+    }
+
+    /// <summary>A column name, possibly qualified (<c>t.a</c>): the last part; <paramref name="i"/> moves past it.</summary>
+    private static string? ReadColumnName(SqlText sql, ref int i, int end)
+    {
+        string? name = null;
+        while (i < end && sql.IsName(i))
+        {
+            name = sql.Name(i);
+            if (name is null)
+            {
+                return null;
+            }
+
+            i++;
+            if (!(i < end && sql.IsKind(i, SqlTokenKind.Dot)))
+            {
+                return name;
+            }
+
+            i++;
+        }
+
+        return null;
     }
 
     private static SqlStatement ClassifyDelete(SqlText sql, int start, int end, string? withClause)

@@ -29,6 +29,12 @@ internal sealed record SqlStatement(SqlStatementKind Kind)
     /// <summary>Gets the statement's leading <c>WITH ...</c> clause (read-only CTEs), prefixed to the pre-image SELECT.</summary>
     public string? WithClause { get; init; }
 
+    /// <summary>
+    /// Gets the columns an UPDATE assigns (bare names as written, quotes removed), or null when they cannot be read (then
+    /// any column may change). Lets foreign-key actions on columns the update does not assign be skipped.
+    /// </summary>
+    public IReadOnlyList<string>? AssignedColumns { get; init; }
+
     /// <summary>Gets whether the statement reads other tables for its targets (UPDATE ... FROM, DELETE ... USING) or a cursor.</summary>
     public bool HasFrom { get; init; }
 
