@@ -17,6 +17,13 @@ done
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# The machine's global packages folder may hold an older CacheBot.* 0.1.0 from an earlier pack (same version, other
+# contents): the smoke projects restore into their own folder, take CacheBot.* from the fresh packs only, and take
+# everything else from the machine's folder (a package feed in the same layout) or nuget.org.
+global_packages="$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: *//p')"
+global_packages="${global_packages:-$work/none}"
+mkdir -p "$global_packages"
+export NUGET_PACKAGES="$work/nuget-packages"
 cd "$work"
 cat > nuget.config <<XML
 <?xml version="1.0" encoding="utf-8"?>
@@ -24,8 +31,20 @@ cat > nuget.config <<XML
   <packageSources>
     <clear />
     <add key="local" value="$packages" />
+    <add key="machine" value="$global_packages" />
     <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
   </packageSources>
+  <packageSourceMapping>
+    <packageSource key="local">
+      <package pattern="CacheBot.*" />
+    </packageSource>
+    <packageSource key="machine">
+      <package pattern="*" />
+    </packageSource>
+    <packageSource key="nuget.org">
+      <package pattern="*" />
+    </packageSource>
+  </packageSourceMapping>
 </configuration>
 XML
 dotnet new console --name Smoke --output Smoke --framework net10.0 --no-restore >/dev/null
