@@ -12,6 +12,8 @@ namespace CacheBot.Benchmarks.EntityFrameworkCore;
 /// CacheBot hit. Run: <c>dotnet run -c Release --project bench/CacheBot.Benchmarks -- --filter '*EfHit*' --job short</c>.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class EfHitBenchmarks
 {
     private static readonly Func<EfBenchContext, int, EfPhoto?> CompiledGet =

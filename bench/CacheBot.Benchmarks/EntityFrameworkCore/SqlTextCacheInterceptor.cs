@@ -25,12 +25,12 @@ public sealed class SqlTextCacheInterceptor : DbCommandInterceptor
             return result;
         }
 
-        return _entries.TryGetValue(Key(command), out var table) ? InterceptionResult<DbDataReader>.SuppressWithResult(table.CreateDataReader()) : result;
+        return _entries.TryGetValue(Key(command), out var table) ? InterceptionResult<DbDataReader>.SuppressWithResult(new ConvertingReader(table.CreateDataReader())) : result;
     }
 
     public override DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
     {
-        if (!command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || result is DataTableReader)
+        if (!command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || result is ConvertingReader)
         {
             return result;
         }
@@ -38,7 +38,7 @@ public sealed class SqlTextCacheInterceptor : DbCommandInterceptor
         var table = new DataTable();
         table.Load(result);
         _entries[Key(command)] = table;
-        return table.CreateDataReader();
+        return new ConvertingReader(table.CreateDataReader());
     }
 
     public override int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
