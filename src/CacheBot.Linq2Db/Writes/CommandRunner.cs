@@ -61,11 +61,11 @@ internal static class CommandRunner
             && (tracker.State != TransactionState.Open || batch.HasTransactionControl))
         {
             // This command may commit writes: announce them to the other processes first (a failure stops it here).
-            await tracker.AnnounceAsync(await IntentsAsync(context, tracker, statements, async, cancellationToken).ConfigureAwait(false), async, cancellationToken)
-                .ConfigureAwait(false);
+            var coarse = await CoarseWritesAsync(context, statements, async, cancellationToken).ConfigureAwait(false);
+            await tracker.AnnounceAsync(Intents(tracker, statements, coarse), async, cancellationToken).ConfigureAwait(false);
             try
             {
-                return await RunStatementsAsync(kind, behavior, context, batch, statements, async, cancellationToken).ConfigureAwait(false);
+                return await RunStatementsAsync(kind, behavior, context, batch, statements, coarse, async, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -73,12 +73,24 @@ internal static class CommandRunner
             }
         }
 
-        return await RunStatementsAsync(kind, behavior, context, batch, statements, async, cancellationToken).ConfigureAwait(false);
+        return await RunStatementsAsync(kind, behavior, context, batch, statements, coarse: null, async, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Each statement's writes without images, known before the command runs (cascade children come from the catalog).</summary>
+    private static async ValueTask<List<WriteRecord>[]> CoarseWritesAsync(
+        WriteContext context, List<SqlStatement> statements, bool async, CancellationToken cancellationToken)
+    {
+        var writes = new List<WriteRecord>[statements.Count];
+        for (var i = 0; i < statements.Count; i++)
+        {
+            writes[i] = await WriteExecution.CoarseWritesAsync(context, statements[i], async, cancellationToken).ConfigureAwait(false);
+        }
+
+        return writes;
     }
 
     /// <summary>What a command may commit, coarsely: the writes its transaction holds if it may commit them, and each statement's coarse writes.</summary>
-    private static async ValueTask<List<WriteRecord>> IntentsAsync(
-        WriteContext context, TransactionTracker tracker, List<SqlStatement> statements, bool async, CancellationToken cancellationToken)
+    private static List<WriteRecord> Intents(TransactionTracker tracker, List<SqlStatement> statements, List<WriteRecord>[] coarse)
     {
         var intents = new List<WriteRecord>();
         foreach (var statement in statements)
@@ -91,17 +103,18 @@ internal static class CommandRunner
             }
         }
 
-        foreach (var statement in statements)
+        foreach (var writes in coarse)
         {
-            intents.AddRange(await WriteExecution.CoarseWritesAsync(context, statement, async, cancellationToken).ConfigureAwait(false));
+            intents.AddRange(writes);
         }
 
         return intents;
     }
 
+    /// <summary>Runs the statements; <c>coarse</c> holds their coarse writes when an announcement already computed them, else null.</summary>
     private static async ValueTask<(object? Result, List<WriteRecord>? ReaderWrites)> RunStatementsAsync(
-        CommandKind kind, CommandBehavior behavior, WriteContext context, SqlBatch batch, List<SqlStatement> statements, bool async,
-        CancellationToken cancellationToken)
+        CommandKind kind, CommandBehavior behavior, WriteContext context, SqlBatch batch, List<SqlStatement> statements,
+        List<WriteRecord>[]? coarse, bool async, CancellationToken cancellationToken)
     {
         if (kind != CommandKind.Reader && statements.Count == 1 && WriteExecution.CanReadImages(context, statements[0], kind))
         {
@@ -109,11 +122,7 @@ internal static class CommandRunner
         }
 
         // Known before the command runs: cascade children are read from the catalog now (an open reader would block it).
-        var writes = new List<WriteRecord>[statements.Count];
-        for (var i = 0; i < statements.Count; i++)
-        {
-            writes[i] = await WriteExecution.CoarseWritesAsync(context, statements[i], async, cancellationToken).ConfigureAwait(false);
-        }
+        var writes = coarse ?? await CoarseWritesAsync(context, statements, async, cancellationToken).ConfigureAwait(false);
 
         object? result;
         try
