@@ -1,4 +1,5 @@
 using CacheBot.Linq;
+using CacheBot.Linq2Db.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
