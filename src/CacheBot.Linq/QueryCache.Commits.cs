@@ -47,8 +47,9 @@ public sealed partial class QueryCache
 
         foreach (var scheme in Schemes.GetSchemes(table))
         {
-            if (!scheme.IsEmpty)
+            if (!scheme.IsEmpty || scheme.ReadMask != Invalidation.ColumnMask.All)
             {
+                // Values narrow the scheme's keys, or the images tell which columns an update changed.
                 return true;
             }
         }

@@ -9,7 +9,11 @@ namespace CacheBot.Linq.Analysis;
 /// </summary>
 internal static class DependencyBuilder
 {
-    public static QueryAnalysis Build(List<Occurrence> occurrences, List<Dnf> formulas, AnalysisSettings settings)
+    /// <param name="occurrences">The table occurrences.</param>
+    /// <param name="formulas">The predicates, over occurrences.</param>
+    /// <param name="settings">Granularity, paths, bounds, ignored tables.</param>
+    /// <param name="readMasks">The columns the query reads per table (<see cref="ColumnUsage"/>); a table not in it reads all.</param>
+    public static QueryAnalysis Build(List<Occurrence> occurrences, List<Dnf> formulas, AnalysisSettings settings, IReadOnlyDictionary<TableModel, ulong> readMasks)
     {
         var tables = new List<TableModel>();
         var groups = new Dictionary<(ulong Table, string Columns), DependencyGroup>();
@@ -46,12 +50,12 @@ internal static class DependencyBuilder
                 {
                     foreach (var pair in conjunction)
                     {
-                        AddConjunction(groups, table, new() { [pair.Key] = pair.Value }, settings.MaxValueTuples);
+                        AddConjunction(groups, table, new() { [pair.Key] = pair.Value }, settings.MaxValueTuples, MaskOf(table, readMasks));
                     }
                 }
                 else
                 {
-                    AddConjunction(groups, table, conjunction, settings.MaxValueTuples);
+                    AddConjunction(groups, table, conjunction, settings.MaxValueTuples, MaskOf(table, readMasks));
                 }
             }
         }
@@ -95,9 +99,9 @@ internal static class DependencyBuilder
             }
 
             // Any of its rows matters, even when an occurrence of the same table elsewhere in the query is narrower.
-            if (!groups.TryGetValue((companion.Id, string.Empty), out var anyRow) || anyRow.Tuples.Count == 0)
+            if (!groups.TryGetValue((companion.Id, Signature([], Invalidation.ColumnMask.All)), out var anyRow) || anyRow.Tuples.Count == 0)
             {
-                AddConjunction(groups, companion, new(), settings.MaxValueTuples);
+                AddConjunction(groups, companion, new(), settings.MaxValueTuples, Invalidation.ColumnMask.All);
             }
             foreach (var next in companion.CompanionTables)
             {
@@ -112,7 +116,8 @@ internal static class DependencyBuilder
         Dictionary<(ulong Table, string Columns), DependencyGroup> groups,
         TableModel table,
         Dictionary<ColumnRef, IReadOnlyList<object?>> conjunction,
-        int maxTuples)
+        int maxTuples,
+        ulong readMask)
     {
         var columns = new List<(ColumnModel Column, IReadOnlyList<object?> Values)>();
         foreach (var pair in conjunction)
@@ -142,15 +147,21 @@ internal static class DependencyBuilder
             schemeColumns[i] = columns[i].Column;
         }
 
-        var signature = string.Join(",", Array.ConvertAll(schemeColumns, static c => c.Ordinal));
+        var signature = Signature(schemeColumns, readMask);
         if (!groups.TryGetValue((table.Id, signature), out var group))
         {
-            group = new DependencyGroup(table, schemeColumns);
+            group = new DependencyGroup(table, schemeColumns, readMask);
             groups.Add((table.Id, signature), group);
         }
 
         AddTuples(group, columns, 0, new object?[columns.Count]);
     }
+
+    private static string Signature(ColumnModel[] columns, ulong readMask) =>
+        string.Join(",", Array.ConvertAll(columns, static c => c.Ordinal)) + "/" + readMask.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static ulong MaskOf(TableModel table, IReadOnlyDictionary<TableModel, ulong> readMasks) =>
+        readMasks.TryGetValue(table, out var mask) ? mask : Invalidation.ColumnMask.All;
 
     private static void AddTuples(DependencyGroup group, List<(ColumnModel Column, IReadOnlyList<object?> Values)> columns, int index, object?[] current)
     {

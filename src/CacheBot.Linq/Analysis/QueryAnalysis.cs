@@ -3,12 +3,18 @@ using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq.Analysis;
 
-/// <summary>The dependencies of one table occurrence set: a scheme (sorted columns) and the value tuples a write must match.</summary>
-internal sealed class DependencyGroup(TableModel table, ColumnModel[] columns)
+/// <summary>
+/// The dependencies of one table occurrence set: a scheme (sorted columns), the value tuples a write must match, and the
+/// columns of the table the query reads (an update of none of them matters to no tuple).
+/// </summary>
+internal sealed class DependencyGroup(TableModel table, ColumnModel[] columns, ulong readMask)
 {
     public TableModel Table { get; } = table;
 
     public ColumnModel[] Columns { get; } = columns;
+
+    /// <summary>Gets the columns of <see cref="Table"/> the query reads (<see cref="Invalidation.ColumnMask"/>).</summary>
+    public ulong ReadMask { get; } = readMask;
 
     public List<object?[]> Tuples { get; } = [];
 

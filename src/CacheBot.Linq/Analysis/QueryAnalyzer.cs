@@ -52,7 +52,17 @@ internal sealed partial class QueryAnalyzer
             return QueryAnalysis.Refused(analyzer._refusal, analyzer._refusalDetail ?? string.Empty);
         }
 
-        return DependencyBuilder.Build(analyzer._occurrences, analyzer._formulas, settings);
+        var tables = new List<TableModel>();
+        foreach (var occurrence in analyzer._occurrences)
+        {
+            if (!tables.Contains(occurrence.Table))
+            {
+                tables.Add(occurrence.Table);
+            }
+        }
+
+        var masks = ColumnUsage.Compute(expression, tables, dialect, model);
+        return DependencyBuilder.Build(analyzer._occurrences, analyzer._formulas, settings, masks);
     }
 
     /// <summary>

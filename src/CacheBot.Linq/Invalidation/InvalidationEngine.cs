@@ -10,7 +10,8 @@ namespace CacheBot.Linq.Invalidation;
 /// <remarks>
 /// Writer order (DESIGN "version stamps"): the caller has committed; this reads the table's schemes, then bumps. A
 /// reader that registered a scheme before taking its read position is therefore seen by every write that commits later.
-/// A value that cannot be encoded makes the row write fall back to a table write (sound). Positions come from
+/// A value that cannot be encoded makes the row write fall back to a table write (sound). An update whose images agree on
+/// every column a scheme's queries read leaves that scheme alone (<see cref="RowDiff"/>). Positions come from
 /// <see cref="StampTable.NextLocalPosition"/> (one per batch) or from a coordinator's shared log.
 /// </remarks>
 internal sealed class InvalidationEngine
@@ -98,8 +99,14 @@ internal sealed class InvalidationEngine
             return;
         }
 
+        var diff = new RowDiff(write.OldRow, write.NewRow);
         foreach (var scheme in _schemes.GetSchemes(write.Table))
         {
+            if (diff.LeavesAlone(scheme))
+            {
+                continue;
+            }
+
             if (!TryBumpRow(scheme, write.OldRow, position) || !TryBumpRow(scheme, write.NewRow, position))
             {
                 Bump(DependencyKeys.TableEpoch(write.Table), position);

@@ -4,15 +4,17 @@ using CacheBot.Linq.Providers;
 namespace CacheBot.Linq.Invalidation;
 
 /// <summary>
-/// A set of columns of one table whose values a cached query constrains. The empty scheme means "any row".
+/// A set of columns of one table whose values a cached query constrains (the empty scheme means "any row"), and the
+/// columns the queries holding it read (<see cref="ReadMask"/>): an update that changes none of those leaves its keys alone.
 /// Schemes are canonical per table (see <see cref="SchemeRegistry"/>), so reference equality is value equality.
 /// </summary>
 internal sealed class Scheme
 {
-    public Scheme(TableModel table, ColumnModel[] columns, ulong id)
+    public Scheme(TableModel table, ColumnModel[] columns, ulong readMask, ulong id)
     {
         Table = table;
         Columns = columns;
+        ReadMask = readMask;
         Id = id;
     }
 
@@ -21,7 +23,10 @@ internal sealed class Scheme
     /// <summary>Gets the columns, sorted by ordinal.</summary>
     public ColumnModel[] Columns { get; }
 
-    /// <summary>Gets the identity of the column set within its table.</summary>
+    /// <summary>Gets the columns the queries holding this scheme read (<see cref="ColumnMask"/>; <see cref="ColumnMask.All"/> when unknown).</summary>
+    public ulong ReadMask { get; }
+
+    /// <summary>Gets the identity of the column set and read mask within its table.</summary>
     public ulong Id { get; }
 
     public bool IsEmpty => Columns.Length == 0;
@@ -33,5 +38,6 @@ internal sealed class Scheme
     /// </summary>
     public long RegisteredAt = long.MaxValue;
 
-    public override string ToString() => Table.QualifiedName + "(" + string.Join(",", (IEnumerable<ColumnModel>)Columns) + ")";
+    public override string ToString() => Table.QualifiedName + "(" + string.Join(",", (IEnumerable<ColumnModel>)Columns) + ")"
+        + (ReadMask == ColumnMask.All ? string.Empty : " reads " + string.Join(",", ColumnMask.Names(Table, ReadMask)));
 }

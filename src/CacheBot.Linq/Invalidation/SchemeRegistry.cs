@@ -22,15 +22,18 @@ internal sealed class SchemeRegistry
 
     public SchemeRegistry(StampTable stamps) => _stamps = stamps;
 
-    /// <summary>Returns the canonical scheme of <paramref name="columns"/> on <paramref name="table"/>, registering it if new.</summary>
-    public Scheme Register(TableModel table, ColumnModel[] columns)
+    /// <summary>
+    /// Returns the canonical scheme of <paramref name="columns"/> read with <paramref name="readMask"/> on <paramref name="table"/>,
+    /// registering it if new.
+    /// </summary>
+    public Scheme Register(TableModel table, ColumnModel[] columns, ulong readMask = ColumnMask.All)
     {
-        var id = SchemeId(columns);
+        var id = SchemeId(table, columns, readMask);
         var entry = _tables.GetOrAdd(table.Id, static _ => new TableSchemes());
         var current = Volatile.Read(ref entry.Schemes);
         foreach (var s in current)
         {
-            if (s.Id == id && SameColumns(s.Columns, columns))
+            if (s.Id == id && s.ReadMask == readMask && SameColumns(s.Columns, columns))
             {
                 return s;
             }
@@ -41,13 +44,13 @@ internal sealed class SchemeRegistry
             current = entry.Schemes;
             foreach (var s in current)
             {
-                if (s.Id == id && SameColumns(s.Columns, columns))
+                if (s.Id == id && s.ReadMask == readMask && SameColumns(s.Columns, columns))
                 {
                     return s;
                 }
             }
 
-            var scheme = new Scheme(table, columns, id);
+            var scheme = new Scheme(table, columns, readMask, id);
             Volatile.Write(ref entry.Schemes, [.. current, scheme]);
             Interlocked.MemoryBarrier();
 
@@ -80,22 +83,37 @@ internal sealed class SchemeRegistry
         return true;
     }
 
-    private static ulong SchemeId(ColumnModel[] columns)
+    private static ulong SchemeId(TableModel table, ColumnModel[] columns, ulong readMask)
     {
         // Columns are sorted by ordinal; the id mixes the column names (upper-cased), so every process that maps the table
-        // alike computes the same id (dependency keys are shared between processes by a coordinator).
+        // alike computes the same id (dependency keys are shared between processes by a coordinator). A read mask other than
+        // "all" mixes in the names of its columns (sorted), after a separator no column name holds.
         ulong h = 0xcbf29ce484222325;
         foreach (var c in columns)
         {
-            foreach (var ch in c.Name)
-            {
-                h = (h ^ char.ToUpperInvariant(ch)) * 0x100000001b3;
-            }
+            h = Mix(h, c.Name);
+        }
 
-            h = (h ^ 0xff) * 0x100000001b3;
+        if (readMask != ColumnMask.All)
+        {
+            h = (h ^ 0xfe) * 0x100000001b3;
+            foreach (var name in ColumnMask.Names(table, readMask))
+            {
+                h = Mix(h, name);
+            }
         }
 
         return h;
+    }
+
+    private static ulong Mix(ulong h, string name)
+    {
+        foreach (var ch in name)
+        {
+            h = (h ^ char.ToUpperInvariant(ch)) * 0x100000001b3;
+        }
+
+        return (h ^ 0xff) * 0x100000001b3;
     }
 
     private sealed class TableSchemes

@@ -65,7 +65,8 @@ internal sealed class ClrEntityModel : IEntityModel
             }
         }
 
-        return new TableModel(Database, schema, name, type, columns, associations);
+        // Plain CLR rows: a query reads the members it names and nothing else.
+        return new TableModel(Database, schema, name, type, columns, associations) { ImplicitlyReadColumns = [] };
     }
 
     private static HashSet<string> FindKeyNames(Type type, PropertyInfo[] properties)

@@ -93,6 +93,22 @@ public sealed class TableModel
     /// </summary>
     public IReadOnlyList<TableModel> CompanionTables { get; init; } = [];
 
+    /// <summary>
+    /// Gets the columns every read of this table uses although a query does not name them (a discriminator the provider
+    /// adds to each read), or <see langword="null"/> (the default) when that is not known.
+    /// </summary>
+    /// <remarks>
+    /// <para>Setting it (empty when there are none) opts the table into column-aware invalidation: a cached query depends
+    /// only on the columns it names (plus these), and an update whose old and new row images agree on all of them does not
+    /// invalidate it. The integration promises two things by setting it: the provider reads no other column of this table
+    /// behind the query's back, and the row images it reports for this table hold the database's values (a column the
+    /// database may change on its own, through a trigger, a default or a generated expression, is either re-read into the
+    /// image or absent from it; an absent column counts as changed).</para>
+    /// <para>Left <see langword="null"/>, every cached query on the table depends on all of its columns and every row write
+    /// invalidates as before: sound for any integration.</para>
+    /// </remarks>
+    public IReadOnlyList<ColumnModel>? ImplicitlyReadColumns { get; init; }
+
     /// <summary>Gets the navigations.</summary>
     public IEnumerable<AssociationModel> Associations => _associations.Values;
 

@@ -65,7 +65,11 @@ public readonly struct WriteRecord
     /// <returns>The write.</returns>
     public static WriteRecord ForEverything() => new(WriteKind.Everything, TableModel.ForName("*", null, "*"), null, null);
 
-    /// <summary>A row write from database images (the images are the caller's to give away: they are not copied).</summary>
+    /// <summary>
+    /// A row write from database images (the images are the caller's to give away: they are not copied). For an update the
+    /// cache compares the two images to tell which columns changed (on tables that opt in,
+    /// <see cref="TableModel.ImplicitlyReadColumns"/>); the same instance on both sides reports a change of unknown columns.
+    /// </summary>
     /// <param name="table">The table.</param>
     /// <param name="oldRow">The row before the write, or <see langword="null"/> for an insert.</param>
     /// <param name="newRow">The row after the write, or <see langword="null"/> for a delete.</param>
@@ -77,7 +81,10 @@ public readonly struct WriteRecord
         return new(WriteKind.Rows, table, oldRow, newRow);
     }
 
-    /// <summary>A row write from entity objects of <paramref name="table"/>'s entity type; member-wise copies are taken now.</summary>
+    /// <summary>
+    /// A row write from entity objects of <paramref name="table"/>'s entity type; member-wise copies are taken now. Passing
+    /// the same object as both (a row changed in place) reports a change of unknown columns.
+    /// </summary>
     /// <param name="table">The table.</param>
     /// <param name="oldEntity">The entity before the write, or <see langword="null"/> for an insert.</param>
     /// <param name="newEntity">The entity after the write, or <see langword="null"/> for a delete.</param>
@@ -86,6 +93,14 @@ public readonly struct WriteRecord
     public static WriteRecord ForRows(TableModel table, object? oldEntity, object? newEntity)
     {
         ArgumentNullException.ThrowIfNull(table);
+        if (ReferenceEquals(oldEntity, newEntity) && oldEntity is not null)
+        {
+            // One object for both: changed in place, so its old values are gone. The same copy on both sides tells the
+            // engine not to compare them (every column counts as changed).
+            var copy = ShallowCopy.Of(oldEntity);
+            return new(WriteKind.Rows, table, copy, copy);
+        }
+
         return new(WriteKind.Rows, table, oldEntity is null ? null : ShallowCopy.Of(oldEntity), newEntity is null ? null : ShallowCopy.Of(newEntity));
     }
 

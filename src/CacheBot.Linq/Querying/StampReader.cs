@@ -29,7 +29,7 @@ internal static class StampReader
         var fallback = new List<TableModel>();
         foreach (var group in analysis.Groups)
         {
-            var scheme = cache.Schemes.Register(group.Table, group.Columns);
+            var scheme = cache.Schemes.Register(group.Table, group.Columns, group.ReadMask);
             sharedSince = Math.Max(sharedSince, Volatile.Read(ref scheme.RegisteredAt));
             foreach (var tuple in group.Tuples)
             {
@@ -41,7 +41,7 @@ internal static class StampReader
                 {
                     // A value that cannot be encoded: depend on "any row" of the table instead (sound).
                     fallback.Add(group.Table);
-                    var any = cache.Schemes.Register(group.Table, []);
+                    var any = cache.Schemes.Register(group.Table, [], group.ReadMask);
                     sharedSince = Math.Max(sharedSince, Volatile.Read(ref any.RegisteredAt));
                     DependencyKeys.TryForTuple(any, [], out var anyKey);
                     AddDistinct(keys, anyKey);

@@ -220,9 +220,12 @@ internal sealed class Linq2DbEntityModel : IEntityModel
             associations.Add(BuildAssociation(descriptor, association));
         }
 
+        // Column-aware invalidation: linq2db reads only the columns a query names, except the discriminator of an inheritance
+        // mapping (left unknown then); the write path's images are the database's rows (pre-image SELECT, RETURNING).
+        IReadOnlyList<ColumnModel>? implicitColumns = descriptor.InheritanceMapping.Count == 0 ? [] : null;
         return overridden
-            ? new TableModel(Database, schemaOverride, nameOverride!, type, columns, associations)
-            : new TableModel(Database, descriptor.SchemaName, descriptor.TableName, type, columns, associations);
+            ? new TableModel(Database, schemaOverride, nameOverride!, type, columns, associations) { ImplicitlyReadColumns = implicitColumns }
+            : new TableModel(Database, descriptor.SchemaName, descriptor.TableName, type, columns, associations) { ImplicitlyReadColumns = implicitColumns };
     }
 
     /// <summary>

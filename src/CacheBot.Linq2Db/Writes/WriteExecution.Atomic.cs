@@ -43,20 +43,55 @@ internal static partial class WriteExecution
         }
         else
         {
-            foreach (var row in result.Before)
-            {
-                writes.Add(WriteRecord.ForImages(table, row, null));
-            }
-
-            foreach (var (row, _) in result.Returned)
-            {
-                writes.Add(WriteRecord.ForImages(table, null, row));
-            }
+            AddUpdatedRows(writes, table, result.Before, result.Returned, context.Options);
         }
 
         await AddCascadesAsync(context, statement, writes, async, cancellationToken).ConfigureAwait(false);
         context.Record(writes);
         return result.Count;
+    }
+
+    /// <summary>
+    /// An UPDATE's row writes: each returned row paired with its pre-image by primary key (one write holding both images,
+    /// so the cache can tell which columns changed), every other row as a write of its own. Without a known key, or with a
+    /// key the images do not hold, nothing is paired.
+    /// </summary>
+    private static void AddUpdatedRows(List<WriteRecord> writes, TableModel table, List<RowValues> before, List<(RowValues Row, bool? Inserted)> returned, CacheBotOptionSet options)
+    {
+        var key = options.Cache!.KnownPrimaryKey(table);
+        var names = new string[key.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = key[i].Name;
+        }
+
+        var unpaired = new Dictionary<string, RowValues>(StringComparer.Ordinal);
+        var pairable = names.Length > 0;
+        foreach (var row in before)
+        {
+            if (!pairable || KeyOf(row, names) is not { } rowKey || !unpaired.TryAdd(rowKey, row))
+            {
+                pairable = false;
+                writes.Add(WriteRecord.ForImages(table, row, null));
+            }
+        }
+
+        foreach (var (row, _) in returned)
+        {
+            if (pairable && KeyOf(row, names) is { } rowKey && unpaired.Remove(rowKey, out var old))
+            {
+                writes.Add(WriteRecord.ForImages(table, old, row));
+            }
+            else
+            {
+                writes.Add(WriteRecord.ForImages(table, null, row));
+            }
+        }
+
+        foreach (var row in unpaired.Values)
+        {
+            writes.Add(WriteRecord.ForImages(table, row, null));
+        }
     }
 
     private static async ValueTask<object?> RunUpsertAsync(
