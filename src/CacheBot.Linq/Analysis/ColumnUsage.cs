@@ -109,6 +109,12 @@ internal sealed class ColumnUsage : ExpressionVisitor
 
     private void Classify(Expression node)
     {
+        if (node is LambdaExpression or UnaryExpression { NodeType: ExpressionType.Quote })
+        {
+            // A function is not a value holding rows (its type names them): the uses of its parameters are what count.
+            return;
+        }
+
         var parent = Parent();
         if (node is ParameterExpression && IsSupertypeOfEntity(node.Type))
         {
@@ -265,6 +271,11 @@ internal sealed class ColumnUsage : ExpressionVisitor
         if (ReferenceEquals(call.Object, argument))
         {
             return false;
+        }
+
+        if (QueryMarkers.IsMarker(call.Method))
+        {
+            return call.Arguments.Count > 0 && ReferenceEquals(call.Arguments[0], argument);
         }
 
         if (IsLinqOperator(call.Method))
