@@ -30,8 +30,16 @@ internal static partial class WriteExecution
     private static async ValueTask<object?> RunUpdateAsync(
         WriteContext context, SqlStatement statement, TableModel table, WriteOutcome outcome, bool async, CancellationToken cancellationToken)
     {
-        var select = statement.WithClause + " SELECT * FROM " + statement.TableClause + " WHERE " + statement.Where;
-        var result = await RunAtomicAsync(context, statement, select, " RETURNING *", inserted: false, outcome, async, cancellationToken).ConfigureAwait(false);
+        // UPDATE t SET ... FROM list WHERE ...: the pre-image joins the same list and returns the target's columns only (and
+        // locks only the target's rows); PostgreSQL's RETURNING * would also return the list's columns.
+        var joined = statement.FromClause is not null;
+        var select = joined
+            ? statement.WithClause + " SELECT " + statement.TargetQualifier + ".* FROM " + statement.TableClause + ", " + statement.FromClause + " WHERE " + statement.Where
+            : statement.WithClause + " SELECT * FROM " + statement.TableClause + " WHERE " + statement.Where;
+        var postgres = context.Dialect == SqlDialect.PostgreSql;
+        var returning = joined && postgres ? " RETURNING " + statement.TargetQualifier + ".*" : " RETURNING *";
+        var lockOf = joined ? " OF " + statement.TargetQualifier : string.Empty;
+        var result = await RunAtomicAsync(context, statement, select, returning, inserted: false, outcome, async, cancellationToken, lockOf).ConfigureAwait(false);
         var writes = new List<WriteRecord>();
         if (result.Before is null)
         {
@@ -156,7 +164,7 @@ internal static partial class WriteExecution
     /// </summary>
     private static async ValueTask<AtomicResult> RunAtomicAsync(
         WriteContext context, SqlStatement statement, string select, string returning, bool inserted, WriteOutcome outcome, bool async,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string lockOf = "")
     {
         var command = context.Command;
         var postgres = context.Dialect == SqlDialect.PostgreSql;
@@ -188,7 +196,7 @@ internal static partial class WriteExecution
                 begun = true;
             }
 
-            var before = await ReadPreImageAsync(command, postgres ? select + " FOR UPDATE" : select, postgres, async, cancellationToken).ConfigureAwait(false);
+            var before = await ReadPreImageAsync(command, postgres ? select + " FOR UPDATE" + lockOf : select, postgres, async, cancellationToken).ConfigureAwait(false);
             AfterPreImage.Value?.Invoke();
             AtomicResult result;
             if (before is null)

@@ -29,7 +29,9 @@ internal static partial class WriteExecution
         return statement.Kind switch
         {
             SqlStatementKind.Insert => kind == CommandKind.Scalar ? statement.HasReturning : !statement.HasReturning,
-            SqlStatementKind.Update or SqlStatementKind.Delete =>
+            SqlStatementKind.Update => kind == CommandKind.NonQuery && !statement.HasReturning && statement.Where is not null
+                && (!statement.HasFrom || statement.FromClause is not null && statement.TargetQualifier is not null),
+            SqlStatementKind.Delete =>
                 kind == CommandKind.NonQuery && !statement.HasReturning && !statement.HasFrom && statement.Where is not null,
             SqlStatementKind.Upsert => kind == CommandKind.NonQuery && !statement.HasReturning && statement.Upsert is not null,
             _ => false,

@@ -21,6 +21,7 @@ public sealed class OracleTally(Func<CachedQueryResult, bool> isValid)
     private readonly Dictionary<string, long> _invalidatedByKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _liveByKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Reads, int OracleHits, int CacheHits)> _byShape = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _byShapeCause = new(StringComparer.Ordinal);
     private int _writes;
     private int _reads;
     private int _oracleHits;
@@ -76,6 +77,7 @@ public sealed class OracleTally(Func<CachedQueryResult, bool> isValid)
                     : _entries.ContainsKey(identity) ? "(entry dropped or expired)"
                     : "(not cached: refused or bypassed)";
                 _needlessMissesByCause[cause] = _needlessMissesByCause.GetValueOrDefault(cause) + 1;
+                _byShapeCause[shape + " <- " + cause] = _byShapeCause.GetValueOrDefault(shape + " <- " + cause) + 1;
             }
         }
 
@@ -100,6 +102,12 @@ public sealed class OracleTally(Func<CachedQueryResult, bool> isValid)
             var live = _liveByKind.GetValueOrDefault(cause);
             var share = live == 0 ? "-" : ((double)_invalidatedByKind.GetValueOrDefault(cause) / live).ToString("P1", CultureInfo.InvariantCulture);
             text.AppendLine(CultureInfo.InvariantCulture, $"    {count,6}  {cause}: {_writesByKind.GetValueOrDefault(cause)} writes, {share}");
+        }
+
+        text.AppendLine("  the largest needless-miss causes per read shape (shape <- write kind):");
+        foreach (var (cause, count) in _byShapeCause.OrderByDescending(p => p.Value).Take(12))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {count,6}  shape {cause}");
         }
 
         text.AppendLine("  per read shape: reads, CacheBot hits, oracle hits:");

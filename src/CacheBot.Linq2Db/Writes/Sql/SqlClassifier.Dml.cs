@@ -434,6 +434,7 @@ internal static partial class SqlClassifier
             return WithCalls(sql, start, end, SqlStatement.DatabaseWrite);
         }
 
+        var qualifier = sql.Slice(i - 1, i - 1);
         if (sql.IsKind(i, SqlTokenKind.Operator) && sql.Span(i) is "*")
         {
             i++;
@@ -446,6 +447,7 @@ internal static partial class SqlClassifier
 
         if (sql.IsName(i) && !sql.IsWord(i, "SET"))
         {
+            qualifier = sql.Slice(i, i);
             i++;
         }
 
@@ -461,13 +463,17 @@ internal static partial class SqlClassifier
 
         var where = IndexOfWord(sql, i, end, "WHERE", depth);
         var cursor = where >= 0 && sql.IsWord(where + 1, "CURRENT") && sql.IsWord(where + 2, "OF");
+        var from = IndexOfWord(sql, i, end, "FROM", depth);
         var statement = new SqlStatement(SqlStatementKind.Update)
         {
             Tables = [name],
             TableClause = sql.Slice(clauseStart, i - 1),
             Where = where < 0 ? null : sql.Slice(where + 1, LastBefore(sql, where + 1, end, depth, ["RETURNING", "ORDER", "LIMIT", "OUTPUT"])),
             WithClause = withClause,
-            HasFrom = cursor || IndexOfWord(sql, i, end, "FROM", depth) >= 0,
+            HasFrom = cursor || from >= 0,
+            FromClause = from < 0 || cursor || (where >= 0 && where < from) ? null
+                : sql.Slice(from + 1, where >= 0 ? where - 1 : LastBefore(sql, from + 1, end, depth, ["RETURNING", "ORDER", "LIMIT", "OUTPUT"])),
+            TargetQualifier = qualifier,
             HasReturning = IndexOfWord(sql, i, end, "RETURNING", depth) >= 0 || IndexOfWord(sql, i, end, "OUTPUT", depth) >= 0,
             AssignedColumns = ReadAssignedColumns(sql, i + 1, end, depth),
         };

@@ -38,6 +38,12 @@ internal sealed record SqlStatement(SqlStatementKind Kind)
     /// <summary>Gets whether the statement reads other tables for its targets (UPDATE ... FROM, DELETE ... USING) or a cursor.</summary>
     public bool HasFrom { get; init; }
 
+    /// <summary>Gets an UPDATE's <c>FROM</c> list (PostgreSQL, SQLite 3.33+), without the keyword; null when it has none.</summary>
+    public string? FromClause { get; init; }
+
+    /// <summary>Gets how an UPDATE's target is named in its other clauses: its alias, else the last part of its name.</summary>
+    public string? TargetQualifier { get; init; }
+
     /// <summary>Gets whether the statement has its own RETURNING (or OUTPUT) clause.</summary>
     public bool HasReturning { get; init; }
 
