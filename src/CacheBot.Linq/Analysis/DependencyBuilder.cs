@@ -9,11 +9,13 @@ namespace CacheBot.Linq.Analysis;
 /// </summary>
 internal static class DependencyBuilder
 {
+    private static readonly Dictionary<TableModel, ulong> NoMasks = [];
+
     /// <param name="occurrences">The table occurrences.</param>
     /// <param name="formulas">The predicates, over occurrences.</param>
     /// <param name="settings">Granularity, paths, bounds, ignored tables.</param>
-    /// <param name="readMasks">The columns the query reads per table (<see cref="ColumnUsage"/>); a table not in it reads all.</param>
-    public static QueryAnalysis Build(List<Occurrence> occurrences, List<Dnf> formulas, AnalysisSettings settings, IReadOnlyDictionary<TableModel, ulong> readMasks)
+    /// <param name="masks">The columns the query reads per table (<see cref="ColumnUsage"/>); a table not in it reads all.</param>
+    public static QueryAnalysis Build(List<Occurrence> occurrences, List<Dnf> formulas, AnalysisSettings settings, IReadOnlyDictionary<TableModel, ulong> masks)
     {
         var tables = new List<TableModel>();
         var groups = new Dictionary<(ulong Table, string Columns), DependencyGroup>();
@@ -35,6 +37,8 @@ internal static class DependencyBuilder
                 return QueryAnalysis.Refused(RefusalReason.IgnoredTable, "table " + ignored.QualifiedName + " (read with " + table.QualifiedName + ") is in IgnoredTables");
             }
 
+            // The coarser granularities model django-cachebot (PerField) and SQL-text caches (PerTable): no column awareness.
+            var readMasks = settings.Granularity == InvalidationGranularity.Conjunctive ? masks : NoMasks;
             var dnf = Dnf.True;
             if (settings.Granularity != InvalidationGranularity.PerTable)
             {
