@@ -11,22 +11,27 @@ namespace CacheBot.Benchmarks.Redis;
 /// </summary>
 internal sealed class SharedSqliteFile : IDisposable
 {
-    private readonly string _directory;
-
     private SharedSqliteFile(string directory)
     {
-        _directory = directory;
-        Options = new DataOptions().UseSQLite("Data Source=" + Path.Combine(directory, "photos.db") + ";Default Timeout=60", SQLiteProvider.Microsoft);
+        Directory = directory;
+        File = Path.Combine(directory, "photos.db");
+        Options = new DataOptions().UseSQLite("Data Source=" + File + ";Default Timeout=60", SQLiteProvider.Microsoft);
     }
+
+    /// <summary>Gets the directory holding the file (removed on dispose).</summary>
+    public string Directory { get; }
+
+    /// <summary>Gets the path of the database file.</summary>
+    public string File { get; }
 
     /// <summary>Gets plain linq2db options for the file (each process adds <c>UseCacheBot</c>).</summary>
     public DataOptions Options { get; }
 
     public static SharedSqliteFile Create()
     {
-        var root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        var root = System.IO.Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
         var directory = Path.Combine(root, "cachebot-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(directory);
+        System.IO.Directory.CreateDirectory(directory);
         var file = new SharedSqliteFile(directory);
         using var db = new DataConnection(file.Options);
         db.Execute("PRAGMA journal_mode=WAL");
@@ -39,7 +44,7 @@ internal sealed class SharedSqliteFile : IDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            System.IO.Directory.Delete(Directory, recursive: true);
         }
         catch (IOException)
         {
