@@ -10,6 +10,12 @@ if (args.Contains("--memory"))
     return;
 }
 
+if (args.Contains("--redis-worker"))
+{
+    CacheBot.Benchmarks.Redis.RedisScaleOutWorker.Run(args);
+    return;
+}
+
 if (args.Contains("--redis"))
 {
     CacheBot.Benchmarks.Redis.RedisScaleOutMode.Run(Paths.Results, args.Contains("--quick"));

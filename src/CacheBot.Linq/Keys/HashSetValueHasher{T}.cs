@@ -22,7 +22,7 @@ internal sealed class HashSetValueHasher<T> : ValueHasher
         {
             // The comparer decides what Contains matches (e.g. OrdinalIgnoreCase); comparers are usually singletons.
             walk.WriteValueTag(HashTag.CustomComparer);
-            walk.WriteValue(ObjectIdentity.Get(comparer));
+            walk.WriteIdentity(comparer);
         }
 
         walk.WriteValue(set.Count);

@@ -91,6 +91,19 @@ internal ref partial struct HashWalk
     public void WriteValue<T>(T value)
         where T : unmanaged => _full.Write(value);
 
+    /// <summary>
+    /// Writes an object's identity (<see cref="ObjectIdentity"/>). Identities are numbered per process, so a portable hash
+    /// also gets this process's random salt: another process's object with the same number never hashes alike.
+    /// </summary>
+    public void WriteIdentity(object value)
+    {
+        _full.Write(ObjectIdentity.Get(value));
+        if (_portable)
+        {
+            _full.Write(ObjectIdentity.ProcessSalt);
+        }
+    }
+
     public void WriteValueTag(HashTag tag) => _full.Write((byte)tag);
 
     /// <summary>Writes bytes whose length the reader already knows (a count or length was written before).</summary>

@@ -16,6 +16,6 @@ internal sealed class IdentityValueHasher : ValueHasher
     {
         walk.MarkNotPortable();
         walk.WriteValueTag(HashTag.Identity);
-        walk.WriteValue(ObjectIdentity.Get(value));
+        walk.WriteIdentity(value);
     }
 }

@@ -12,6 +12,9 @@ internal static class ObjectIdentity
     private static readonly ConditionalWeakTable<object, StrongBox<long>> Ids = new();
     private static long s_lastId;
 
+    /// <summary>Gets a random number drawn once per process: mixed into portable hashes next to identities (see HashWalk.WriteIdentity).</summary>
+    public static ulong ProcessSalt { get; } = (ulong)Random.Shared.NextInt64() ^ ((ulong)Environment.ProcessId << 32);
+
     public static long Get(object value)
     {
         if (Ids.TryGetValue(value, out var id))

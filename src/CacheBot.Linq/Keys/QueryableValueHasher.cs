@@ -21,7 +21,7 @@ internal sealed class QueryableValueHasher : ValueHasher
         if (expression is ConstantExpression constant && ReferenceEquals(constant.Value, value))
         {
             walk.WriteValueTag(HashTag.Identity);
-            walk.WriteValue(ObjectIdentity.Get(value));
+            walk.WriteIdentity(value);
             return;
         }
 

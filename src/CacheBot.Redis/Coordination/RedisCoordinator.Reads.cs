@@ -10,9 +10,16 @@ internal sealed partial class RedisCoordinator
 {
     private static readonly TimeSpan RunCheckInterval = TimeSpan.FromSeconds(1);
     private static readonly WriteRecord[] NoIntents = [];
+    private static readonly RedisValue[] EpochAndRev = ["epoch", "rev"];
 
     private Dictionary<string, WriteRecord[]> _intentCache = new(StringComparer.Ordinal);
     private int _refreshing;
+    private long _catchUpCalls;
+
+    // Bounded mode (Stopwatch ticks, 0 before the first catch-up): local state may be used before _freshUntil; from
+    // _refreshAt on, a read also starts a background catch-up.
+    private long _freshUntil;
+    private long _refreshAt;
 
     // When (Stopwatch ticks) the earliest announcement seen at the last snapshot passes its deadline: the log's revision
     // does not change when an announcement expires, so unchanged catch-ups check this to reap it.
@@ -22,22 +29,29 @@ internal sealed partial class RedisCoordinator
     {
         if (Bounded)
         {
-            // Bounded: local state is good while the last successful catch-up started less than MaxStaleness ago.
-            var last = Volatile.Read(ref _lastGoodStart);
+            // Bounded: local state is good while the last successful catch-up started less than MaxStaleness ago. The hit
+            // reads the clock once and compares it with one precomputed tick (the catch-up sets it); past half of
+            // MaxStaleness it also starts a background catch-up, so a steady reader never waits for Redis.
             var now = Stopwatch.GetTimestamp();
-            if (last != 0 && now - last < _maxStalenessTicks)
+            if (now < Volatile.Read(ref _refreshAt))
             {
-                if (now - last >= _refreshTicks)
-                {
-                    StartRefresh();
-                }
-
                 return new ValueTask<bool>(true);
             }
+
+            if (now < Volatile.Read(ref _freshUntil))
+            {
+                StartRefresh();
+                return new ValueTask<bool>(true);
+            }
+
+            return CatchUpAsync(now, async, cancellationToken);
         }
 
         return CatchUpAsync(Stopwatch.GetTimestamp(), async, cancellationToken);
     }
+
+    /// <summary>Gets the number of catch-up calls made to Redis (each one round trip); for tests and diagnostics.</summary>
+    internal long CatchUpCalls => Interlocked.Read(ref _catchUpCalls);
 
     /// <summary>
     /// Brings local state up to the log as it is after <paramref name="arrival"/>: returns true once a catch-up that
@@ -78,20 +92,25 @@ internal sealed partial class RedisCoordinator
                 Volatile.Write(ref _verifyRun, 0);
             }
 
+            // Nothing new (the usual case): one plain HMGET of the epoch and revision, cheaper than the script for Redis and
+            // for the client. Anything else (a change, no state yet, a run-id check due) goes to the script.
+            if (!verify && State is { Epoch: { } knownEpoch, Rev: { } knownRev }
+                && await IsUnchangedAsync(knownEpoch, knownRev, async, cancellationToken).ConfigureAwait(false))
+            {
+                Unchanged(started, verified: false);
+                return true;
+            }
+
             for (var round = 0; round < MaxRounds; round++)
             {
                 var state = State;
                 RedisValue[] args = [state.Epoch ?? "", state.Rev ?? "", state.Cursor, BatchSize, verify ? 1 : 0];
+                Interlocked.Increment(ref _catchUpCalls);
                 var result = await EvaluateAsync(Scripts.Read, args, _options.ReadTimeout, async, cancellationToken).ConfigureAwait(false);
                 switch ((int)result[0])
                 {
                     case 1:
-                        if (Stopwatch.GetTimestamp() > Volatile.Read(ref _intentDeadline))
-                        {
-                            StartReap();
-                        }
-
-                        MarkGood(started, verify);
+                        Unchanged(started, verify);
                         return true;
                     case 0:
                         // No epoch (flushed, lost, expired, evicted) or a restarted server: create a new one, then follow it.
@@ -133,6 +152,32 @@ internal sealed partial class RedisCoordinator
         }
     }
 
+    /// <summary>Whether the log's epoch and revision are still the ones this process applied (one HMGET).</summary>
+    private async ValueTask<bool> IsUnchangedAsync(string epoch, string rev, bool async, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _catchUpCalls);
+        var values = async
+            ? await _database.HashGetAsync(_keys.Meta, EpochAndRev).WaitAsync(_options.ReadTimeout, cancellationToken).ConfigureAwait(false)
+            : _database.HashGet(_keys.Meta, EpochAndRev);
+        return values.Length == 2 && (string?)values[0] == epoch && (string?)values[1] == rev;
+    }
+
+    /// <summary>The log has not changed since the last catch-up: the state is current as of <paramref name="started"/>.</summary>
+    private void Unchanged(long started, bool verified)
+    {
+        if (Stopwatch.GetTimestamp() > Volatile.Read(ref _intentDeadline))
+        {
+            StartReap();
+        }
+
+        MarkGood(started, verified);
+    }
+
+    /// <summary>
+    /// Records a catch-up that started at <paramref name="started"/> and applied the log (under the flight gate, so calls
+    /// are serialised): reads that arrived before it may reuse it; bounded reads may use local state until
+    /// <paramref name="started"/> + MaxStaleness (every write committed before <paramref name="started"/> is applied).
+    /// </summary>
     private void MarkGood(long started, bool verified)
     {
         if (verified)
@@ -140,16 +185,17 @@ internal sealed partial class RedisCoordinator
             Volatile.Write(ref _lastRunCheck, started);
         }
 
-        var current = Volatile.Read(ref _lastGoodStart);
-        while (started > current)
+        if (started <= Volatile.Read(ref _lastGoodStart))
         {
-            var seen = Interlocked.CompareExchange(ref _lastGoodStart, started, current);
-            if (seen == current)
-            {
-                return;
-            }
+            return;
+        }
 
-            current = seen;
+        Volatile.Write(ref _lastGoodStart, started);
+        if (Bounded)
+        {
+            // Fresh-until before refresh-at: a reader that passes the refresh-at test must find a fresh-until at least as new.
+            Volatile.Write(ref _freshUntil, started + _maxStalenessTicks);
+            Volatile.Write(ref _refreshAt, started + _refreshTicks);
         }
     }
 
