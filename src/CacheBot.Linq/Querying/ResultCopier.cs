@@ -81,14 +81,14 @@ internal static class ResultCopier
                 return ShallowCopy.Of(value);
         }
 
-        map ??= new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
-        if (map.TryGetValue(value, out var existing))
+        if (map is not null && map.TryGetValue(value, out var existing))
         {
             return existing;
         }
 
         if (value is Array array)
         {
+            map ??= new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
             var copy = (Array)array.Clone();
             map[value] = copy;
             for (var i = 0; i < copy.Length; i++)
@@ -101,6 +101,7 @@ internal static class ResultCopier
 
         if (plan.Kind == PlanKind.Collection && value is IList list && Activator.CreateInstance(value.GetType()) is IList target)
         {
+            map ??= new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
             map[value] = target;
             foreach (var item in list)
             {
@@ -110,11 +111,24 @@ internal static class ResultCopier
             return target;
         }
 
+        // The map (shared references, cycles) is made when the first reference field holds something: an entity whose
+        // navigations are not loaded is one shallow copy.
         var clone = ShallowCopy.Of(value);
-        map[value] = clone;
+        map?.Add(value, clone);
         foreach (var field in plan.DeepFields)
         {
-            field.SetValue(clone, CopyObject(field.GetValue(value), map));
+            var child = field.GetValue(value);
+            if (child is null)
+            {
+                continue; // the shallow copy holds null already
+            }
+
+            if (map is null)
+            {
+                map = new Dictionary<object, object>(ReferenceEqualityComparer.Instance) { [value] = clone };
+            }
+
+            field.SetValue(clone, CopyObject(child, map));
         }
 
         return clone;
