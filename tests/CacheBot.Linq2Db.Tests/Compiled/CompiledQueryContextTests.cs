@@ -26,6 +26,9 @@ public sealed class CompiledQueryContextTests
     private static readonly Func<DataConnection, Point, int> CountByStruct =
         CacheBotQuery.Compile((DataConnection db, Point point) => db.GetTable<Photo>().Count(p => p.UserId == point.X));
 
+    private static readonly Func<DataConnection, Labelled, int> CountByLabelled =
+        CacheBotQuery.Compile((DataConnection db, Labelled value) => db.GetTable<Photo>().Count(p => p.UserId == value.X));
+
     private static readonly Func<DataConnection, List<int>, List<Photo>> PhotosIn =
         CacheBotQuery.Compile((DataConnection db, List<int> ids) => db.GetTable<Photo>().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Id));
 
@@ -151,16 +154,32 @@ public sealed class CompiledQueryContextTests
     }
 
     [Fact]
+    public async Task StructParameter_IsKeyedByItsWholeValue()
+    {
+        await using var test = await TestDb.CreateAsync("sqlite");
+        using var db = test.Open();
+        db.GetTable<Photo>().Where(p => p.Id == 2).Delete();
+
+        Assert.Equal(4, CountByStruct(db, new Point(1, 0)));
+        Assert.Equal(4, CountByStruct(db, new Point(1, 0)));
+        Assert.Equal(4, CountByStruct(db, new Point(1, 5))); // another value: another entry (never a wrong one)
+        Assert.Equal(3, CountByStruct(db, new Point(2, 0)));
+
+        Assert.Equal(1, test.Cache.Statistics.Hits);
+        Assert.Equal(3, test.Cache.Statistics.Misses);
+    }
+
+    [Fact]
     public async Task ParameterOfAStructTheKeyCannotHash_IsKeyedByTheValuesTheBodyReads()
     {
         await using var test = await TestDb.CreateAsync("sqlite");
         using var db = test.Open();
         db.GetTable<Photo>().Where(p => p.Id == 2).Delete();
 
-        // A struct of unknown equality cannot be hashed whole: the call takes the expression path, which keys point.X.
-        Assert.Equal(4, CountByStruct(db, new Point(1, 0)));
-        Assert.Equal(4, CountByStruct(db, new Point(1, 5)));
-        Assert.Equal(3, CountByStruct(db, new Point(2, 0)));
+        // A struct holding a reference has unknown equality: the call takes the expression path, which keys value.X.
+        Assert.Equal(4, CountByLabelled(db, new Labelled(1, "a")));
+        Assert.Equal(4, CountByLabelled(db, new Labelled(1, "b")));
+        Assert.Equal(3, CountByLabelled(db, new Labelled(2, "a")));
 
         Assert.Equal(1, test.Cache.Statistics.Hits);
         Assert.Equal(2, test.Cache.Statistics.Misses);
@@ -198,6 +217,8 @@ public sealed class CompiledQueryContextTests
     }
 
     public readonly record struct Point(int X, int Y);
+
+    public readonly record struct Labelled(int X, string Label);
 
     public sealed class UserScopedDb(DataOptions options, int userId) : DataConnection(options)
     {
