@@ -23,7 +23,9 @@ namespace CacheBot.Linq2Db;
 /// <para>The fast hit needs a body whose result depends on its parameters only: the context appears only as
 /// <c>db.GetTable&lt;T&gt;()</c>, no variable is captured and no static member is read. Other bodies (<c>db.Photos</c>,
 /// a captured local) are cached too, but each call hashes the bound expression as an <c>AsCacheBot()</c> query does.
-/// Parameter values the cache cannot hash (structs of unknown equality) make the call run uncached.</para>
+/// Parameters are keyed by value: scalars, enums and plain structs by their bytes, strings by their characters, collections
+/// by their elements; a struct holding references (unknown equality) makes the call take the expression path, which keys the
+/// members the body reads or, when it cannot, runs uncached (a bypass, logged at Debug).</para>
 /// <para>The delegates are thread-safe; compile once (a <see langword="static readonly"/> field) and call with any CacheBot
 /// context. Documentation: README.md "Compiled cached queries".</para>
 /// </remarks>

@@ -33,7 +33,8 @@ internal static class ResultCopier
             return (T)ShallowCopy.Of(value);
         }
 
-        return (T)CopyObject(value, null)!;
+        Dictionary<object, object>? map = null;
+        return (T)CopyObject(value, ref map)!;
     }
 
     public static List<T> CopyList<T>(T[] source)
@@ -59,13 +60,13 @@ internal static class ResultCopier
         Dictionary<object, object>? map = null;
         foreach (var item in source)
         {
-            list.Add(item is null ? item : (T)CopyObject(item, GetPlan(item.GetType()).Kind == PlanKind.Flat ? null : map ??= new(ReferenceEqualityComparer.Instance))!);
+            list.Add(item is null ? item : (T)CopyObject(item, ref map)!);
         }
 
         return list;
     }
 
-    private static object? CopyObject(object? value, Dictionary<object, object>? map)
+    private static object? CopyObject(object? value, ref Dictionary<object, object>? map)
     {
         if (value is null)
         {
@@ -93,7 +94,7 @@ internal static class ResultCopier
             map[value] = copy;
             for (var i = 0; i < copy.Length; i++)
             {
-                copy.SetValue(CopyObject(array.GetValue(i), map), i);
+                copy.SetValue(CopyObject(array.GetValue(i), ref map), i);
             }
 
             return copy;
@@ -105,7 +106,7 @@ internal static class ResultCopier
             map[value] = target;
             foreach (var item in list)
             {
-                target.Add(CopyObject(item, map));
+                target.Add(CopyObject(item, ref map));
             }
 
             return target;
@@ -128,7 +129,7 @@ internal static class ResultCopier
                 map = new Dictionary<object, object>(ReferenceEqualityComparer.Instance) { [value] = clone };
             }
 
-            field.SetValue(clone, CopyObject(child, map));
+            field.SetValue(clone, CopyObject(child, ref map));
         }
 
         return clone;
