@@ -126,13 +126,16 @@ public static class CacheBotQueryableExtensions
     private static IQueryable<T> ApplyCache<T>(IQueryable<T> source, string[]? paths, CacheQueryOptions? options)
     {
         var provider = RequireCacheBot(source, nameof(Cache));
-        return provider.CreateQuery<T>(CacheMarkerCall(typeof(T), source.Expression, paths, options));
+        return provider.CreateQuery<T>(CacheMarkerCall(MarkerMethods<T>.Cache, source.Expression, paths, options));
     }
 
     /// <summary>Builds the <c>Cache(...)</c> marker over <paramref name="source"/> (a query of <paramref name="element"/>).</summary>
     internal static MethodCallExpression CacheMarkerCall(Type element, Expression source, string[]? paths, CacheQueryOptions? options) =>
+        CacheMarkerCall(CacheMarkerDefinition.MakeGenericMethod(element), source, paths, options);
+
+    private static MethodCallExpression CacheMarkerCall(MethodInfo marker, Expression source, string[]? paths, CacheQueryOptions? options) =>
         Expression.Call(
-            CacheMarkerDefinition.MakeGenericMethod(element),
+            marker,
             source,
             paths is null ? NoPaths : Expression.Constant(string.Join('|', paths), typeof(string)),
             options?.TimeToLive is { } ttl ? Expression.Constant(ttl.Ticks) : DefaultTimeToLive,
