@@ -126,14 +126,24 @@ public static class CacheBotQueryableExtensions
     private static IQueryable<T> ApplyCache<T>(IQueryable<T> source, string[]? paths, CacheQueryOptions? options)
     {
         var provider = RequireCacheBot(source, nameof(Cache));
-        var call = Expression.Call(
-            MarkerMethods<T>.Cache,
-            source.Expression,
+        return provider.CreateQuery<T>(CacheMarkerCall(MarkerMethods<T>.Cache, source.Expression, paths, options));
+    }
+
+    /// <summary>Builds the <c>Cache(...)</c> marker over <paramref name="source"/> (a query of <paramref name="element"/>).</summary>
+    internal static MethodCallExpression CacheMarkerCall(Type element, Expression source, string[]? paths, CacheQueryOptions? options) =>
+        CacheMarkerCall(CacheMarkerDefinition.MakeGenericMethod(element), source, paths, options);
+
+    private static MethodCallExpression CacheMarkerCall(MethodInfo marker, Expression source, string[]? paths, CacheQueryOptions? options) =>
+        Expression.Call(
+            marker,
+            source,
             paths is null ? NoPaths : Expression.Constant(string.Join('|', paths), typeof(string)),
             options?.TimeToLive is { } ttl ? Expression.Constant(ttl.Ticks) : DefaultTimeToLive,
             options?.SharedResults == true ? SharedTrue : SharedFalse);
-        return provider.CreateQuery<T>(call);
-    }
+
+    /// <summary>Builds the <c>NoCache()</c> marker over <paramref name="source"/> (a query of <paramref name="element"/>).</summary>
+    internal static MethodCallExpression NoCacheMarkerCall(Type element, Expression source) =>
+        Expression.Call(NoCacheMarkerDefinition.MakeGenericMethod(element), source);
 
     private static IQueryProvider RequireCacheBot<T>(IQueryable<T> source, string operation)
     {

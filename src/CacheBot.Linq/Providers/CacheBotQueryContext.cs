@@ -147,6 +147,20 @@ public class CacheBotQueryContext : IKeyHashPolicy
         return MarkerStripper.Strip(expression);
     }
 
+    /// <summary>
+    /// Returns the body of a compiled query's lambda with its <c>Cache(...)</c>/<c>NoCache()</c> calls turned into the markers
+    /// the read path reads (written inside a lambda, those operators are never executed). Their arguments are evaluated
+    /// once, here, and must not depend on the lambda's parameters.
+    /// </summary>
+    /// <param name="query">The compiled query's lambda.</param>
+    /// <returns>The lambda's body with markers.</returns>
+    /// <exception cref="ArgumentException">An operator's argument depends on the lambda's parameters, or a path is invalid.</exception>
+    public static Expression BindMarkerCalls(LambdaExpression query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return MarkerCallBinder.Bind(query.Body, query.Parameters);
+    }
+
     /// <summary>Runs a scalar (or single-row) query through the cache.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="expression">The query expression (markers included).</param>
@@ -155,6 +169,38 @@ public class CacheBotQueryContext : IKeyHashPolicy
     /// <returns>The result (a copy the caller may change, unless the query asked for shared results).</returns>
     public ValueTask<TResult> ExecuteCachedAsync<TResult>(Expression expression, bool async, CancellationToken cancellationToken) =>
         CachedQueryRunner.ExecuteScalarAsync<TResult>(this, expression, async, cancellationToken);
+
+    /// <summary>
+    /// Runs a scalar (or single-row) query of a compiled query through the cache: cached as if <c>Cache()</c> were applied
+    /// (a <c>NoCache()</c> marker in the expression still wins), and looked up and stored under <paramref name="key"/> when
+    /// given (see <see cref="PrecomputedKeyBuilder"/> and <see cref="PrecomputedResults"/>). Analysis, dependencies,
+    /// transaction bypass and refusals are those of <see cref="ExecuteCachedAsync{TResult}"/>.
+    /// </summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="expression">The query expression with the call's values bound (constants or captured values; markers included).</param>
+    /// <param name="key">
+    /// The key the integration computed for this call (compiled query identity, parameter values, database identity, result
+    /// type and kind, <see cref="KeyValues"/>), or <see langword="null"/> to key the expression itself. It must hold every value
+    /// the expression's result depends on: two calls with one key must be the same query.
+    /// </param>
+    /// <param name="async">Whether the caller is asynchronous; with <see langword="false"/> the task is complete on return.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The result (a copy the caller may change, unless the query asked for shared results).</returns>
+    public ValueTask<TResult> ExecuteCompiledAsync<TResult>(Expression expression, QueryKey? key, bool async, CancellationToken cancellationToken) =>
+        CachedQueryRunner.ExecuteScalarAsync<TResult>(this, expression, async, cancellationToken, new CachedQueryRunner.Precomputed(true, key));
+
+    /// <summary>
+    /// Runs a sequence query of a compiled query through the cache: as <see cref="ExecuteCompiledAsync{TResult}"/>, for a
+    /// query whose rows are the result (stored as an array of <typeparamref name="T"/>).
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="expression">The query expression with the call's values bound (markers included).</param>
+    /// <param name="key">The key the integration computed for this call, or <see langword="null"/> to key the expression itself.</param>
+    /// <param name="async">Whether the caller is asynchronous; with <see langword="false"/> the task is complete on return.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The rows (copies the caller may change, unless the query asked for shared results).</returns>
+    public ValueTask<List<T>> ExecuteCompiledSequenceAsync<T>(Expression expression, QueryKey? key, bool async, CancellationToken cancellationToken) =>
+        CachedQueryRunner.ExecuteSequenceAsync<T>(this, expression, async, cancellationToken, new CachedQueryRunner.Precomputed(true, key));
 
     /// <summary>Runs a sequence query through the cache.</summary>
     /// <typeparam name="T">The element type.</typeparam>

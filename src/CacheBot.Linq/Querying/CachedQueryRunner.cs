@@ -23,12 +23,13 @@ internal static class CachedQueryRunner
     internal const byte KindScalar = 1, KindSequence = 2;
 
     public static async ValueTask<TResult> ExecuteScalarAsync<TResult>(
-        CacheBotQueryContext context, Expression expression, bool async, CancellationToken cancellationToken)
+        CacheBotQueryContext context, Expression expression, bool async, CancellationToken cancellationToken, Precomputed precomputed = default)
     {
         var (value, fromCache, shared) = await RunAsync(
             context,
             expression,
             KindScalar,
+            precomputed,
             static (ctx, e, a, ct) => ctx.ExecuteInnerAsync<TResult>(e, a, ct),
             static _ => 1,
             async,
@@ -37,12 +38,13 @@ internal static class CachedQueryRunner
     }
 
     public static async ValueTask<List<T>> ExecuteSequenceAsync<T>(
-        CacheBotQueryContext context, Expression expression, bool async, CancellationToken cancellationToken)
+        CacheBotQueryContext context, Expression expression, bool async, CancellationToken cancellationToken, Precomputed precomputed = default)
     {
         var (array, fromCache, shared) = await RunAsync(
             context,
             expression,
             KindSequence,
+            precomputed,
             static async (ctx, e, a, ct) => (await ctx.ExecuteInnerSequenceAsync<T>(e, a, ct).ConfigureAwait(false)).ToArray(),
             static v => v.Length + 1,
             async,
@@ -59,6 +61,7 @@ internal static class CachedQueryRunner
         CacheBotQueryContext context,
         Expression expression,
         byte kind,
+        Precomputed precomputed,
         Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<TStored>> runInner,
         Func<TStored, long> size,
         bool async,
@@ -69,8 +72,9 @@ internal static class CachedQueryRunner
         var sequence = kind == KindSequence;
         var hash = ExpressionHasher.HashFull(expression, context);
         var flags = hash.Flags;
+        // A compiled query (precomputed.Compiled) asked for caching when it was compiled: like Cache(), unless NoCache().
         var wantsCache = (flags & ExpressionHashFlags.NoCacheMarker) == 0
-            && ((flags & ExpressionHashFlags.CacheMarker) != 0 || IsCachedGet(cache, expression));
+            && (precomputed.Compiled || (flags & ExpressionHashFlags.CacheMarker) != 0 || IsCachedGet(cache, expression));
         if (!wantsCache)
         {
             var plain = (flags & (ExpressionHashFlags.CacheMarker | ExpressionHashFlags.NoCacheMarker)) != 0 ? MarkerStripper.Strip(expression) : expression;
@@ -99,7 +103,7 @@ internal static class CachedQueryRunner
                 .ConfigureAwait(false);
         }
 
-        var key = ComputeKey(cache, hash.Full, context.Identity, kind, typeof(TStored));
+        var key = precomputed.Key ?? ComputeKey(cache, hash.Full, context.Identity, kind, typeof(TStored));
         var lookup = Lookup(cache, key, out var cached);
         switch (lookup)
         {
@@ -248,6 +252,11 @@ internal static class CachedQueryRunner
 
         return LookupResult.Valid;
     }
+
+    /// <summary>How a compiled query runs: cached by default (<see cref="Compiled"/>), and under its own key when it has one.</summary>
+    /// <param name="Compiled">Whether the query asked for caching when it was compiled (as <c>Cache()</c> does).</param>
+    /// <param name="Key">The key the integration computed for this call, or <see langword="null"/> to key the expression.</param>
+    internal readonly record struct Precomputed(bool Compiled, QueryKey? Key);
 
     internal enum LookupResult
     {

@@ -54,6 +54,30 @@ internal static class QueryTelemetry
         End(cache, probe, elapsed, QueryResultKind.Hit, shape, expression, context, sequence, reason: null);
     }
 
+    /// <summary>Reports a hit of a compiled query (no expression: no activity, the duration histogram and shape statistics only).</summary>
+    public static void PrecomputedHit(QueryCache cache, in QueryProbe probe, CachedQueryResult entry)
+    {
+        var shape = entry.Shape;
+        if (shape is not null && shape.Dropped)
+        {
+            shape = cache.Statistics.Shapes?.Revive(shape);
+            entry.Shape = shape;
+        }
+
+        if (probe.Start == 0)
+        {
+            shape?.Hit(-1);
+            return;
+        }
+
+        var elapsed = probe.Elapsed;
+        shape?.Hit(elapsed);
+        if (cache.Metrics.DurationEnabled)
+        {
+            cache.Metrics.RecordDuration(elapsed, QueryResultKind.Hit);
+        }
+    }
+
     /// <summary>Reports a miss (the probe was started when the miss began).</summary>
     public static void Miss(QueryCache cache, in QueryProbe probe, ShapeStatistics? shape, Expression expression, CacheBotQueryContext context, bool sequence)
     {

@@ -33,7 +33,8 @@ internal static class ResultCopier
             return (T)ShallowCopy.Of(value);
         }
 
-        return (T)CopyObject(value, null)!;
+        Dictionary<object, object>? map = null;
+        return (T)CopyObject(value, ref map)!;
     }
 
     public static List<T> CopyList<T>(T[] source)
@@ -59,13 +60,13 @@ internal static class ResultCopier
         Dictionary<object, object>? map = null;
         foreach (var item in source)
         {
-            list.Add(item is null ? item : (T)CopyObject(item, GetPlan(item.GetType()).Kind == PlanKind.Flat ? null : map ??= new(ReferenceEqualityComparer.Instance))!);
+            list.Add(item is null ? item : (T)CopyObject(item, ref map)!);
         }
 
         return list;
     }
 
-    private static object? CopyObject(object? value, Dictionary<object, object>? map)
+    private static object? CopyObject(object? value, ref Dictionary<object, object>? map)
     {
         if (value is null)
         {
@@ -81,19 +82,19 @@ internal static class ResultCopier
                 return ShallowCopy.Of(value);
         }
 
-        map ??= new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
-        if (map.TryGetValue(value, out var existing))
+        if (map is not null && map.TryGetValue(value, out var existing))
         {
             return existing;
         }
 
         if (value is Array array)
         {
+            map ??= new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
             var copy = (Array)array.Clone();
             map[value] = copy;
             for (var i = 0; i < copy.Length; i++)
             {
-                copy.SetValue(CopyObject(array.GetValue(i), map), i);
+                copy.SetValue(CopyObject(array.GetValue(i), ref map), i);
             }
 
             return copy;
@@ -101,20 +102,34 @@ internal static class ResultCopier
 
         if (plan.Kind == PlanKind.Collection && value is IList list && Activator.CreateInstance(value.GetType()) is IList target)
         {
+            map ??= new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
             map[value] = target;
             foreach (var item in list)
             {
-                target.Add(CopyObject(item, map));
+                target.Add(CopyObject(item, ref map));
             }
 
             return target;
         }
 
+        // The map (shared references, cycles) is made when the first reference field holds something: an entity whose
+        // navigations are not loaded is one shallow copy.
         var clone = ShallowCopy.Of(value);
-        map[value] = clone;
+        map?.Add(value, clone);
         foreach (var field in plan.DeepFields)
         {
-            field.SetValue(clone, CopyObject(field.GetValue(value), map));
+            var child = field.GetValue(value);
+            if (child is null)
+            {
+                continue; // the shallow copy holds null already
+            }
+
+            if (map is null)
+            {
+                map = new Dictionary<object, object>(ReferenceEqualityComparer.Instance) { [value] = clone };
+            }
+
+            field.SetValue(clone, CopyObject(child, ref map));
         }
 
         return clone;

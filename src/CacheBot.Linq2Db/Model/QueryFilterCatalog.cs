@@ -44,13 +44,12 @@ internal sealed class QueryFilterCatalog
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(mappingSchema);
-        if (Catalogs.TryGetValue(model, out var catalog))
-        {
-            return catalog;
-        }
-
-        return Catalogs.GetValue(model, m => Build(m, mappingSchema));
+        // The closure of the first call lives in its own method: the compiled-query hit path calls this and allocates nothing.
+        return Catalogs.TryGetValue(model, out var catalog) ? catalog : BuildOnce(model, mappingSchema);
     }
+
+    private static QueryFilterCatalog BuildOnce(Linq2DbEntityModel model, MappingSchema mappingSchema) =>
+        Catalogs.GetValue(model, m => Build(m, mappingSchema));
 
     /// <summary>Returns the catalog of <paramref name="model"/> if it was built.</summary>
     public static QueryFilterCatalog? Find(Linq2DbEntityModel model) => Catalogs.TryGetValue(model, out var catalog) ? catalog : null;

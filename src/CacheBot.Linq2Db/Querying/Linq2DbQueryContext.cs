@@ -46,7 +46,11 @@ internal sealed class Linq2DbQueryContext : CacheBotQueryContext
     public CacheBotOptionSet Options { get; }
 
     /// <inheritdoc/>
-    public override bool IsInTransaction => System.Transactions.Transaction.Current is not null || Options.ReadGate.IsClosed || TransactionProbe.IsInTransaction(DataContext);
+    public override bool IsInTransaction => ReadsBypass(DataContext, Options);
+
+    /// <summary>Returns whether reads on <paramref name="dataContext"/> must bypass the cache now (a transaction, a closed read gate).</summary>
+    public static bool ReadsBypass(IDataContext dataContext, CacheBotOptionSet options) =>
+        System.Transactions.Transaction.Current is not null || options.ReadGate.IsClosed || TransactionProbe.IsInTransaction(dataContext);
 
     /// <summary>Returns whether <paramref name="expression"/> is a linq2db operator (DML such as <c>Update</c>, <c>Delete</c>, <c>Insert</c>) rather than a read.</summary>
     public static bool IsLinq2DbOperation(Expression expression) =>
