@@ -56,78 +56,80 @@ internal sealed class CompiledCacheQuery
         where TArgs : struct, ICompiledArgs
     {
         var (options, model) = Resolve(db);
-        var cache = options.Cache!;
-        if (Body.KeyedByParameters && !Body.NeverCached && !Linq2DbQueryContext.ReadsBypass(db, options))
+        if (ParameterKey<TResult, TArgs>(db, args, options, model, sequence: false) is not { } key)
         {
-            Span<byte> buffer = stackalloc byte[128];
-            var builder = new PrecomputedKeyBuilder(buffer, Identity);
-            try
-            {
-                args.AppendTo(ref builder);
-                AppendContextValues(ref builder, model, db);
-                if (builder.IsHashable)
-                {
-                    var key = builder.ToScalarKey<TResult>(cache, model.Fingerprint);
-                    var enter = PrecomputedResults.EnterReadAsync(cache, async, cancellationToken);
-                    if (!enter.IsCompletedSuccessfully)
-                    {
-                        return EnterThenScalarAsync<TResult, TArgs>(enter, db, options, model, args, key, cancellationToken);
-                    }
-
-                    if (enter.Result && PrecomputedResults.TryGet<TResult>(cache, key, out var hit))
-                    {
-                        return new ValueTask<TResult>(hit);
-                    }
-
-                    return MissScalar<TResult, TArgs>(db, options, model, args, key, async, cancellationToken);
-                }
-            }
-            finally
-            {
-                builder.Dispose();
-            }
+            return MissScalar<TResult, TArgs>(db, options, model, args, null, async, cancellationToken);
         }
 
-        return MissScalar<TResult, TArgs>(db, options, model, args, null, async, cancellationToken);
+        var cache = options.Cache!;
+        var enter = PrecomputedResults.EnterReadAsync(cache, async, cancellationToken);
+        if (!enter.IsCompletedSuccessfully)
+        {
+            return EnterThenScalarAsync<TResult, TArgs>(enter, db, options, model, args, key, cancellationToken);
+        }
+
+        if (enter.Result && PrecomputedResults.TryGet<TResult>(cache, key, out var hit))
+        {
+            return new ValueTask<TResult>(hit);
+        }
+
+        return MissScalar<TResult, TArgs>(db, options, model, args, key, async, cancellationToken);
     }
 
     public ValueTask<List<T>> RunSequence<T, TArgs>(IDataContext db, TArgs args, bool async, CancellationToken cancellationToken)
         where TArgs : struct, ICompiledArgs
     {
         var (options, model) = Resolve(db);
-        var cache = options.Cache!;
-        if (Body.KeyedByParameters && !Body.NeverCached && !Linq2DbQueryContext.ReadsBypass(db, options))
+        if (ParameterKey<T, TArgs>(db, args, options, model, sequence: true) is not { } key)
         {
-            Span<byte> buffer = stackalloc byte[128];
-            var builder = new PrecomputedKeyBuilder(buffer, Identity);
-            try
-            {
-                args.AppendTo(ref builder);
-                AppendContextValues(ref builder, model, db);
-                if (builder.IsHashable)
-                {
-                    var key = builder.ToSequenceKey<T>(cache, model.Fingerprint);
-                    var enter = PrecomputedResults.EnterReadAsync(cache, async, cancellationToken);
-                    if (!enter.IsCompletedSuccessfully)
-                    {
-                        return EnterThenSequenceAsync<T, TArgs>(enter, db, options, model, args, key, cancellationToken);
-                    }
-
-                    if (enter.Result && PrecomputedResults.TryGetSequence<T>(cache, key, out var hit))
-                    {
-                        return new ValueTask<List<T>>(hit);
-                    }
-
-                    return MissSequence<T, TArgs>(db, options, model, args, key, async, cancellationToken);
-                }
-            }
-            finally
-            {
-                builder.Dispose();
-            }
+            return MissSequence<T, TArgs>(db, options, model, args, null, async, cancellationToken);
         }
 
-        return MissSequence<T, TArgs>(db, options, model, args, null, async, cancellationToken);
+        var cache = options.Cache!;
+        var enter = PrecomputedResults.EnterReadAsync(cache, async, cancellationToken);
+        if (!enter.IsCompletedSuccessfully)
+        {
+            return EnterThenSequenceAsync<T, TArgs>(enter, db, options, model, args, key, cancellationToken);
+        }
+
+        if (enter.Result && PrecomputedResults.TryGetSequence<T>(cache, key, out var hit))
+        {
+            return new ValueTask<List<T>>(hit);
+        }
+
+        return MissSequence<T, TArgs>(db, options, model, args, key, async, cancellationToken);
+    }
+
+    /// <summary>
+    /// The key of this call when the body's result depends on its parameters only (a scalar <typeparamref name="T"/>, or a
+    /// list of <typeparamref name="T"/> when <paramref name="sequence"/>); null when the call must take the expression path
+    /// (the body is not keyed by its parameters or never cached, reads bypass the cache, or a value cannot be hashed).
+    /// </summary>
+    private QueryKey? ParameterKey<T, TArgs>(IDataContext db, TArgs args, CacheBotOptionSet options, Linq2DbEntityModel model, bool sequence)
+        where TArgs : struct, ICompiledArgs
+    {
+        if (!Body.KeyedByParameters || Body.NeverCached || Linq2DbQueryContext.ReadsBypass(db, options))
+        {
+            return null;
+        }
+
+        Span<byte> buffer = stackalloc byte[128];
+        var builder = new PrecomputedKeyBuilder(buffer, Identity);
+        try
+        {
+            args.AppendTo(ref builder);
+            AppendContextValues(ref builder, model, db);
+            if (!builder.IsHashable)
+            {
+                return null;
+            }
+
+            return sequence ? builder.ToSequenceKey<T>(options.Cache!, model.Fingerprint) : builder.ToScalarKey<T>(options.Cache!, model.Fingerprint);
+        }
+        finally
+        {
+            builder.Dispose();
+        }
     }
 
     private async ValueTask<TResult> EnterThenScalarAsync<TResult, TArgs>(
