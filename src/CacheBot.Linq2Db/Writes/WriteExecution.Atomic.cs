@@ -45,13 +45,10 @@ internal static partial class WriteExecution
         {
             writes.Add(ImagelessWrite(SqlStatementKind.Update, table));
         }
-        else if (result.Returned is null || !Covers(result.Before, result.Returned, context.Options, table))
+        else if (result.Returned is null || !TryAddUpdatedRows(writes, table, result.Before, result.Returned, context.Options))
         {
+            writes.Clear();
             writes.Add(WriteRecord.ForTable(table));
-        }
-        else
-        {
-            AddUpdatedRows(writes, table, result.Before, result.Returned, context.Options);
         }
 
         await AddCascadesAsync(context, statement, writes, async, cancellationToken).ConfigureAwait(false);
@@ -60,46 +57,79 @@ internal static partial class WriteExecution
     }
 
     /// <summary>
-    /// An UPDATE's row writes: each returned row paired with its pre-image by primary key (one write holding both images,
-    /// so the cache can tell which columns changed), every other row as a write of its own. Without a known key, or with a
-    /// key the images do not hold, nothing is paired.
+    /// An UPDATE's row writes, when every row it returned was in its pre-image (a row moved into the WHERE by another writer
+    /// has unknown old values: false). Rows are matched by primary key (known from the schemes' table model), else by count.
+    /// Each returned row is paired with its pre-image (one write holding both images, so the cache can tell which columns
+    /// changed); every other row is a write of its own, and nothing is paired when two pre-image rows share a key.
     /// </summary>
-    private static void AddUpdatedRows(List<WriteRecord> writes, TableModel table, List<RowValues> before, List<(RowValues Row, bool? Inserted)> returned, CacheBotOptionSet options)
+    private static bool TryAddUpdatedRows(List<WriteRecord> writes, TableModel table, List<RowValues> before, List<(RowValues Row, bool? Inserted)> returned, CacheBotOptionSet options)
     {
         var key = options.Cache!.KnownPrimaryKey(table);
+        if (key.Count == 0)
+        {
+            if (returned.Count > before.Count)
+            {
+                return false;
+            }
+
+            foreach (var row in before)
+            {
+                writes.Add(WriteRecord.ForImages(table, row, null));
+            }
+
+            foreach (var (row, _) in returned)
+            {
+                writes.Add(WriteRecord.ForImages(table, null, row));
+            }
+
+            return true;
+        }
+
         var names = new string[key.Count];
         for (var i = 0; i < names.Length; i++)
         {
             names[i] = key[i].Name;
         }
 
-        var unpaired = new Dictionary<string, RowValues>(StringComparer.Ordinal);
-        var pairable = names.Length > 0;
+        var byKey = new Dictionary<string, RowValues>(StringComparer.Ordinal);
+        var pairable = true;
         foreach (var row in before)
         {
-            if (!pairable || KeyOf(row, names) is not { } rowKey || !unpaired.TryAdd(rowKey, row))
+            if (KeyOf(row, names) is not { } rowKey)
+            {
+                return false;
+            }
+
+            if (!byKey.TryAdd(rowKey, row))
             {
                 pairable = false;
                 writes.Add(WriteRecord.ForImages(table, row, null));
             }
         }
 
-        foreach (var (row, _) in returned)
+        var returnedKeys = new string[returned.Count];
+        for (var i = 0; i < returned.Count; i++)
         {
-            if (pairable && KeyOf(row, names) is { } rowKey && unpaired.Remove(rowKey, out var old))
+            if (KeyOf(returned[i].Row, names) is not { } rowKey || !byKey.ContainsKey(rowKey))
             {
-                writes.Add(WriteRecord.ForImages(table, old, row));
+                return false;
             }
-            else
-            {
-                writes.Add(WriteRecord.ForImages(table, null, row));
-            }
+
+            returnedKeys[i] = rowKey;
         }
 
-        foreach (var row in unpaired.Values)
+        for (var i = 0; i < returned.Count; i++)
+        {
+            var row = returned[i].Row;
+            writes.Add(pairable && byKey.Remove(returnedKeys[i], out var old) ? WriteRecord.ForImages(table, old, row) : WriteRecord.ForImages(table, null, row));
+        }
+
+        foreach (var row in byKey.Values)
         {
             writes.Add(WriteRecord.ForImages(table, row, null));
         }
+
+        return true;
     }
 
     private static async ValueTask<object?> RunUpsertAsync(
@@ -311,47 +341,6 @@ internal static partial class WriteExecution
         {
             return false;
         }
-    }
-
-    /// <summary>
-    /// Whether every row the UPDATE returned was in its pre-image (a row moved into the WHERE by another writer has unknown
-    /// old values). Rows are matched by primary key (known from the schemes' table model), else by count.
-    /// </summary>
-    private static bool Covers(List<RowValues> before, List<(RowValues Row, bool? Inserted)> returned, CacheBotOptionSet options, TableModel table)
-    {
-        var key = options.Cache!.KnownPrimaryKey(table);
-
-        if (key.Count == 0)
-        {
-            return returned.Count <= before.Count;
-        }
-
-        var names = new string[key.Count];
-        for (var i = 0; i < names.Length; i++)
-        {
-            names[i] = key[i].Name;
-        }
-
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var row in before)
-        {
-            if (KeyOf(row, names) is not { } rowKey)
-            {
-                return false;
-            }
-
-            known.Add(rowKey);
-        }
-
-        foreach (var (row, _) in returned)
-        {
-            if (KeyOf(row, names) is not { } after || !known.Contains(after))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>The row's values of <paramref name="key"/> as one exact string; null when the image lacks one of them.</summary>
