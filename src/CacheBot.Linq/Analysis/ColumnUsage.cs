@@ -215,10 +215,10 @@ internal sealed class ColumnUsage : ExpressionVisitor
     private void ReadAll(List<TableModel> tables)
     {
         var pending = new Stack<TableModel>(tables);
-        while (pending.Count > 0)
+        var seen = new HashSet<TableModel>();
+        while (pending.TryPop(out var table))
         {
-            var table = pending.Pop();
-            if (_masks[table] == ColumnMask.All && !tables.Contains(table))
+            if (!seen.Add(table))
             {
                 continue;
             }
@@ -228,10 +228,7 @@ internal sealed class ColumnUsage : ExpressionVisitor
             {
                 foreach (var target in TablesOf(association.TargetType))
                 {
-                    if (_masks[target] != ColumnMask.All)
-                    {
-                        pending.Push(target);
-                    }
+                    pending.Push(target);
                 }
             }
         }
