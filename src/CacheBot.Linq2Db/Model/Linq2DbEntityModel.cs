@@ -221,8 +221,11 @@ internal sealed class Linq2DbEntityModel : IEntityModel
         }
 
         // Column-aware invalidation: linq2db reads only the columns a query names, except the discriminator of an inheritance
-        // mapping (left unknown then); the write path's images are the database's rows (pre-image SELECT, RETURNING).
-        IReadOnlyList<ColumnModel>? implicitColumns = descriptor.InheritanceMapping.Count == 0 ? [] : null;
+        // mapping (left unknown then: every column counts as read); the write path's images are the database's rows
+        // (pre-image SELECT, RETURNING). A derived type's own descriptor has no inheritance mapping (its base holds it), but
+        // it maps the base's discriminator column.
+        var inheritance = descriptor.InheritanceMapping.Count > 0 || descriptor.Columns.Any(static c => c.IsDiscriminator);
+        IReadOnlyList<ColumnModel>? implicitColumns = inheritance ? null : [];
         return overridden
             ? new TableModel(Database, schemaOverride, nameOverride!, type, columns, associations) { ImplicitlyReadColumns = implicitColumns }
             : new TableModel(Database, descriptor.SchemaName, descriptor.TableName, type, columns, associations) { ImplicitlyReadColumns = implicitColumns };

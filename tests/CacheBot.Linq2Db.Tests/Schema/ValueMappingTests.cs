@@ -309,4 +309,28 @@ public sealed class ValueMappingTests
         Assert.True(lowHit);
         Assert.Equal(low, lowAfter);
     }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void Inheritance_DiscriminatorChangedBySql_InvalidatesAQueryThatNamesOtherColumnsOnly(string provider)
+    {
+        // linq2db adds "Kind = 'D'" to every read of Dog: the discriminator is read although the query does not name it, so
+        // an update of Kind alone must invalidate (column-aware invalidation is off for inheritance-mapped entities).
+        using var test = SchemaDb.Create(provider, SqliteDdl, PostgresDdl, Mapping());
+        using var db = test.Open();
+        List<string> DogNames(DataConnection d, bool cached) =>
+            [.. (cached ? d.GetTable<Dog>().AsCacheBot().Cache() : d.GetTable<Dog>()).Select(x => x.Name).ToList().Order(StringComparer.Ordinal)];
+        var before = Probe.Warm(test.Cache, () => DogNames(db, true));
+
+        var q = provider == "sqlite" ? string.Empty : "\"";
+        db.Execute($"UPDATE {q}Pet{q} SET {q}Kind{q} = 'D' WHERE {q}Id{q} = 2");
+
+        using var plain = test.OpenPlain();
+        Assert.Equal(["rex"], before);
+        var (after, hit) = Probe.Run(test.Cache, () => DogNames(db, true));
+        Assert.False(hit);
+        Assert.Equal(DogNames(plain, false), after);
+        Assert.Equal(["rex", "tom"], after);
+    }
 }
