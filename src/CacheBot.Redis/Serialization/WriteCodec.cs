@@ -18,7 +18,10 @@ namespace CacheBot.Redis.Serialization;
 internal sealed class WriteCodec
 {
     private const byte Version = 1;
-    private const byte FlagOld = 1, FlagNew = 2;
+    // FlagSame: one image stands for both (a row changed in place, NotifyUpdated(row, row) or Invalidate(row)); it decodes
+    // to one instance on both sides, which the engine reads as "every column changed" (a decoded pair of equal images would
+    // read as "nothing changed").
+    private const byte FlagOld = 1, FlagNew = 2, FlagSame = 4;
     private const int MaxCachedTables = 4096;
 
     private readonly ConcurrentDictionary<(string Database, string? Schema, string Name), TableModel> _tables = new();
@@ -141,13 +144,14 @@ internal sealed class WriteCodec
 
         if (kind == WriteKind.Rows)
         {
-            writer.WriteByte((byte)((write.OldRow is null ? 0 : FlagOld) | (write.NewRow is null ? 0 : FlagNew)));
+            var same = write.OldRow is not null && ReferenceEquals(write.OldRow, write.NewRow);
+            writer.WriteByte((byte)((write.OldRow is null ? 0 : FlagOld) | (write.NewRow is null ? 0 : FlagNew) | (same ? FlagSame : 0)));
             if (write.OldRow is { } oldRow)
             {
                 WriteImage(writer, write.Table, oldRow);
             }
 
-            if (write.NewRow is { } newRow)
+            if (write.NewRow is { } newRow && !same)
             {
                 WriteImage(writer, write.Table, newRow);
             }
@@ -221,7 +225,7 @@ internal sealed class WriteCodec
 
                 var flags = reader.ReadByte();
                 var oldRow = (flags & FlagOld) != 0 ? ReadImage(ref reader) : null;
-                var newRow = (flags & FlagNew) != 0 ? ReadImage(ref reader) : null;
+                var newRow = (flags & FlagSame) != 0 ? oldRow : (flags & FlagNew) != 0 ? ReadImage(ref reader) : null;
                 return WriteRecord.ForImages(table, oldRow, newRow);
             }
 

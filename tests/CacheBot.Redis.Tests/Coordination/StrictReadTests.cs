@@ -53,6 +53,24 @@ public sealed class StrictReadTests : IDisposable
     }
 
     [Fact]
+    public void RowChangedInPlace_ReportedAsOneObject_InvalidatesTheOthersEntry()
+    {
+        // NotifyUpdated(row, row): the old values are gone, so every column counts as changed, in every process (two equal
+        // decoded images would read as "nothing changed" in the other process).
+        var a = Process();
+        var b = Process();
+        Assert.Equal("p1,p3,p5,p7", _rows.TitlesOfUser(b, 1));
+        Assert.Equal("p1,p3,p5,p7", _rows.TitlesOfUser(b, 1));
+        Assert.Equal(1, b.Statistics.Hits);
+
+        var row = _rows.ChangeTitleInPlace(3, "renamed");
+        a.NotifyUpdated(row, row);
+
+        Assert.Equal("p1,renamed,p5,p7", _rows.TitlesOfUser(b, 1));
+        Assert.Equal(1, b.Statistics.Hits);
+    }
+
+    [Fact]
     public void WriteToOtherRows_KeepsTheOthersEntry()
     {
         var a = Process();

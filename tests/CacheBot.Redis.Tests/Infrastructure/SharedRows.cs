@@ -48,6 +48,17 @@ public sealed class SharedRows
         return (before, after);
     }
 
+    public string TitlesOfUser(QueryCache cache, int userId) =>
+        string.Join(",", _root.AsCacheBot(cache).Cache().Where(p => p.UserId == userId).OrderBy(p => p.Id).Select(p => p.Title).ToList());
+
+    /// <summary>Changes a row's title in place (the same object before and after), without reporting it.</summary>
+    public Photo ChangeTitleInPlace(int id, string title)
+    {
+        var row = _rows.Single(p => p.Id == id);
+        row.Title = title;
+        return row;
+    }
+
     public static QueryCache Cache(string redis, Action<RedisCacheOptions>? configure = null, string? name = null) =>
         new(new QueryCacheOptions().UseRedis(redis + (name is null ? "" : ",name=" + name), configure));
 }

@@ -82,6 +82,23 @@ public sealed class WriteCodecTests
     }
 
     [Fact]
+    public void RowChangedInPlace_DecodesToOneImageOnBothSides_WhileAnUpdateKeepsTwo()
+    {
+        // The engine reads one instance on both sides as "every column changed" and two equal images as "nothing changed":
+        // the receiving processes must see the same thing as the writing one.
+        var table = TableModel.ForName("db1", null, "Photos");
+        var image = new RowValues([new("Id", 5L), new("Title", "x")]);
+        var before = new RowValues([new("Id", 5L), new("Title", "x")]);
+        var decoded = new WriteCodec().Decode(WriteCodec.Encode([WriteRecord.ForImages(table, image, image), WriteRecord.ForImages(table, before, image)], 1 << 20));
+
+        Assert.Same(decoded[0].OldRow, decoded[0].NewRow);
+        Assert.True(Assert.IsType<RowValues>(decoded[0].NewRow).TryGet("Title", out var title));
+        Assert.Equal("x", title);
+        Assert.NotSame(decoded[1].OldRow, decoded[1].NewRow);
+        Assert.Equal(2, Assert.IsType<RowValues>(decoded[1].OldRow).Count);
+    }
+
+    [Fact]
     public void OversizedWrites_AreSentAsOneTableWritePerTable()
     {
         var table = TableModel.ForName("db1", null, "Photos");
