@@ -42,6 +42,9 @@ public sealed class CachedQueryResult
     /// <summary>Recent uses, saturating at 3 (<see cref="Storage.ClockResultStore"/>'s second chances): written on a hit only while below 3.</summary>
     internal byte Uses;
 
+    /// <summary>The entry's slot in <see cref="Storage.ClockResultStore"/>'s ring (written under the store's lock only).</summary>
+    internal int Slot;
+
     /// <summary>Gets or sets the statistics of the entry's query shape, so a hit counts without hashing the shape (null when off).</summary>
     internal Diagnostics.ShapeStatistics? Shape { get; set; }
 

@@ -46,18 +46,44 @@ internal static class PrecisionMode
             .AppendLine("Conjunctive: a write invalidates a query only if the row matches all of the query's equality constraints on the table. ")
             .AppendLine("PerField (django-cachebot): if it matches any single constrained field. PerTable (SQL-text caches): any write to the table. ")
             .AppendLine("Upper bound: the same reads with the writes not reported (nothing is ever invalidated), i.e. the misses every cache pays for first sights.");
+        AppendStoreComparison(text, warmup, measured);
         Directory.CreateDirectory(results);
         var path = Path.Combine(results, "precision.md");
         File.WriteAllText(path, text.ToString());
         Console.WriteLine("Wrote " + path);
     }
 
-    private static Row Measure(InvalidationGranularity? granularity, int warmup, int measured)
+    /// <summary>
+    /// The default store (CLOCK eviction by recency and frequency) against <c>MemoryCache</c> under size bounds that hold
+    /// a fraction of the workload's distinct results (each result of this workload counts 1 toward the bound).
+    /// </summary>
+    private static void AppendStoreComparison(StringBuilder text, int warmup, int measured)
+    {
+        text.AppendLine()
+            .AppendLine("## Eviction under a size bound (Conjunctive)")
+            .AppendLine()
+            .AppendLine("The same workload with `SizeLimit` holding a fraction of its distinct results: the default store (one probe, CLOCK eviction by recency and frequency) against `MemoryCacheResultStore` (Microsoft.Extensions.Caching.Memory, compaction of 10 % by priority then recency).")
+            .AppendLine()
+            .AppendLine("| SizeLimit (results) | Default store | MemoryCache | Default − MemoryCache |")
+            .AppendLine("|--------------------:|--------------:|------------:|----------------------:|");
+        foreach (var limit in new[] { 500, 2_000, 8_000 })
+        {
+            var clock = Measure(InvalidationGranularity.Conjunctive, warmup, measured, limit, store: null);
+            using var memoryCache = new Linq.Storage.MemoryCacheResultStore(limit);
+            var memory = Measure(InvalidationGranularity.Conjunctive, warmup, measured, limit, memoryCache);
+            Console.WriteLine($"SizeLimit {limit,6}: default store {clock.HitRatio:P1}, MemoryCache {memory.HitRatio:P1}");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {limit:N0} | {clock.HitRatio:P1} | {memory.HitRatio:P1} | {(clock.HitRatio - memory.HitRatio) * 100:+0.0;-0.0;0.0} points |");
+        }
+    }
+
+    private static Row Measure(InvalidationGranularity? granularity, int warmup, int measured, long sizeLimit = 10_000_000, IQueryResultStore? store = null)
     {
         using var cache = new QueryCache(new QueryCacheOptions
         {
             Granularity = granularity ?? InvalidationGranularity.Conjunctive,
-            SizeLimit = 10_000_000,
+            SizeLimit = sizeLimit,
+            ResultStore = store,
             DefaultTimeToLive = TimeSpan.FromHours(1),
         });
         var workload = new ZipfWorkload(cache, Seed, reportWrites: granularity is not null);

@@ -4,8 +4,9 @@ namespace CacheBot.Linq.Storage;
 
 /// <summary>
 /// The default result store: a concurrent dictionary keyed by the 128-bit query key, bounded by a size limit (in rows),
-/// evicting with a CLOCK over insertion order where each entry's recent uses buy it second chances (recency and
-/// frequency, like CLOCK-Pro's approximations of LRU/LFU).
+/// evicting with a CLOCK where each entry's recent uses buy it second chances (recency and frequency, like CLOCK-Pro's
+/// approximations of LRU/LFU). A new key takes the slot of the entry it displaced, just behind the hand; a key stored
+/// again keeps its slot and its uses.
 /// </summary>
 /// <remarks>
 /// <para>Reads are lock-free (one dictionary probe, no allocation); a hit writes the entry's use counter only while it is
@@ -69,19 +70,29 @@ internal sealed class ClockResultStore : IQueryResultStore
         {
             if (_entries.TryGetValue(key.Value, out var previous))
             {
-                _size -= Math.Max(1, previous.Size);
+                // A new result for a key already held (the old one was stale or expired): it keeps the key's place and
+                // history, plus the use that asked for it again.
+                _size += size - Math.Max(1, previous.Size);
+                result.Slot = previous.Slot;
+                result.Uses = (byte)Math.Min(MaxUses, previous.Uses + 1);
+                _entries[key.Value] = result;
+                MakeRoom(key.Value);
+                return;
+            }
+
+            _size += size;
+            var slot = MakeRoom(except: null);
+            if (slot < 0)
+            {
+                slot = Append(key.Value);
             }
             else
             {
-                AppendToRing(key.Value);
+                _ring[slot] = key.Value;
             }
 
+            result.Slot = slot;
             _entries[key.Value] = result;
-            _size += size;
-            while (_size > _sizeLimit && !_entries.IsEmpty)
-            {
-                EvictOne();
-            }
         }
     }
 
@@ -91,16 +102,32 @@ internal sealed class ClockResultStore : IQueryResultStore
         {
             if (_entries.TryRemove(key.Value, out var removed))
             {
-                _size -= Math.Max(1, removed.Size);
+                _size -= Math.Max(1, removed.Size); // its slot is free from now on (no entry points at it)
             }
         }
     }
 
-    private void AppendToRing(UInt128 key)
+    /// <summary>
+    /// Evicts until the store is within its bound and returns the first slot it freed (-1 if none): a new key takes the
+    /// victim's slot, just behind the hand, so it gets a whole turn of the clock before it is examined.
+    /// </summary>
+    private int MakeRoom(UInt128? except)
+    {
+        var first = -1;
+        while (_size > _sizeLimit && _entries.Count > (except is null ? 0 : 1))
+        {
+            var freed = EvictOne(except);
+            first = first < 0 ? freed : first;
+        }
+
+        return first;
+    }
+
+    private int Append(UInt128 key)
     {
         if (_ringCount == _ring.Length)
         {
-            // Keys of removed entries stay in the ring until the hand passes; compact before growing.
+            // Free slots stay in the ring until the hand passes; compact before growing.
             CompactRing();
             if (_ringCount * 2 > _ring.Length)
             {
@@ -108,10 +135,11 @@ internal sealed class ClockResultStore : IQueryResultStore
             }
         }
 
-        _ring[_ringCount++] = key;
+        _ring[_ringCount] = key;
+        return _ringCount++;
     }
 
-    private void EvictOne()
+    private int EvictOne(UInt128? except)
     {
         var now = _time.GetUtcNow();
         while (true)
@@ -121,30 +149,22 @@ internal sealed class ClockResultStore : IQueryResultStore
                 _hand = 0;
             }
 
-            var key = _ring[_hand];
-            if (!_entries.TryGetValue(key, out var entry))
+            var slot = _hand++;
+            var key = _ring[slot];
+            if (!_entries.TryGetValue(key, out var entry) || entry.Slot != slot || key == except)
             {
-                RemoveRingSlot(_hand);
-                continue;
+                continue; // a free slot (its entry was removed or lives elsewhere), or the key being stored
             }
 
             if (entry.Uses == 0 || entry.IsExpired(now))
             {
                 _entries.TryRemove(key, out _);
                 _size -= Math.Max(1, entry.Size);
-                RemoveRingSlot(_hand);
-                return;
+                return slot;
             }
 
             entry.Uses--;
-            _hand++;
         }
-    }
-
-    private void RemoveRingSlot(int index)
-    {
-        // Swap-remove: the last key takes the slot the hand is on (it is examined next).
-        _ring[index] = _ring[--_ringCount];
     }
 
     private void CompactRing()
@@ -152,8 +172,9 @@ internal sealed class ClockResultStore : IQueryResultStore
         var kept = 0;
         for (var i = 0; i < _ringCount; i++)
         {
-            if (_entries.ContainsKey(_ring[i]))
+            if (_entries.TryGetValue(_ring[i], out var entry) && entry.Slot == i)
             {
+                entry.Slot = kept;
                 _ring[kept++] = _ring[i];
             }
         }

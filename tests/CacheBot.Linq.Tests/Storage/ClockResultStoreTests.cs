@@ -68,6 +68,86 @@ public sealed class ClockResultStoreTests
     }
 
     [Fact]
+    public void NewEntry_GetsAWholeTurnOfTheClock_BeforeItCanBeEvicted()
+    {
+        // Full of once-used entries: each store evicts one. The entry stored just before must not be the next victim
+        // (it would be if a new key were examined first: the newest entries would churn while old ones stayed).
+        var store = new ClockResultStore(20, _time);
+        for (var i = 0; i < 20; i++)
+        {
+            store.Store(Key(i), Entry(size: 1), TimeSpan.FromMinutes(1));
+        }
+
+        for (var i = 20; i < 30; i++)
+        {
+            store.Store(Key(i), Entry(size: 1), TimeSpan.FromMinutes(1));
+            store.Store(Key(1000 + i), Entry(size: 1), TimeSpan.FromMinutes(1));
+            Assert.True(store.TryGet(Key(i), out _), $"entry {i} was evicted by the very next store");
+        }
+
+        Assert.True(store.Size <= 20);
+    }
+
+    [Fact]
+    public void KeyStoredAgain_KeepsItsUses_AndSurvivesAScan()
+    {
+        // A hot key whose result was replaced (stale after a write) keeps its history: a scan of new keys does not evict it.
+        var store = new ClockResultStore(30, _time);
+        store.Store(Key(-1), Entry(size: 1), TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 3; i++)
+        {
+            store.TryGet(Key(-1), out _);
+        }
+
+        for (var round = 0; round < 20; round++)
+        {
+            store.Store(Key(-1), Entry(size: 1), TimeSpan.FromMinutes(1));
+            for (var i = 0; i < 25; i++)
+            {
+                store.Store(Key(round * 100 + i), Entry(size: 1), TimeSpan.FromMinutes(1));
+            }
+
+            Assert.True(store.TryGet(Key(-1), out _), $"re-stored hot entry evicted in round {round}");
+        }
+    }
+
+    [Fact]
+    public void RandomOperations_KeepSizeCountAndLookupsConsistent()
+    {
+        var store = new ClockResultStore(50, _time);
+        var random = new Random(7);
+        var sizes = new Dictionary<int, long>();
+        for (var step = 0; step < 20_000; step++)
+        {
+            var k = random.Next(200);
+            switch (random.Next(4))
+            {
+                case 0:
+                    store.Remove(Key(k));
+                    sizes.Remove(k);
+                    break;
+                case 1:
+                    store.TryGet(Key(k), out _);
+                    break;
+                default:
+                    var size = random.Next(1, 6);
+                    store.Store(Key(k), Entry(size), TimeSpan.FromMinutes(1));
+                    sizes[k] = size;
+                    break;
+            }
+
+            foreach (var gone in sizes.Keys.Where(key => !store.TryGet(Key(key), out _)).ToList())
+            {
+                sizes.Remove(gone);
+            }
+
+            Assert.Equal(sizes.Count, store.Count);
+            Assert.Equal(sizes.Values.Sum(), store.Size);
+            Assert.True(store.Size <= 50);
+        }
+    }
+
+    [Fact]
     public void Hit_AllocatesNothing()
     {
         var store = new ClockResultStore(100, _time);
