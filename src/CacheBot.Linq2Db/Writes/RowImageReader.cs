@@ -69,54 +69,59 @@ internal static class RowImageReader
         }
     }
 
-    /// <summary>A command on the same connection and transaction as <paramref name="command"/>, with copies of its parameters.</summary>
-    public static DbCommand CreateSibling(DbCommand command, string sql, bool copyParameters = true)
+    /// <summary>A new command (the caller disposes it) on the same connection and transaction as <paramref name="command"/>, without parameters.</summary>
+    public static DbCommand CreateSibling(DbCommand command, string sql)
     {
         var sibling = command.Connection!.CreateCommand();
         sibling.Transaction = command.Transaction;
         sibling.CommandText = sql;
         sibling.CommandTimeout = command.CommandTimeout;
-        if (copyParameters)
-        {
-            foreach (DbParameter parameter in command.Parameters)
-            {
-                sibling.Parameters.Add(Clone(sibling, parameter));
-            }
-        }
-
         return sibling;
     }
 
-    /// <summary>Runs <paramref name="sql"/> (no parameters) as a sibling of <paramref name="command"/>.</summary>
+    /// <summary>Runs <paramref name="sql"/> (no parameters) as a sibling of <paramref name="command"/>, kept prepared (<see cref="SiblingCommands"/>).</summary>
     public static async ValueTask ExecuteSiblingAsync(DbCommand command, string sql, bool async, CancellationToken cancellationToken)
     {
-        var sibling = CreateSibling(command, sql, copyParameters: false);
+        var sibling = SiblingCommands.For(command, sql);
+        _ = async ? await sibling.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : sibling.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/>'s own statement with <paramref name="suffix"/> inserted at <paramref name="at"/> (a
+    /// <c>RETURNING</c> clause) and hands its reader to <paramref name="read"/>. The variant runs as a prepared sibling with
+    /// the same parameters; a command with output parameters runs itself, with its text changed for the call.
+    /// </summary>
+    public static async ValueTask<T> ExecuteVariantAsync<T>(
+        DbCommand command, int at, string suffix, Func<DbDataReader, bool, CancellationToken, ValueTask<T>> read, bool async, CancellationToken cancellationToken)
+    {
+        var original = command.CommandText;
+        var text = original[..at] + suffix + original[at..];
+        if (SiblingCommands.HasOnlyInputs(command))
+        {
+            return await SiblingCommands.WithParametersAsync(command, text, sibling => ReadAsync(sibling, read, async, cancellationToken)).ConfigureAwait(false);
+        }
+
+        command.CommandText = text;
         try
         {
-            _ = async ? await sibling.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : sibling.ExecuteNonQuery();
+            return await ReadAsync(command, read, async, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            await DisposeAsync(sibling, async).ConfigureAwait(false);
+            command.CommandText = original;
         }
     }
 
-    private static DbParameter Clone(DbCommand owner, DbParameter parameter)
+    private static async ValueTask<T> ReadAsync<T>(DbCommand command, Func<DbDataReader, bool, CancellationToken, ValueTask<T>> read, bool async, CancellationToken cancellationToken)
     {
-        if (parameter is ICloneable cloneable)
+        var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
+        try
         {
-            return (DbParameter)cloneable.Clone();
+            return await read(reader, async, cancellationToken).ConfigureAwait(false);
         }
-
-        var copy = owner.CreateParameter();
-        copy.ParameterName = parameter.ParameterName;
-        copy.DbType = parameter.DbType;
-        copy.Direction = parameter.Direction;
-        copy.Size = parameter.Size;
-        copy.Precision = parameter.Precision;
-        copy.Scale = parameter.Scale;
-        copy.IsNullable = parameter.IsNullable;
-        copy.Value = parameter.Value;
-        return copy;
+        finally
+        {
+            await DisposeAsync(reader, async).ConfigureAwait(false);
+        }
     }
 }

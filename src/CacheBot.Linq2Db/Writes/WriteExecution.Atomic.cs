@@ -268,10 +268,9 @@ internal static partial class WriteExecution
         }
 
         List<RowValues>? rows;
-        var query = RowImageReader.CreateSibling(command, select);
         try
         {
-            (rows, _) = await RowImageReader.ExecuteAndReadAllAsync(query, async, cancellationToken).ConfigureAwait(false);
+            (rows, _) = await SiblingCommands.WithParametersAsync(command, select, query => RowImageReader.ExecuteAndReadAllAsync(query, async, cancellationToken)).ConfigureAwait(false);
         }
         catch (DbException)
         {
@@ -282,10 +281,6 @@ internal static partial class WriteExecution
             }
 
             return null;
-        }
-        finally
-        {
-            await RowImageReader.DisposeAsync(query, async).ConfigureAwait(false);
         }
 
         if (savepoint)
@@ -300,33 +295,21 @@ internal static partial class WriteExecution
     private static async ValueTask<(List<(RowValues Row, bool? Inserted)>? Rows, int Count)> ExecuteReturningFlaggedAsync(
         DbCommand command, SqlStatement statement, string returning, bool inserted, bool async, CancellationToken cancellationToken)
     {
-        var original = command.CommandText;
-        command.CommandText = original[..statement.TextEnd] + returning + original[statement.TextEnd..];
-        try
-        {
-            var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
-            try
-            {
-                var rows = new List<(RowValues, bool?)>();
-                var count = 0;
-                while (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
-                {
-                    if (++count <= RowImageReader.MaxRows)
-                    {
-                        rows.Add(inserted ? (RowImageReader.ImageOf(reader, 1), !reader.IsDBNull(0) && reader.GetBoolean(0)) : (RowImageReader.ImageOf(reader, 0), null));
-                    }
-                }
+        return await RowImageReader.ExecuteVariantAsync(command, statement.TextEnd, returning, ReadFlaggedAsync, async, cancellationToken).ConfigureAwait(false);
 
-                return (count > RowImageReader.MaxRows ? null : rows, count);
-            }
-            finally
-            {
-                await RowImageReader.DisposeAsync(reader, async).ConfigureAwait(false);
-            }
-        }
-        finally
+        async ValueTask<(List<(RowValues Row, bool? Inserted)>? Rows, int Count)> ReadFlaggedAsync(DbDataReader reader, bool isAsync, CancellationToken token)
         {
-            command.CommandText = original;
+            var rows = new List<(RowValues, bool?)>();
+            var count = 0;
+            while (isAsync ? await reader.ReadAsync(token).ConfigureAwait(false) : reader.Read())
+            {
+                if (++count <= RowImageReader.MaxRows)
+                {
+                    rows.Add(inserted ? (RowImageReader.ImageOf(reader, 1), !reader.IsDBNull(0) && reader.GetBoolean(0)) : (RowImageReader.ImageOf(reader, 0), null));
+                }
+            }
+
+            return (count > RowImageReader.MaxRows ? null : rows, count);
         }
     }
 

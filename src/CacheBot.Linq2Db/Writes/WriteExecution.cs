@@ -166,7 +166,7 @@ internal static partial class WriteExecution
         var command = context.Command;
         var writes = new List<WriteRecord>();
         object? scalar;
-        if (WidenReturning(command.CommandText, statement, context.Dialect) is not { } widened)
+        if (!CanWidenReturning(command.CommandText, statement, context.Dialect))
         {
             scalar = async ? await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteScalar();
             writes.Add(ImagelessWrite(statement.Kind, table));
@@ -175,42 +175,17 @@ internal static partial class WriteExecution
             return scalar;
         }
 
-        var original = command.CommandText;
-        command.CommandText = widened;
-        try
+        (scalar, var rows) = await RowImageReader.ExecuteVariantAsync(command, statement.TextEnd, ", *", ReadScalarAndImagesAsync, async, cancellationToken).ConfigureAwait(false);
+        if (rows is null)
         {
-            var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
-            try
-            {
-                var hasRow = async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read();
-                scalar = hasRow && !reader.IsDBNull(0) ? reader.GetValue(0) : null;
-                var first = hasRow ? RowImageReader.ImageOf(reader, 1) : null;
-                var (rest, _) = await RowImageReader.ReadAllAsync(reader, 1, async, cancellationToken).ConfigureAwait(false);
-                if (rest is null)
-                {
-                    writes.Add(WriteRecord.ForTable(table));
-                }
-                else
-                {
-                    if (first is not null)
-                    {
-                        writes.Add(WriteRecord.ForImages(table, null, first));
-                    }
-
-                    foreach (var row in rest)
-                    {
-                        writes.Add(WriteRecord.ForImages(table, null, row));
-                    }
-                }
-            }
-            finally
-            {
-                await RowImageReader.DisposeAsync(reader, async).ConfigureAwait(false);
-            }
+            writes.Add(WriteRecord.ForTable(table));
         }
-        finally
+        else
         {
-            command.CommandText = original;
+            foreach (var row in rows)
+            {
+                writes.Add(WriteRecord.ForImages(table, null, row));
+            }
         }
 
         await AddCascadesAsync(context, statement, writes, async, cancellationToken).ConfigureAwait(false);
@@ -218,8 +193,23 @@ internal static partial class WriteExecution
         return scalar;
     }
 
-    /// <summary>Turns the statement's own <c>RETURNING expr</c> (one expression) into <c>RETURNING expr, *</c>; null when the shape differs.</summary>
-    private static string? WidenReturning(string text, SqlStatement statement, SqlDialect dialect)
+    /// <summary>Reads the scalar (first column of the first row) and every row's image after it; null images above the bound.</summary>
+    private static async ValueTask<(object? Scalar, List<RowValues>? Rows)> ReadScalarAndImagesAsync(DbDataReader reader, bool async, CancellationToken cancellationToken)
+    {
+        var hasRow = async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read();
+        var scalar = hasRow && !reader.IsDBNull(0) ? reader.GetValue(0) : null;
+        var first = hasRow ? RowImageReader.ImageOf(reader, 1) : null;
+        var (rest, _) = await RowImageReader.ReadAllAsync(reader, 1, async, cancellationToken).ConfigureAwait(false);
+        if (rest is not null && first is not null)
+        {
+            rest.Insert(0, first);
+        }
+
+        return (scalar, rest);
+    }
+
+    /// <summary>Whether the statement's own <c>RETURNING expr</c> is one expression (then <c>, *</c> after it returns the row too).</summary>
+    private static bool CanWidenReturning(string text, SqlStatement statement, SqlDialect dialect)
     {
         var sql = SqlTokenizer.Tokenize(text, dialect);
         var returning = -1;
@@ -233,28 +223,17 @@ internal static partial class WriteExecution
             }
             else if (returning >= 0 && sql[i].Depth == 0 && sql[i].Kind == SqlTokenKind.Comma)
             {
-                return null;
+                return false;
             }
         }
 
-        return returning < 0 || last == returning ? null : text[..statement.TextEnd] + ", *" + text[statement.TextEnd..];
+        return returning >= 0 && last != returning;
     }
 
     /// <summary>Runs <paramref name="command"/> with <paramref name="returning"/> inserted after its last token, and reads every returned row.</summary>
-    private static async ValueTask<(List<RowValues>? Rows, int Count)> ExecuteReturningAsync(
-        DbCommand command, SqlStatement statement, string returning, bool async, CancellationToken cancellationToken)
-    {
-        var original = command.CommandText;
-        command.CommandText = original[..statement.TextEnd] + returning + original[statement.TextEnd..];
-        try
-        {
-            return await RowImageReader.ExecuteAndReadAllAsync(command, async, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            command.CommandText = original;
-        }
-    }
+    private static ValueTask<(List<RowValues>? Rows, int Count)> ExecuteReturningAsync(
+        DbCommand command, SqlStatement statement, string returning, bool async, CancellationToken cancellationToken) =>
+        RowImageReader.ExecuteVariantAsync(command, statement.TextEnd, returning, static (reader, async, token) => RowImageReader.ReadAllAsync(reader, 0, async, token), async, cancellationToken);
 
     /// <summary>
     /// What else the database changes with the statement, from its catalog (<see cref="Schema.WriteClosure"/>): rows of

@@ -100,7 +100,7 @@ internal sealed class FunctionCatalog
         }
 
         HashSet<string>? names = null;
-        var query = RowImageReader.CreateSibling(command, Query, copyParameters: false);
+        var query = RowImageReader.CreateSibling(command, Query);
         try
         {
             var reader = async ? await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : query.ExecuteReader();
@@ -137,7 +137,7 @@ internal sealed class FunctionCatalog
 
     private static async ValueTask<bool> TryExecuteAsync(DbCommand command, string sql, bool async, CancellationToken cancellationToken)
     {
-        var sibling = RowImageReader.CreateSibling(command, sql, copyParameters: false);
+        var sibling = RowImageReader.CreateSibling(command, sql);
         try
         {
             _ = async ? await sibling.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : sibling.ExecuteNonQuery();
