@@ -8,10 +8,11 @@ using LinqToDB.Data;
 namespace CacheBot.Benchmarks.Writes;
 
 /// <summary>
-/// Entity insert, update and delete on in-memory SQLite: raw linq2db (baseline) against the same database through a
-/// <c>UseCacheBot</c> connection. Cached queries on (UserId, Status) and on Id are registered first, so CacheBot's
-/// write path reads row images: <c>RETURNING *</c> for all three and a pre-image <c>SELECT</c> for update. Targets:
-/// insert ≤ 1.2x, update and delete ≤ 2.2x of raw. Each iteration runs a fixed 500 writes; inserted rows are removed
+/// Entity insert, update and delete on in-memory SQLite (and PostgreSQL when <c>CACHEBOT_BENCH_PG</c> is set): raw
+/// linq2db (baseline) against the same database through a <c>UseCacheBot</c> connection. Cached queries on (UserId, Status) and on Id are registered first, so CacheBot's
+/// write path reads row images: <c>RETURNING *</c> for all three and a pre-image <c>SELECT</c> for update, atomically with
+/// the write (SQLite <c>BEGIN IMMEDIATE</c>, PostgreSQL <c>FOR UPDATE</c>). Targets: insert ≤ 1.3x, update ≤ 1.6x and
+/// delete ≤ 2.0x of raw. Each iteration runs a fixed 500 writes; inserted rows are removed
 /// and rows to delete are created between iterations (not measured), so the table stays at 10k rows.
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -21,7 +22,7 @@ public class WriteBenchmarks
     private const int Batch = 500;
     private const int InsertBase = 1_000_000, DeleteBase = 2_000_000;
 
-    private PhotoDatabase _database = null!;
+    private IBenchDatabase _database = null!;
     private QueryCache _cache = null!;
     private DataConnection _raw = null!;
     private DataConnection _cached = null!;
@@ -30,10 +31,16 @@ public class WriteBenchmarks
     private Photo[] _existing = null!;
     private int _next;
 
+    /// <summary>Gets the databases: SQLite always, PostgreSQL when <c>CACHEBOT_BENCH_PG</c> is set (see <see cref="BenchDatabases"/>).</summary>
+    public static IEnumerable<string> Databases => BenchDatabases.Available;
+
+    [ParamsSource(nameof(Databases))]
+    public string Database { get; set; } = BenchDatabases.Sqlite;
+
     [GlobalSetup]
     public void Setup()
     {
-        _database = new PhotoDatabase();
+        _database = BenchDatabases.Create(Database);
         _cache = new QueryCache(new QueryCacheOptions());
         _raw = new DataConnection(_database.RawOptions);
         _cached = new DataConnection(_database.CacheBotOptions(_cache));

@@ -10,7 +10,9 @@ namespace CacheBot.Linq.Providers;
 /// </remarks>
 public sealed class RowValues
 {
-    private readonly Dictionary<string, object?> _values;
+    private readonly Dictionary<string, object?>? _values;
+    private readonly RowLayout? _layout;
+    private readonly object?[]? _row;
 
     /// <summary>Creates an image from column values (copied; column names compare case-insensitively).</summary>
     /// <param name="values">The values by column name; <see cref="DBNull"/> and <see langword="null"/> both mean SQL NULL.</param>
@@ -19,6 +21,24 @@ public sealed class RowValues
     {
         ArgumentNullException.ThrowIfNull(values);
         _values = new Dictionary<string, object?>(values, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Creates an image from one row's values in the order of <paramref name="layout"/> (the array is kept, not copied).</summary>
+    /// <param name="layout">The statement's columns, shared by its images.</param>
+    /// <param name="values">The row's raw values, one per column of <paramref name="layout"/>; do not change it afterwards.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="values"/> does not have one value per column.</exception>
+    public RowValues(RowLayout layout, object?[] values)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Length != layout.Count)
+        {
+            throw new ArgumentException($"The row has {values.Length} values for {layout.Count} columns.", nameof(values));
+        }
+
+        _layout = layout;
+        _row = values;
     }
 
     private RowValues(Dictionary<string, object?> values, bool owned)
@@ -31,16 +51,31 @@ public sealed class RowValues
     public static RowValues Unknown { get; } = new(new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase), owned: true);
 
     /// <summary>Gets the number of known columns.</summary>
-    public int Count => _values.Count;
+    public int Count => _values?.Count ?? _layout!.DistinctCount;
 
     /// <summary>Gets the known columns and their raw values.</summary>
-    public IEnumerable<KeyValuePair<string, object?>> Values => _values;
+    public IEnumerable<KeyValuePair<string, object?>> Values => _values ?? LayoutValues();
 
     /// <summary>Reads a column's raw value.</summary>
     /// <param name="column">The column name (case-insensitive).</param>
     /// <param name="value">The raw value, when the column is known.</param>
     /// <returns>Whether the image holds the column.</returns>
-    public bool TryGet(string column, out object? value) => _values.TryGetValue(column, out value);
+    public bool TryGet(string column, out object? value)
+    {
+        if (_values is not null)
+        {
+            return _values.TryGetValue(column, out value);
+        }
+
+        if (_layout!.TryGetOrdinal(column, out var ordinal))
+        {
+            value = _row![ordinal];
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
 
     /// <summary>
     /// Creates an image from a dictionary the caller gives away: it is used as it is when it compares names with
@@ -53,5 +88,16 @@ public sealed class RowValues
     {
         ArgumentNullException.ThrowIfNull(values);
         return ReferenceEquals(values.Comparer, StringComparer.OrdinalIgnoreCase) ? new(values, owned: true) : new(values);
+    }
+
+    private IEnumerable<KeyValuePair<string, object?>> LayoutValues()
+    {
+        for (var i = 0; i < _row!.Length; i++)
+        {
+            if (_layout!.IsFirst(i))
+            {
+                yield return new KeyValuePair<string, object?>(_layout[i], _row[i]);
+            }
+        }
     }
 }

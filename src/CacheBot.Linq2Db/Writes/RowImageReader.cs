@@ -10,11 +10,21 @@ internal static class RowImageReader
     /// <summary>Above this many rows a write becomes a table write: reading more images would cost more than it saves.</summary>
     public const int MaxRows = 1000;
 
+    /// <summary>How many recent layouts each thread keeps for reuse (a table's pre-image and RETURNING rows share one).</summary>
+    private const int RecentLayouts = 8;
+
+    [ThreadStatic]
+    private static RowLayout?[]? t_recent;
+
+    [ThreadStatic]
+    private static int t_next;
+
     /// <summary>Reads every row (the statement must run to completion); returns null images when there were more than <see cref="MaxRows"/>.</summary>
     public static async ValueTask<(List<RowValues>? Rows, int Count)> ReadAllAsync(DbDataReader reader, int skipColumns, bool async, CancellationToken cancellationToken)
     {
         var rows = new List<RowValues>();
         var count = 0;
+        RowLayout? layout = null;
         while (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
         {
             count++;
@@ -24,22 +34,71 @@ internal static class RowImageReader
                 continue;
             }
 
-            rows.Add(ImageOf(reader, skipColumns));
+            layout ??= LayoutOf(reader, skipColumns);
+            rows.Add(ImageOf(reader, skipColumns, layout));
         }
 
         return (count > MaxRows ? null : rows, count);
     }
 
     /// <summary>The current row as an image, by column name, skipping the first <paramref name="skipColumns"/> columns.</summary>
-    public static RowValues ImageOf(DbDataReader reader, int skipColumns)
+    public static RowValues ImageOf(DbDataReader reader, int skipColumns) => ImageOf(reader, skipColumns, LayoutOf(reader, skipColumns));
+
+    private static RowValues ImageOf(DbDataReader reader, int skipColumns, RowLayout layout)
     {
-        var values = new Dictionary<string, object?>(reader.FieldCount, StringComparer.OrdinalIgnoreCase);
-        for (var i = skipColumns; i < reader.FieldCount; i++)
+        var values = new object?[layout.Count];
+        for (var i = 0; i < values.Length; i++)
         {
-            values.TryAdd(reader.GetName(i), reader.IsDBNull(i) ? null : reader.GetValue(i));
+            values[i] = reader.IsDBNull(i + skipColumns) ? null : reader.GetValue(i + skipColumns);
         }
 
-        return RowValues.FromDictionary(values);
+        return new RowValues(layout, values);
+    }
+
+    /// <summary>
+    /// The reader's columns (after <paramref name="skipColumns"/>) as a layout: one this thread used recently when every
+    /// name matches exactly (the names are read and compared on every statement, never assumed), else a new one.
+    /// </summary>
+    private static RowLayout LayoutOf(DbDataReader reader, int skipColumns)
+    {
+        var count = Math.Max(0, reader.FieldCount - skipColumns);
+        var recent = t_recent ??= new RowLayout?[RecentLayouts];
+        var names = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            names[i] = reader.GetName(i + skipColumns);
+        }
+
+        foreach (var candidate in recent)
+        {
+            if (candidate is not null && Matches(candidate, names))
+            {
+                return candidate;
+            }
+        }
+
+        var layout = new RowLayout(names);
+        recent[t_next] = layout;
+        t_next = (t_next + 1) % RecentLayouts;
+        return layout;
+    }
+
+    private static bool Matches(RowLayout layout, string[] names)
+    {
+        if (layout.Count != names.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (!string.Equals(layout[i], names[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Runs <paramref name="command"/> and reads every returned row (see <see cref="ReadAllAsync"/>).</summary>
