@@ -12,7 +12,8 @@ namespace CacheBot.Linq.Invalidation;
 /// reader that registered a scheme before taking its read position is therefore seen by every write that commits later.
 /// A value that cannot be encoded makes the row write fall back to a table write (sound). An update whose images agree on
 /// every column a scheme's queries read leaves that scheme alone (<see cref="RowDiff"/>). Positions come from
-/// <see cref="StampTable.NextLocalPosition"/> (one per batch) or from a coordinator's shared log.
+/// <see cref="StampTable.NextLocalPosition"/> (one per batch) or from a coordinator's shared log. A directional scheme
+/// (<see cref="SchemeDirection"/>) takes only the old or only the new image.
 /// </remarks>
 internal sealed class InvalidationEngine
 {
@@ -107,7 +108,8 @@ internal sealed class InvalidationEngine
                 continue;
             }
 
-            if (!TryBumpRow(scheme, write.OldRow, position) || !TryBumpRow(scheme, write.NewRow, position))
+            if (!TryBumpRow(scheme, scheme.Direction == SchemeDirection.Arrivals ? null : write.OldRow, position)
+                || !TryBumpRow(scheme, scheme.Direction == SchemeDirection.Removals ? null : write.NewRow, position))
             {
                 Bump(DependencyKeys.TableEpoch(write.Table), position);
                 return;

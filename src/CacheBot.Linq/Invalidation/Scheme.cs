@@ -10,13 +10,17 @@ namespace CacheBot.Linq.Invalidation;
 /// </summary>
 internal sealed class Scheme
 {
-    public Scheme(TableModel table, ColumnModel[] columns, ulong readMask, ulong id)
+    public Scheme(TableModel table, ColumnModel[] columns, ulong readMask, ulong id, SchemeDirection direction = SchemeDirection.Both)
     {
         Table = table;
         Columns = columns;
         ReadMask = readMask;
         Id = id;
+        Direction = direction;
     }
+
+    /// <summary>Gets which images of a row write bump this scheme's keys (<see cref="SchemeDirection"/>).</summary>
+    public SchemeDirection Direction { get; }
 
     public TableModel Table { get; }
 
@@ -39,5 +43,6 @@ internal sealed class Scheme
     public long RegisteredAt = long.MaxValue;
 
     public override string ToString() => Table.QualifiedName + "(" + string.Join(",", (IEnumerable<ColumnModel>)Columns) + ")"
-        + (ReadMask == ColumnMask.All ? string.Empty : " reads " + string.Join(",", ColumnMask.Names(Table, ReadMask)));
+        + (ReadMask == ColumnMask.All ? string.Empty : " reads " + string.Join(",", ColumnMask.Names(Table, ReadMask)))
+        + (Direction == SchemeDirection.Both ? string.Empty : " " + Direction.ToString().ToLowerInvariant());
 }

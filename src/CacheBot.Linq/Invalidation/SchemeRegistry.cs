@@ -26,14 +26,14 @@ internal sealed class SchemeRegistry
     /// Returns the canonical scheme of <paramref name="columns"/> read with <paramref name="readMask"/> on <paramref name="table"/>,
     /// registering it if new.
     /// </summary>
-    public Scheme Register(TableModel table, ColumnModel[] columns, ulong readMask = ColumnMask.All)
+    public Scheme Register(TableModel table, ColumnModel[] columns, ulong readMask = ColumnMask.All, SchemeDirection direction = SchemeDirection.Both)
     {
-        var id = SchemeId(table, columns, readMask);
+        var id = SchemeId(table, columns, readMask, direction);
         var entry = _tables.GetOrAdd(table.Id, static _ => new TableSchemes());
         var current = Volatile.Read(ref entry.Schemes);
         foreach (var s in current)
         {
-            if (s.Id == id && s.ReadMask == readMask && SameColumns(s.Columns, columns))
+            if (s.Id == id && s.ReadMask == readMask && s.Direction == direction && SameColumns(s.Columns, columns))
             {
                 return s;
             }
@@ -44,13 +44,13 @@ internal sealed class SchemeRegistry
             current = entry.Schemes;
             foreach (var s in current)
             {
-                if (s.Id == id && s.ReadMask == readMask && SameColumns(s.Columns, columns))
+                if (s.Id == id && s.ReadMask == readMask && s.Direction == direction && SameColumns(s.Columns, columns))
                 {
                     return s;
                 }
             }
 
-            var scheme = new Scheme(table, columns, readMask, id);
+            var scheme = new Scheme(table, columns, readMask, id, direction);
             Volatile.Write(ref entry.Schemes, [.. current, scheme]);
             Interlocked.MemoryBarrier();
 
@@ -83,7 +83,7 @@ internal sealed class SchemeRegistry
         return true;
     }
 
-    private static ulong SchemeId(TableModel table, ColumnModel[] columns, ulong readMask)
+    private static ulong SchemeId(TableModel table, ColumnModel[] columns, ulong readMask, SchemeDirection direction)
     {
         // Columns are sorted by ordinal; the id mixes the column names (upper-cased), so every process that maps the table
         // alike computes the same id (dependency keys are shared between processes by a coordinator). A read mask other than
@@ -101,6 +101,12 @@ internal sealed class SchemeRegistry
             {
                 h = Mix(h, name);
             }
+        }
+
+        if (direction != SchemeDirection.Both)
+        {
+            // A directional scheme has keys of its own (after a separator no column name holds).
+            h = (h ^ (0xf0UL + (ulong)direction)) * 0x100000001b3;
         }
 
         return h;

@@ -3,6 +3,7 @@ using System.Linq.Expressions;
 using System.Runtime.InteropServices;
 using CacheBot.Linq.Analysis;
 using CacheBot.Linq.Diagnostics;
+using CacheBot.Linq.Invalidation;
 using CacheBot.Linq.Keys;
 using CacheBot.Linq.Providers;
 
@@ -139,7 +140,11 @@ internal static class CachedQueryRunner
                 .ConfigureAwait(false);
         }
 
-        var (dependencyKeys, position, generation, sharedSince) = StampReader.RegisterAndRead(cache, analysis);
+        // A monotone existence test keeps the keys of one direction, picked by its answer (registered both ways first).
+        var existence = cache.Options.Granularity == InvalidationGranularity.Conjunctive && MonotoneExistence.Applies(choices.Stripped, analysis);
+        var (keysByDirection, position, generation, sharedSince) = StampReader.RegisterAndRead(
+            cache, analysis, existence ? [SchemeDirection.Removals, SchemeDirection.Arrivals] : [SchemeDirection.Both]);
+        var dependencyKeys = keysByDirection[0];
         var ttl = choices.TimeToLiveTicks > 0 ? TimeSpan.FromTicks(choices.TimeToLiveTicks) : cache.Options.DefaultTimeToLive;
         var shared = cache.Options.SharedResultStore is { } sharedStore && cache.Coordinator is not null ? SharedResults.Prepare(sharedStore, expression, context, analysis, kind, typeof(TStored)) : default;
         if (shared.IsActive)
@@ -160,6 +165,18 @@ internal static class CachedQueryRunner
 
         var value = await QueryTelemetry.RunInner(runInner, context, choices.Stripped, async, probe.Activity, cancellationToken).ConfigureAwait(false);
         cache.Statistics.Miss();
+        if (existence)
+        {
+            // true: only a matching row leaving can change it (removals); false: only one arriving (arrivals); anything else
+            // (not reached: Any answers a bool) depends on both.
+            dependencyKeys = value switch
+            {
+                true => keysByDirection[0],
+                false => keysByDirection[1],
+                _ => [.. keysByDirection[0].Union(keysByDirection[1])],
+            };
+        }
+
         var stored = choices.SharedResults ? value : CopyForStore(value);
         var entry = new CachedQueryResult(stored, dependencyKeys, position, generation, size(value), cache.TimeProvider.GetUtcNow() + ttl, choices.SharedResults)
         {

@@ -13,40 +13,59 @@ internal static class StampReader
     /// </returns>
     public static (ulong[] Keys, long Position, long Generation, long SharedSince) RegisterAndRead(QueryCache cache, QueryAnalysis analysis)
     {
+        var (keys, position, generation, sharedSince) = RegisterAndRead(cache, analysis, [SchemeDirection.Both]);
+        return (keys[0], position, generation, sharedSince);
+    }
+
+    /// <summary>
+    /// Registers the analysis' schemes in each of <paramref name="directions"/> (all of them before the read position: the
+    /// answer, which picks the direction an entry keeps, is known only after the query ran), then reads the position.
+    /// </summary>
+    /// <returns>The keys per direction (same order), the read position, the generation and the shared-read bound.</returns>
+    public static (ulong[][] Keys, long Position, long Generation, long SharedSince) RegisterAndRead(QueryCache cache, QueryAnalysis analysis, SchemeDirection[] directions)
+    {
         var sharedSince = 0L;
-        var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count + 1);
+        var epochs = new List<ulong>(analysis.Tables.Count + 1);
         var databases = new List<string>(1);
         foreach (var table in analysis.Tables)
         {
-            AddDistinct(keys, DependencyKeys.TableEpoch(table));
+            AddDistinct(epochs, DependencyKeys.TableEpoch(table));
             if (!databases.Contains(table.Database))
             {
                 databases.Add(table.Database);
-                AddDistinct(keys, DependencyKeys.DatabaseEpoch(table.Database));
+                AddDistinct(epochs, DependencyKeys.DatabaseEpoch(table.Database));
             }
         }
 
-        var fallback = new List<TableModel>();
-        foreach (var group in analysis.Groups)
+        var keysByDirection = new ulong[directions.Length][];
+        for (var d = 0; d < directions.Length; d++)
         {
-            var scheme = cache.Schemes.Register(group.Table, group.Columns, group.ReadMask);
-            sharedSince = Math.Max(sharedSince, Volatile.Read(ref scheme.RegisteredAt));
-            foreach (var tuple in group.Tuples)
+            var keys = new List<ulong>(epochs.Count + analysis.Groups.Count);
+            keys.AddRange(epochs);
+            var fallback = new List<TableModel>();
+            foreach (var group in analysis.Groups)
             {
-                if (DependencyKeys.TryForTuple(scheme, tuple, out var key))
+                var scheme = cache.Schemes.Register(group.Table, group.Columns, group.ReadMask, directions[d]);
+                sharedSince = Math.Max(sharedSince, Volatile.Read(ref scheme.RegisteredAt));
+                foreach (var tuple in group.Tuples)
                 {
-                    AddDistinct(keys, key);
-                }
-                else if (!fallback.Contains(group.Table))
-                {
-                    // A value that cannot be encoded: depend on "any row" of the table instead (sound).
-                    fallback.Add(group.Table);
-                    var any = cache.Schemes.Register(group.Table, [], group.ReadMask);
-                    sharedSince = Math.Max(sharedSince, Volatile.Read(ref any.RegisteredAt));
-                    DependencyKeys.TryForTuple(any, [], out var anyKey);
-                    AddDistinct(keys, anyKey);
+                    if (DependencyKeys.TryForTuple(scheme, tuple, out var key))
+                    {
+                        AddDistinct(keys, key);
+                    }
+                    else if (!fallback.Contains(group.Table))
+                    {
+                        // A value that cannot be encoded: depend on "any row" of the table instead (sound).
+                        fallback.Add(group.Table);
+                        var any = cache.Schemes.Register(group.Table, [], group.ReadMask, directions[d]);
+                        sharedSince = Math.Max(sharedSince, Volatile.Read(ref any.RegisteredAt));
+                        DependencyKeys.TryForTuple(any, [], out var anyKey);
+                        AddDistinct(keys, anyKey);
+                    }
                 }
             }
+
+            keysByDirection[d] = [.. keys];
         }
 
         // Registration (above) happens-before the position read (below): the registry issues a full fence on change, and
@@ -54,7 +73,7 @@ internal static class StampReader
         Interlocked.MemoryBarrier();
         var generation = cache.Stamps.Generation;
         var position = cache.Stamps.ReadPosition;
-        return ([.. keys], position, generation, Math.Max(sharedSince, cache.Stamps.TrackedSince));
+        return (keysByDirection, position, generation, Math.Max(sharedSince, cache.Stamps.TrackedSince));
     }
 
     private static void AddDistinct(List<ulong> keys, ulong key)

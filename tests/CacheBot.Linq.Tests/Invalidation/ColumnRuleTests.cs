@@ -35,7 +35,7 @@ public sealed class ColumnRuleTests
         { "photo 4 inside an anonymous object", "MMMHHHH" },
         { "titles of user 1 through let", "HMHMHHH" },
         { "first three ids by title", "HMHHHHH" },
-        { "any photo of user 1", "HHHMHHH" },
+        { "any photo of user 1", "HHHHHHH" }, // true, and photo 1 moving in is an arrival: a true existence test keeps its entry
         { "any public photo of user 1", "HHHHHHH" }, // photo 1 is not public: (UserId, IsPublic) = (1, true) is hit by neither image
     };
 

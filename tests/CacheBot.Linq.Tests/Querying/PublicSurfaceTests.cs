@@ -371,9 +371,14 @@ public sealed class PublicSurfaceTests
             db.Expect(Outcome.Hit, query);
         }
 
-        // A public photo moves to user 3: any() is invalidated.
+        // A public photo moves to user 3: any() was true and an arrival cannot change that (monotone existence), so it is
+        // kept; a public photo of user 3 leaving can, so that invalidates it.
+        Assert.Equal(true, db.Expect(Outcome.Hit, any));
         var mover = db.PhotoRows.First(p => p.UserId != 3 && p.IsPublic);
         db.Update<Photo>(p => p.Id == mover.Id, p => p.UserId = 3);
+        db.Expect(Outcome.Hit, any);
+        var leaver = db.PhotoRows.First(p => p.UserId == 3 && p.IsPublic);
+        db.Update<Photo>(p => p.Id == leaver.Id, p => p.UserId = 1);
         db.Expect(Outcome.Miss, any);
     }
 

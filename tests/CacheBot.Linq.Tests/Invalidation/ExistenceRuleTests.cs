@@ -1,0 +1,102 @@
+using CacheBot.Linq.Tests.TestModel;
+
+namespace CacheBot.Linq.Tests.Invalidation;
+
+/// <summary>
+/// <c>Any(...)</c> over one table with a predicate on the row's own columns is monotone: a true answer depends only on
+/// matching rows leaving, a false one only on matching rows arriving. Shapes that are not monotone (a subquery, a
+/// navigation, <c>Take</c> before the test) keep depending on both. Every Expect also checks the answer against the rows.
+/// Seed: photo i has UserId (i % 4) + 1, Status i % 3.
+/// </summary>
+public sealed class ExistenceRuleTests
+{
+    private static readonly Func<IQueryable<Photo>, object?> AnyOfUser1Status2 = q => q.Any(p => p.UserId == 1 && p.Status == 2);
+
+    [Fact]
+    public void TrueAnswer_KeepsItsEntry_WhenAMatchingRowArrives()
+    {
+        using var db = new TestDb();
+        db.Prime(AnyOfUser1Status2);
+        db.Insert(new Photo { Id = 100, UserId = 1, Status = 2, Title = "another match" });
+        Assert.Equal(true, db.Expect(Outcome.Hit, AnyOfUser1Status2));
+        var mover = db.PhotoRows.First(p => p.UserId == 1 && p.Status == 0).Id;
+        db.Update<Photo>(p => p.Id == mover, p => p.Status = 2);
+        db.Expect(Outcome.Hit, AnyOfUser1Status2);
+    }
+
+    [Fact]
+    public void TrueAnswer_IsDropped_WhenAMatchingRowLeaves()
+    {
+        using var db = new TestDb();
+        db.Prime(AnyOfUser1Status2);
+        var leaver = db.PhotoRows.First(p => p.UserId == 1 && p.Status == 2).Id;
+        db.Update<Photo>(p => p.Id == leaver, p => p.Status = 0);
+        db.Expect(Outcome.Miss, AnyOfUser1Status2);
+        db.Expect(Outcome.Hit, AnyOfUser1Status2);
+
+        // Delete every remaining match: the answer turns false, and the cached true must not survive any of the deletes.
+        foreach (var id in db.PhotoRows.Where(p => p.UserId == 1 && p.Status == 2).Select(p => p.Id).ToList())
+        {
+            db.Delete<Photo>(p => p.Id == id);
+            db.Expect(Outcome.Miss, AnyOfUser1Status2);
+        }
+
+        Assert.Equal(false, db.Expect(Outcome.Hit, AnyOfUser1Status2));
+    }
+
+    [Fact]
+    public void FalseAnswer_KeepsItsEntry_WhenRowsLeave_AndIsDropped_WhenOneArrives()
+    {
+        using var db = new TestDb();
+        Func<IQueryable<Photo>, object?> none = q => q.Where(p => p.UserId == 2).Any(p => p.Title == "x" && p.Status > 5);
+        db.Prime(none);
+
+        // Arrives with the key (UserId 2, Title x) but fails Status > 5: invalidates (the key cannot tell), still false.
+        db.Insert(new Photo { Id = 101, UserId = 2, Status = 0, Title = "x" });
+        Assert.Equal(false, db.Expect(Outcome.Miss, none));
+        db.Expect(Outcome.Hit, none);
+
+        // The same row leaving cannot turn false into true: the entry stays (an ordinary query would be dropped here).
+        db.Delete<Photo>(p => p.Id == 101);
+        Assert.Equal(false, db.Expect(Outcome.Hit, none));
+
+        db.Insert(new Photo { Id = 102, UserId = 2, Status = 7, Title = "x" });
+        Assert.Equal(true, db.Expect(Outcome.Miss, none));
+    }
+
+    [Fact]
+    public void AnswerThatASubqueryCanFlip_StillDependsOnArrivals()
+    {
+        // True while no photo has status 9: a photo arriving with status 9 turns it false, though no matching row left.
+        using var db = new TestDb();
+        var photos = db.Photos;
+        bool Run() => db.Photos.Cache().Any(p => p.UserId == 1 && !photos.Any(o => o.Status == 9));
+        Assert.True(Run());
+        Assert.Equal(Outcome.Hit, db.Measure(() => Run()));
+        db.Insert(new Photo { Id = 102, UserId = 3, Status = 9, Title = "flips it" });
+        Assert.False(Run());
+    }
+
+    [Fact]
+    public void AnyAfterTake_IsNotMonotone_AndStillDependsOnRemovalsAndArrivals()
+    {
+        // The first three photos by id: one arriving with a smaller id pushes a match out of the window.
+        using var db = new TestDb();
+        db.Delete<Photo>(p => p.Id == 1);
+        Func<IQueryable<Photo>, object?> query = q => q.OrderBy(p => p.Id).Take(3).Any(p => p.Status == 2);
+        Assert.Equal(true, db.Expect(Outcome.Miss, query));
+        db.Expect(Outcome.Hit, query);
+        db.Insert(new Photo { Id = 1, UserId = 1, Status = 0, Title = "pushes one out" });
+        db.Expect(Outcome.Miss, query);
+    }
+
+    [Fact]
+    public void NavigationPredicate_IsNotMonotone_AndStillDependsOnArrivals()
+    {
+        using var db = new TestDb();
+        Func<IQueryable<Photo>, object?> query = q => q.Any(p => p.User.Name != "nobody");
+        db.Prime(query);
+        db.Insert(new User { Id = 50, Name = "zed" });
+        db.Expect(Outcome.Miss, query);
+    }
+}
