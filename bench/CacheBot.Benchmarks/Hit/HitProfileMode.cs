@@ -87,6 +87,21 @@ internal static class HitProfileMode
         Measure($"ResultCopier.CopyList({array.Length} photos)", () => ResultCopier.CopyList(array), perRow: array.Length);
         Measure("list hit: Cache().Where(u, s).ToList()", () => Cached.Photos(cached).Cache().Where(p => p.UserId == 42 && p.Status == 1).ToList());
         _ = expression;
+
+        // The miss: every call through a store that keeps nothing misses; its parts on the same tree.
+        using var missCache = new QueryCache(new QueryCacheOptions { ResultStore = new NothingKeptStore() });
+        using var missed = new DataConnection(database.CacheBotOptions(missCache));
+        var missSource = Cached.Photos(missed);
+        var missContext = ((CacheBot.Linq.Providers.ICacheBotQueryable)missSource).Context;
+        var missTree = FirstTree(missSource, id);
+        Measure("uncached linq2db: raw GetTable.First(lambda)", () => raw.GetTable<Photo>().First(p => p.Id == id));
+        Measure("miss: GetTable.AsCacheBot().First(lambda)", () => Cached.Photos(missed).First(p => p.Id == id));
+        Measure("  Hash (full + shape) for the shape key", () => ExpressionHasher.Hash(missTree, missContext).Shape);
+        Measure("  MarkerStripper.Run", () => MarkerStripper.Run(missTree));
+        Measure("  QueryAnalyzer.Analyze", () => CacheBot.Linq.Analysis.QueryAnalyzer.Analyze(missTree, missContext.Model, missContext.Dialect, missCache.AnalysisSettings));
+        var analysis = CacheBot.Linq.Analysis.QueryAnalyzer.Analyze(missTree, missContext.Model, missContext.Dialect, missCache.AnalysisSettings);
+        Measure("  StampReader.RegisterAndRead", () => StampReader.RegisterAndRead(missCache, analysis).Position);
+        Measure("  inner: linq2db Execute of the stripped tree", () => CacheBot.Linq.Providers.SyncPath.Result(missContext.ExecuteInnerAsync<Photo>(MarkerStripper.Strip(missTree), false, default)));
     }
 
     private static MethodCallExpression FirstTree(IQueryable<Photo> source, int id)
