@@ -49,9 +49,15 @@ internal static class HitProfileMode
             var deadline = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                for (var i = 0; i < 10_000; i++)
+                for (var i = 0; i < 1_000; i++)
                 {
-                    _ = loop == "hash" ? ExpressionHasher.HashFull(firstTree, context).Full.GetHashCode() : Cached.Photos(cached).First(p => p.Id == id).Id;
+                    _ = loop switch
+                    {
+                        "hash" => ExpressionHasher.HashFull(firstTree, context).Full.GetHashCode(),
+                        "connection" => cached.GetTable<Photo>().First(p => p.Id == id).Id,
+                        "raw" => raw.GetTable<Photo>().First(p => p.Id == id).Id,
+                        _ => Cached.Photos(cached).First(p => p.Id == id).Id,
+                    };
                 }
             }
 
@@ -95,6 +101,8 @@ internal static class HitProfileMode
         var missContext = ((CacheBot.Linq.Providers.ICacheBotQueryable)missSource).Context;
         var missTree = FirstTree(missSource, id);
         Measure("uncached linq2db: raw GetTable.First(lambda)", () => raw.GetTable<Photo>().First(p => p.Id == id));
+        Measure("linq2db on the UseCacheBot connection (no AsCacheBot)", () => missed.GetTable<Photo>().First(p => p.Id == id));
+        Measure("uncached linq2db: raw GetTable.First(lambda) (again)", () => raw.GetTable<Photo>().First(p => p.Id == id));
         Measure("miss: GetTable.AsCacheBot().First(lambda)", () => Cached.Photos(missed).First(p => p.Id == id));
         Measure("  Hash (full + shape) for the shape key", () => ExpressionHasher.Hash(missTree, missContext).Shape);
         Measure("  MarkerStripper.Run", () => MarkerStripper.Run(missTree));
