@@ -22,6 +22,12 @@ if (args.Contains("--redis"))
     return;
 }
 
+if (args.Contains("--hit-profile"))
+{
+    CacheBot.Benchmarks.Hit.HitProfileMode.Run(args.SkipWhile(a => a != "--hit-profile").Skip(1).FirstOrDefault());
+    return;
+}
+
 if (args.Contains("--precision"))
 {
     PrecisionMode.Run(Paths.Results, args.Contains("--quick"));

@@ -15,6 +15,9 @@ namespace CacheBot.Benchmarks.Hit;
 /// and through CacheBot (hit). Queries capture locals in lambdas as application code does, so every variant pays for
 /// building its expression tree; <c>*_LambdaOnly</c> shows that share. A CacheBot hit returns a copy (the entity, or
 /// the list and its entities): that copy is the only allocation CacheBot itself should add.
+/// <c>*_Floor</c> is what any <see cref="IQueryable{T}"/> API pays for the same call (linq2db's <c>GetTable&lt;T&gt;()</c>, building
+/// the expression, System.Linq's operator on a provider that does nothing: <see cref="EmptyQueryable{T}"/>), so CacheBot's own
+/// share of a hit is <c>*_CacheBotHit</c> minus <c>*_Floor</c>, read off one report (issue 10 §2: at most 400 ns for the PK get).
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 public class HitBenchmarks
@@ -32,6 +35,7 @@ public class HitBenchmarks
     private DataConnection _raw = null!;
     private DataConnection _cached = null!;
     private SqlTextCache _sqlTextCache = null!;
+    private readonly EmptyQueryable<Photo> _empty = new();
     private int _id = 4242;
     private int _userId = 42;
     private int _status = 1;
@@ -101,6 +105,14 @@ public class HitBenchmarks
     }
 
     [Benchmark, BenchmarkCategory(PkGet)]
+    public Photo? PkGet_Floor()
+    {
+        var id = _id;
+        _ = _raw.GetTable<Photo>();
+        return _empty.First(p => p.Id == id);
+    }
+
+    [Benchmark, BenchmarkCategory(PkGet)]
     public Expression<Func<Photo, bool>> PkGet_LambdaOnly()
     {
         var id = _id;
@@ -132,6 +144,15 @@ public class HitBenchmarks
         var u = _userId;
         var s = _status;
         return Cached.Photos(_cached).Cache().Where(p => p.UserId == u && p.Status == s).ToList();
+    }
+
+    [Benchmark, BenchmarkCategory(List)]
+    public List<Photo> List_Floor()
+    {
+        var u = _userId;
+        var s = _status;
+        _ = _raw.GetTable<Photo>();
+        return _empty.Where(p => p.UserId == u && p.Status == s).ToList();
     }
 
     [Benchmark, BenchmarkCategory(List)]

@@ -31,6 +31,9 @@ internal static class Activities
     public static readonly ActivitySource Source = new(
         CacheBotDiagnostics.ActivitySourceName, typeof(Activities).Assembly.GetName().Version?.ToString());
 
+    /// <summary>Gets a value indicating whether anything listens to CacheBot's activities (a field read).</summary>
+    public static bool HasListeners => Source.HasListeners();
+
     /// <summary>Starts the activity of a cached query, or returns <see langword="null"/> without a listener.</summary>
     public static Activity? StartQuery(QueryCache cache)
     {

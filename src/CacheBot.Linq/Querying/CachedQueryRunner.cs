@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Hashing;
 using System.Linq.Expressions;
 using System.Runtime.InteropServices;
@@ -23,12 +24,39 @@ internal static class CachedQueryRunner
 {
     internal const byte KindScalar = 1, KindSequence = 2;
 
-    public static async ValueTask<TResult> ExecuteScalarAsync<TResult>(
+    public static ValueTask<TResult> ExecuteScalarAsync<TResult>(
         CacheBotQueryContext context, Expression expression, bool async, CancellationToken cancellationToken, Precomputed precomputed = default)
+    {
+        var hash = ExpressionHasher.HashFull(expression, context);
+        if (TryFastHit<TResult>(context, expression, hash, KindScalar, precomputed, out var entry))
+        {
+            var value = (TResult)entry.Value!;
+            return new(entry.Shared ? value : ResultCopier.Copy(value));
+        }
+
+        return ExecuteScalarSlowAsync<TResult>(context, expression, hash, precomputed, async, cancellationToken);
+    }
+
+    public static ValueTask<List<T>> ExecuteSequenceAsync<T>(
+        CacheBotQueryContext context, Expression expression, bool async, CancellationToken cancellationToken, Precomputed precomputed = default)
+    {
+        var hash = ExpressionHasher.HashFull(expression, context);
+        if (TryFastHit<T[]>(context, expression, hash, KindSequence, precomputed, out var entry))
+        {
+            var array = (T[])entry.Value!;
+            return new(entry.Shared ? [.. array] : ResultCopier.CopyList(array));
+        }
+
+        return ExecuteSequenceSlowAsync<T>(context, expression, hash, precomputed, async, cancellationToken);
+    }
+
+    private static async ValueTask<TResult> ExecuteScalarSlowAsync<TResult>(
+        CacheBotQueryContext context, Expression expression, ExpressionHash hash, Precomputed precomputed, bool async, CancellationToken cancellationToken)
     {
         var (value, fromCache, shared) = await RunAsync(
             context,
             expression,
+            hash,
             KindScalar,
             precomputed,
             static (ctx, e, a, ct) => ctx.ExecuteInnerAsync<TResult>(e, a, ct),
@@ -38,12 +66,13 @@ internal static class CachedQueryRunner
         return fromCache && !shared ? ResultCopier.Copy(value) : value;
     }
 
-    public static async ValueTask<List<T>> ExecuteSequenceAsync<T>(
-        CacheBotQueryContext context, Expression expression, bool async, CancellationToken cancellationToken, Precomputed precomputed = default)
+    private static async ValueTask<List<T>> ExecuteSequenceSlowAsync<T>(
+        CacheBotQueryContext context, Expression expression, ExpressionHash hash, Precomputed precomputed, bool async, CancellationToken cancellationToken)
     {
         var (array, fromCache, shared) = await RunAsync(
             context,
             expression,
+            hash,
             KindSequence,
             precomputed,
             static async (ctx, e, a, ct) => (await ctx.ExecuteInnerSequenceAsync<T>(e, a, ct).ConfigureAwait(false)).ToArray(),
@@ -61,6 +90,7 @@ internal static class CachedQueryRunner
     private static async ValueTask<(TStored Value, bool FromCache, bool Shared)> RunAsync<TStored>(
         CacheBotQueryContext context,
         Expression expression,
+        ExpressionHash hash,
         byte kind,
         Precomputed precomputed,
         Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<TStored>> runInner,
@@ -71,7 +101,6 @@ internal static class CachedQueryRunner
         var cache = context.Cache;
         var probe = QueryProbe.Begin(cache);
         var sequence = kind == KindSequence;
-        var hash = ExpressionHasher.HashFull(expression, context);
         var flags = hash.Flags;
         // A compiled query (precomputed.Compiled) asked for caching when it was compiled: like Cache(), unless NoCache().
         var wantsCache = (flags & ExpressionHashFlags.NoCacheMarker) == 0
@@ -190,6 +219,48 @@ internal static class CachedQueryRunner
 
         QueryTelemetry.Miss(cache, probe, shape, expression, context, sequence);
         return (value, false, choices.SharedResults);
+    }
+
+    /// <summary>
+    /// The hit path without the async machinery: the same decisions as <see cref="RunAsync{TStored}"/> up to its lookup, taken
+    /// only when nothing there can be asynchronous or traced (no coordinator, no activity listener). Anything but a valid entry
+    /// returns <see langword="false"/> having changed nothing but the store's own recency bookkeeping, and the caller runs the
+    /// full path with the same <paramref name="hash"/>.
+    /// </summary>
+    private static bool TryFastHit<TStored>(
+        CacheBotQueryContext context, Expression expression, ExpressionHash hash, byte kind, Precomputed precomputed, [NotNullWhen(true)] out CachedQueryResult? entry)
+    {
+        entry = null;
+        var cache = context.Cache;
+        var flags = hash.Flags;
+        if (cache.Coordinator is not null || Activities.HasListeners
+            || (flags & (ExpressionHashFlags.NoCacheMarker | ExpressionHashFlags.Unhashable)) != 0)
+        {
+            return false;
+        }
+
+        var probe = QueryProbe.Begin(cache);
+        if (!precomputed.Compiled && (flags & ExpressionHashFlags.CacheMarker) == 0 && !IsCachedGet(cache, expression))
+        {
+            return false;
+        }
+
+        if (context.IsInTransaction || cache.InWriteScope)
+        {
+            return false;
+        }
+
+        var key = precomputed.Key ?? ComputeKey(cache, hash.Full, context.Identity, kind, typeof(TStored));
+        if (Lookup(cache, key, out var found) != LookupResult.Valid || found is null)
+        {
+            return false;
+        }
+
+        entry = found;
+
+        cache.Statistics.Hit();
+        QueryTelemetry.Hit(cache, probe, entry, expression, context, kind == KindSequence);
+        return true;
     }
 
     private static void StoreLocal(QueryCache cache, QueryKey key, CachedQueryResult entry)

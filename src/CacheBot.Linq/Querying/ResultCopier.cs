@@ -1,7 +1,9 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CacheBot.Linq.Model;
 
 namespace CacheBot.Linq.Querying;
@@ -28,7 +30,7 @@ internal static class ResultCopier
             return value;
         }
 
-        if (TypeInfoCache<T>.SealedFlat)
+        if (TypeInfoCache<T>.SealedFlat || (TypeInfoCache<T>.NoReferenceSet is { } unloaded && unloaded(value)))
         {
             return (T)ShallowCopy.Of(value);
         }
@@ -46,21 +48,40 @@ internal static class ResultCopier
             return list;
         }
 
+        // Rows are written straight into the list's backing array (no per-row Add).
+        CollectionsMarshal.SetCount(list, source.Length);
+        var target = CollectionsMarshal.AsSpan(list);
         if (TypeInfoCache<T>.SealedFlat)
         {
             // The common case (sealed entities of scalar columns): one MemberwiseClone per row, no per-row plan lookup.
-            foreach (var item in source)
+            for (var i = 0; i < source.Length; i++)
             {
-                list.Add(item is null ? item : (T)ShallowCopy.Of(item));
+                var item = source[i];
+                target[i] = item is null ? item : (T)ShallowCopy.Of(item);
             }
 
             return list;
         }
 
+        var unloaded = TypeInfoCache<T>.NoReferenceSet;
         Dictionary<object, object>? map = null;
-        foreach (var item in source)
+        for (var i = 0; i < source.Length; i++)
         {
-            list.Add(item is null ? item : (T)CopyObject(item, ref map)!);
+            var item = source[i];
+            if (item is null)
+            {
+                target[i] = item;
+            }
+            else if (map is null && unloaded is not null && unloaded(item))
+            {
+                // A sealed entity whose navigations are not loaded: one MemberwiseClone, as for a flat one. Once a row shared
+                // references (the map exists), rows go through the map so shared objects stay shared in the copy.
+                target[i] = (T)ShallowCopy.Of(item);
+            }
+            else
+            {
+                target[i] = (T)CopyObject(item, ref map)!;
+            }
         }
 
         return list;
@@ -212,5 +233,48 @@ internal static class ResultCopier
         public static readonly bool Immutable = !RuntimeHelpers.IsReferenceOrContainsReferences<T>() || (typeof(T).IsSealed && IsImmutable(typeof(T)));
 
         public static readonly bool SealedFlat = !typeof(T).IsValueType && typeof(T).IsSealed && GetPlan(typeof(T)).Kind == PlanKind.Flat;
+
+        /// <summary>
+        /// For a sealed class whose only non-scalar fields are references (navigations, collections): a compiled test that
+        /// every one of them is null, in which case one <c>MemberwiseClone</c> is the whole deep copy. Otherwise null.
+        /// </summary>
+        public static readonly Func<T, bool>? NoReferenceSet = BuildNoReferenceSet();
+
+        private static Func<T, bool>? BuildNoReferenceSet()
+        {
+            var type = typeof(T);
+            if (type.IsValueType || !type.IsSealed || type.IsArray)
+            {
+                return null;
+            }
+
+            var plan = GetPlan(type);
+            if (plan.Kind != PlanKind.Deep || plan.DeepFields.Length == 0)
+            {
+                return null;
+            }
+
+            var row = Expression.Parameter(type, "row");
+            Expression? test = null;
+            foreach (var field in plan.DeepFields)
+            {
+                if (field.FieldType.IsValueType || field.DeclaringType is null || !field.DeclaringType.IsAssignableFrom(type))
+                {
+                    return null; // a struct holding references: the general path copies it
+                }
+
+                var isNull = Expression.ReferenceEqual(Expression.Field(row, field), Expression.Constant(null, field.FieldType));
+                test = test is null ? isNull : Expression.AndAlso(test, isNull);
+            }
+
+            try
+            {
+                return Expression.Lambda<Func<T, bool>>(test!, row).Compile();
+            }
+            catch (Exception)
+            {
+                return null; // the general path is always correct
+            }
+        }
     }
 }
