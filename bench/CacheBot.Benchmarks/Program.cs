@@ -22,6 +22,12 @@ if (args.Contains("--redis"))
     return;
 }
 
+if (args.Contains("--precision-ef"))
+{
+    EfPrecisionMode.Run(Paths.Results, args.Contains("--quick"));
+    return;
+}
+
 if (args.Contains("--precision"))
 {
     PrecisionMode.Run(Paths.Results, args.Contains("--quick"));
