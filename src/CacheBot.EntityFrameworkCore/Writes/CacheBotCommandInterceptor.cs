@@ -104,6 +104,12 @@ internal sealed class CacheBotCommandInterceptor(CacheBotContextState state) : D
     public override async Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default) =>
         await AfterAsync(command, eventData, null, async: true, cancellationToken).ConfigureAwait(false);
 
+    public override void CommandCanceled(DbCommand command, CommandEndEventData eventData) =>
+        SyncPath.Wait(AfterAsync(command, eventData, null, async: false, CancellationToken.None));
+
+    public override async Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default) =>
+        await AfterAsync(command, eventData, null, async: true, CancellationToken.None).ConfigureAwait(false);
+
     private async ValueTask BeforeAsync(DbCommand command, CommandEventData eventData, bool nonQuery, bool async, CancellationToken cancellationToken)
     {
         if (eventData.CommandSource == CommandSource.SaveChanges)
