@@ -28,6 +28,12 @@ if (args.Contains("--hit-profile"))
     return;
 }
 
+if (args.Contains("--precision-ef"))
+{
+    EfPrecisionMode.Run(Paths.Results, args.Contains("--quick"));
+    return;
+}
+
 if (args.Contains("--precision"))
 {
     PrecisionMode.Run(Paths.Results, args.Contains("--quick"));

@@ -61,7 +61,20 @@ internal sealed class CacheBotContextState : IResettableService
     public PendingWrites Pending { get; } = new();
 
     /// <summary>Gets whether reads must bypass the cache and writes wait: a transaction is open on the context, or an ambient one.</summary>
-    public bool IsInTransaction => Context.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null;
+    /// <remarks>Also while raw SQL holds a transaction open (<see cref="RawTransaction"/>) or changed the session (<see cref="SessionAltered"/>).</remarks>
+    public bool IsInTransaction => Context.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null || RawTransaction || SessionAltered;
+
+    /// <summary>
+    /// Gets or sets whether raw SQL began a transaction or savepoint EF does not know of (until a raw COMMIT or ROLLBACK, or the
+    /// end of an EF transaction): reads bypass the cache, and UPDATE/DELETE images are not read.
+    /// </summary>
+    public bool RawTransaction { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether raw SQL changed the connection's session state (search path, role, settings, temporary objects,
+    /// attached databases): for the rest of the context's life its reads bypass the cache and its writes are database writes.
+    /// </summary>
+    public bool SessionAltered { get; set; }
 
     /// <summary>Gets or sets whether the open transaction was supplied by the user (<c>UseTransaction</c>): its commit may never be seen.</summary>
     public bool ExternalTransaction { get; set; }
@@ -100,6 +113,8 @@ internal sealed class CacheBotContextState : IResettableService
     {
         Pending.Clear();
         ExternalTransaction = false;
+        RawTransaction = false;
+        SessionAltered = false;
         _fromDatabase = new ConditionalWeakTable<object, object>();
     }
 

@@ -100,6 +100,7 @@ internal sealed class CacheBotTransactionInterceptor(CacheBotContextState state)
         _committing = [];
         state.Pending.Remove(writes.Length);
         state.ExternalTransaction = false;
+        state.RawTransaction = false;
         commit?.Complete(writes, committed: true);
     }
 
@@ -107,6 +108,7 @@ internal sealed class CacheBotTransactionInterceptor(CacheBotContextState state)
     {
         state.Pending.Clear();
         state.ExternalTransaction = false;
+        state.RawTransaction = false;
         _commit?.Complete([], committed: false);
         _commit = null;
         _committing = [];

@@ -1,4 +1,4 @@
-using CacheBot.Linq2Db.Writes.Sql;
+using CacheBot.Linq.Providers.Sql;
 
 namespace CacheBot.Linq2Db.Schema;
 
@@ -38,7 +38,7 @@ internal readonly record struct CatalogToken(CatalogTokenKind Kind, string Text,
             {
                 SqlTokenKind.Word => new CatalogToken(CatalogTokenKind.Identifier, span.ToString(), token.Depth, Quoted: false),
                 SqlTokenKind.QuotedIdentifier when text.Name(i) is { } name => new CatalogToken(CatalogTokenKind.Identifier, name, token.Depth, Quoted: true),
-                SqlTokenKind.String when span.Length >= 2 && span[0] == '\'' =>
+                SqlTokenKind.StringLiteral when span.Length >= 2 && span[0] == '\'' =>
                     new CatalogToken(CatalogTokenKind.String, span[1..^1].ToString().Replace("''", "'", StringComparison.Ordinal), token.Depth, Quoted: true),
                 SqlTokenKind.Number => new CatalogToken(CatalogTokenKind.Number, span.ToString(), token.Depth, Quoted: false),
                 SqlTokenKind.OpenParen or SqlTokenKind.CloseParen or SqlTokenKind.Comma or SqlTokenKind.Semicolon or SqlTokenKind.Dot or SqlTokenKind.Operator =>

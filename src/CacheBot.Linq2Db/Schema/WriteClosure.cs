@@ -2,7 +2,7 @@ using System.Data.Common;
 using CacheBot.Linq.Providers;
 using CacheBot.Linq2Db.Transactions;
 using CacheBot.Linq2Db.Writes;
-using CacheBot.Linq2Db.Writes.Sql;
+using CacheBot.Linq.Providers.Sql;
 using LinqToDB.Data;
 
 namespace CacheBot.Linq2Db.Schema;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Linq.Expressions;
 using System.Reflection;
-using CacheBot.Linq2Db.Writes.Sql;
+using CacheBot.Linq.Providers.Sql;
 
 namespace CacheBot.Linq2Db.Transactions;
 

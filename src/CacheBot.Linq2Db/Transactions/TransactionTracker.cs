@@ -1,6 +1,6 @@
 using System.Data.Common;
 using CacheBot.Linq.Providers;
-using CacheBot.Linq2Db.Writes.Sql;
+using CacheBot.Linq.Providers.Sql;
 
 namespace CacheBot.Linq2Db.Transactions;
 

@@ -3,7 +3,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using CacheBot.Linq.Providers;
 using CacheBot.Linq.Querying;
-using CacheBot.Linq2Db.Writes.Sql;
+using CacheBot.Linq.Providers.Sql;
 using LinqToDB.Common;
 using LinqToDB.Interceptors;
 

@@ -2,7 +2,7 @@ using System.Data;
 using System.Data.Common;
 using CacheBot.Linq.Providers;
 using CacheBot.Linq2Db.Transactions;
-using CacheBot.Linq2Db.Writes.Sql;
+using CacheBot.Linq.Providers.Sql;
 
 namespace CacheBot.Linq2Db.Writes;
 

@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using CacheBot.Linq.Model;
 using CacheBot.Linq.Providers;
-using CacheBot.Linq2Db.Writes.Sql;
+using CacheBot.Linq.Providers.Sql;
 
 namespace CacheBot.Linq2Db.Writes;
 

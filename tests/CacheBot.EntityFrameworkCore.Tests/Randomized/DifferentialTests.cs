@@ -43,6 +43,7 @@ public sealed class DifferentialTests
     {
         var ops = int.TryParse(Environment.GetEnvironmentVariable("CACHEBOT_DIFF_OPS"), out var o) ? o : 20_000;
         var seed = int.TryParse(Environment.GetEnvironmentVariable("CACHEBOT_DIFF_SEED"), out var s) ? s : Random.Shared.Next();
+        var writeRatio = double.TryParse(Environment.GetEnvironmentVariable("CACHEBOT_DIFF_WRITES"), System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : 0.15;
         var random = new Random(seed);
         var ct = TestContext.Current.CancellationToken;
         using var shop = new ShopFixture(kind, "efdiff", new QueryCacheOptions { SizeLimit = 1_000_000 });
@@ -52,7 +53,7 @@ public sealed class DifferentialTests
         int reads = 0, writes = 0, oracleHits = 0;
         for (var i = 0; i < ops; i++)
         {
-            if (random.NextDouble() < 0.85)
+            if (random.NextDouble() >= writeRatio)
             {
                 reads++;
                 var shape = random.Next(Shapes.Length);

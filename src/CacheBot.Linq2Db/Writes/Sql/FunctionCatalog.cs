@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Data.Common;
+using CacheBot.Linq.Providers.Sql;
 
 namespace CacheBot.Linq2Db.Writes.Sql;
 

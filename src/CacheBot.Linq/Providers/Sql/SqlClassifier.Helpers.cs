@@ -1,6 +1,6 @@
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
-internal static partial class SqlClassifier
+public static partial class SqlClassifier
 {
     /// <summary>The index of the first word <paramref name="keyword"/> in [from, end) at <paramref name="depth"/>, or -1.</summary>
     private static int IndexOfWord(SqlText sql, int from, int end, string keyword, int depth)

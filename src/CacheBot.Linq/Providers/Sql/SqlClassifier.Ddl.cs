@@ -1,6 +1,6 @@
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
-internal static partial class SqlClassifier
+public static partial class SqlClassifier
 {
     private static SqlStatement ClassifyTruncate(SqlText sql, int start, int end)
     {

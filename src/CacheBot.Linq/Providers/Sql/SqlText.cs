@@ -1,4 +1,4 @@
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>
 /// SQL text split into tokens by <see cref="SqlTokenizer"/>, with helpers to read keywords and names. Immutable.
@@ -8,10 +8,15 @@ namespace CacheBot.Linq2Db.Writes.Sql;
 /// (an unterminated literal or comment, unbalanced parentheses, or, for <see cref="SqlDialect.Generic"/>, lexical
 /// forms whose meaning depends on the database). Classification then treats every statement as a database write.
 /// </remarks>
-internal sealed class SqlText
+public sealed class SqlText
 {
     private readonly SqlToken[] _tokens;
 
+    /// <summary>Initializes a new instance of the <see cref="SqlText"/> class (see <see cref="SqlTokenizer.Tokenize"/>).</summary>
+    /// <param name="text">The SQL text.</param>
+    /// <param name="dialect">The dialect it was read with.</param>
+    /// <param name="tokens">Its tokens, in order.</param>
+    /// <param name="ambiguous">Whether the database may read the text differently.</param>
     public SqlText(string text, SqlDialect dialect, SqlToken[] tokens, bool ambiguous)
     {
         Text = text;
@@ -20,16 +25,25 @@ internal sealed class SqlText
         Ambiguous = ambiguous;
     }
 
+    /// <summary>Gets the SQL text.</summary>
     public string Text { get; }
 
+    /// <summary>Gets the dialect the text was read with.</summary>
     public SqlDialect Dialect { get; }
 
+    /// <summary>Gets whether the database may read the text differently than the tokenizer did (then nothing in it is trusted).</summary>
     public bool Ambiguous { get; }
 
+    /// <summary>Gets the number of tokens.</summary>
     public int Count => _tokens.Length;
 
+    /// <summary>Gets the token at <paramref name="index"/>.</summary>
+    /// <param name="index">The token index.</param>
     public SqlToken this[int index] => _tokens[index];
 
+    /// <summary>Gets the text of the token at <paramref name="index"/>.</summary>
+    /// <param name="index">The token index.</param>
+    /// <returns>The token's characters.</returns>
     public ReadOnlySpan<char> Span(int index) => Text.AsSpan(_tokens[index].Start, _tokens[index].Length);
 
     /// <summary>Whether the token at <paramref name="index"/> exists and has <paramref name="kind"/>.</summary>

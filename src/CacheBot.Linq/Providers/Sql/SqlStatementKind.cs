@@ -1,7 +1,7 @@
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>What one SQL statement does, as far as invalidation and transaction tracking are concerned.</summary>
-internal enum SqlStatementKind
+public enum SqlStatementKind
 {
     /// <summary>Provably changes no data (SELECT without writing calls, SHOW, EXPLAIN without ANALYZE, LOCK, ...).</summary>
     ReadOnly = 0,

@@ -1,12 +1,12 @@
 using System.Collections.Frozen;
 
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>
 /// What CacheBot knows statically about function calls. SQLite: its built-in functions, none of which writes (except
 /// <c>load_extension</c>); any other call is an application-defined function and may do anything. Other databases
 /// without a catalog: the common built-ins of the major databases. PostgreSQL calls are decided by
-/// <see cref="FunctionCatalog"/> from <c>pg_proc</c> instead.
+/// the integration (CacheBot.Linq2Db's function catalog reads <c>pg_proc</c>) instead.
 /// </summary>
 internal static class SqlFunctions
 {

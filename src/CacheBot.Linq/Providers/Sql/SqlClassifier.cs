@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>
 /// Classifies SQL command text for invalidation and transaction tracking, on the tokens of <see cref="SqlTokenizer"/>:
@@ -14,7 +14,7 @@ namespace CacheBot.Linq2Db.Writes.Sql;
 /// the transaction and session state unknown. Results are cached per (dialect, text) in a bounded map: linq2db sends the
 /// same text for every execution of a query shape. Classification is a pure function of the text, so sharing is safe.
 /// </remarks>
-internal static partial class SqlClassifier
+public static partial class SqlClassifier
 {
     private const int MaxCachedTexts = 4096;
     private const int MaxCachedTextLength = 8192;
@@ -22,11 +22,15 @@ internal static partial class SqlClassifier
     private static readonly ConcurrentDictionary<(SqlDialect, string), SqlBatch> Cache = new();
 
     /// <summary>What a text that cannot be read reliably does: writes anything, may set any session state, leaves the transaction state unknown.</summary>
-    internal static readonly SqlBatch Unreadable = new([SqlStatement.DatabaseWrite with
+    public static readonly SqlBatch Unreadable = new([SqlStatement.DatabaseWrite with
     {
         Sets = SessionEffect.All, TransactionStateUnknown = true, ChangesSchema = true,
     }]);
 
+    /// <summary>Classifies every statement of a command text (cached per dialect and text; thread-safe).</summary>
+    /// <param name="text">The command text.</param>
+    /// <param name="dialect">The database's dialect (<see cref="SqlDialect.Generic"/> when unknown).</param>
+    /// <returns>The statements; an unreadable text is one <see cref="SqlStatementKind.DatabaseWrite"/> with every session effect.</returns>
     public static SqlBatch Classify(string text, SqlDialect dialect)
     {
         if (text.Length > MaxCachedTextLength)

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>Word lists the classifier needs: syntax that takes parentheses but is not a function call, and settings.</summary>
 internal static class SqlKeywords

@@ -1,12 +1,13 @@
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>
 /// Per-connection state a statement changes that alters what later statements on the connection read or write: while
 /// any flag is set the connection's reads bypass the cache and its writes are database writes.
 /// </summary>
 [Flags]
-internal enum SessionEffect
+public enum SessionEffect
 {
+    /// <summary>No session state.</summary>
     None = 0,
 
     /// <summary>Name resolution: PostgreSQL <c>search_path</c> (<c>SET search_path</c>, <c>SET SCHEMA</c>, <c>set_config</c>).</summary>

@@ -1,7 +1,7 @@
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>Which lexical rules and statement forms the SQL text follows.</summary>
-internal enum SqlDialect
+public enum SqlDialect
 {
     /// <summary>
     /// An unknown database: the common SQL forms, with anything one database reads differently from another (backslash

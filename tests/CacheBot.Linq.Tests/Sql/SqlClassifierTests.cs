@@ -1,6 +1,7 @@
-using CacheBot.Linq2Db.Writes.Sql;
+using CacheBot.Linq.Providers.Sql;
+using Xunit;
 
-namespace CacheBot.Linq2Db.Tests.Writes;
+namespace CacheBot.Linq.Tests.Sql;
 
 /// <summary>
 /// The SQL classification table: one test case per (dialect, statement text, expected classification). The expected

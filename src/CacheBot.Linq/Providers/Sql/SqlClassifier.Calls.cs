@@ -1,6 +1,6 @@
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
-internal static partial class SqlClassifier
+public static partial class SqlClassifier
 {
     /// <summary>Words before <c>name (</c> that make it an object name with a column or parameter list, not a call.</summary>
     private static readonly string[] ObjectNamePrefixes =

@@ -1,14 +1,16 @@
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>
 /// One classified statement: what it does (<see cref="Kind"/>), the tables it writes, and for UPDATE/DELETE the text of
 /// its table clause and WHERE condition (reused verbatim, with the same parameters, to read the pre-image), the
 /// functions it calls that are not provably read-only, and the session state it changes.
 /// </summary>
-internal sealed record SqlStatement(SqlStatementKind Kind)
+public sealed record SqlStatement(SqlStatementKind Kind)
 {
+    /// <summary>A provable read.</summary>
     public static readonly SqlStatement ReadOnly = new(SqlStatementKind.ReadOnly);
 
+    /// <summary>A write of unknown extent: every table of the database.</summary>
     public static readonly SqlStatement DatabaseWrite = new(SqlStatementKind.DatabaseWrite);
 
     /// <summary>Gets the written tables (the target of INSERT/UPDATE/DELETE/upsert first).</summary>
@@ -77,8 +79,10 @@ internal sealed record SqlStatement(SqlStatementKind Kind)
     /// <summary>Gets whether the statement changes the schema (catalogs learnt from it must be dropped).</summary>
     public bool ChangesSchema { get; init; }
 
+    /// <summary>Gets whether the statement writes data or schema (<see cref="SqlStatementKind.Insert"/> to <see cref="SqlStatementKind.DatabaseWrite"/>).</summary>
     public bool IsWrite => Kind is >= SqlStatementKind.Insert and <= SqlStatementKind.DatabaseWrite;
 
+    /// <summary>Gets whether the statement is transaction control (<see cref="SqlStatementKind.Begin"/> and after).</summary>
     public bool IsTransactionControl => Kind >= SqlStatementKind.Begin;
 
     /// <summary>Gets whether the statement provably neither writes, calls possibly writing functions, nor changes transaction or session state.</summary>

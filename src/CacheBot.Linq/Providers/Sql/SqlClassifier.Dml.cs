@@ -1,6 +1,6 @@
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
-internal static partial class SqlClassifier
+public static partial class SqlClassifier
 {
     private static readonly string[] MainStatementWords = ["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "VALUES", "TABLE"];
 
@@ -388,7 +388,7 @@ internal static partial class SqlClassifier
             for (var k = 0; k < positions.Length; k++)
             {
                 var (a, b) = values[positions[k]];
-                var simple = (a == b && sql[a].Kind is SqlTokenKind.Parameter or SqlTokenKind.Number or SqlTokenKind.String)
+                var simple = (a == b && sql[a].Kind is SqlTokenKind.Parameter or SqlTokenKind.Number or SqlTokenKind.StringLiteral)
                     || (b == a + 1 && sql.IsKind(a, SqlTokenKind.Operator) && sql.Span(a) is "-" && sql[b].Kind == SqlTokenKind.Number);
                 if (!simple)
                 {

@@ -1,7 +1,7 @@
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>The kind of a <see cref="SqlToken"/>. Comments and white space produce no tokens.</summary>
-internal enum SqlTokenKind : byte
+public enum SqlTokenKind : byte
 {
     /// <summary>An unquoted identifier or keyword.</summary>
     Word,
@@ -10,7 +10,7 @@ internal enum SqlTokenKind : byte
     QuotedIdentifier,
 
     /// <summary>A string literal in any form (<c>'x'</c>, <c>E'x'</c>, <c>X'00'</c>, <c>$tag$x$tag$</c>).</summary>
-    String,
+    StringLiteral,
 
     /// <summary>A numeric literal.</summary>
     Number,

@@ -1,4 +1,4 @@
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>
 /// Splits SQL text into tokens the way the database's own lexer does, for the dialects CacheBot supports: comments in
@@ -13,8 +13,12 @@ namespace CacheBot.Linq2Db.Writes.Sql;
 /// carriage return in a line comment) the result is marked <see cref="SqlText.Ambiguous"/>, and the classifier then
 /// treats every statement of the text as a write of the whole database.
 /// </remarks>
-internal static class SqlTokenizer
+public static class SqlTokenizer
 {
+    /// <summary>Splits <paramref name="text"/> into tokens by the lexical rules of <paramref name="dialect"/>.</summary>
+    /// <param name="text">The SQL text.</param>
+    /// <param name="dialect">The database's dialect.</param>
+    /// <returns>The tokens, flagged <see cref="SqlText.Ambiguous"/> when the database may read the text differently.</returns>
     public static SqlText Tokenize(string text, SqlDialect dialect)
     {
         var tokens = new List<SqlToken>(Math.Max(8, text.Length / 5));
@@ -48,7 +52,7 @@ internal static class SqlTokenizer
             {
                 case '\'':
                     i = SkipString(text, i, backslashEscapes: false, dialect, ref ambiguous);
-                    kind = SqlTokenKind.String;
+                    kind = SqlTokenKind.StringLiteral;
                     break;
                 case '"':
                     i = SkipQuoted(text, i, '"', doubledEscapes: true, ref ambiguous);
@@ -370,7 +374,7 @@ internal static class SqlTokenizer
             i = j + 1 + close + tag.Length;
         }
 
-        return SqlTokenKind.String;
+        return SqlTokenKind.StringLiteral;
     }
 
     private static SqlTokenKind ReadWordOrPrefixedLiteral(string text, ref int i, SqlDialect dialect, ref bool ambiguous)
@@ -393,7 +397,7 @@ internal static class SqlTokenizer
             }
 
             i = SkipString(text, i, backslashEscapes: false, dialect, ref ambiguous);
-            return SqlTokenKind.String;
+            return SqlTokenKind.StringLiteral;
         }
 
         if (next != '\'' || length != 1)
@@ -411,12 +415,12 @@ internal static class SqlTokenizer
                 }
 
                 i = SkipString(text, i, backslashEscapes: true, dialect, ref ambiguous);
-                return SqlTokenKind.String;
+                return SqlTokenKind.StringLiteral;
             case 'X':
             case 'B' when dialect != SqlDialect.Sqlite:
             case 'N' when dialect != SqlDialect.Sqlite:
                 i = SkipString(text, i, backslashEscapes: false, dialect, ref ambiguous);
-                return SqlTokenKind.String;
+                return SqlTokenKind.StringLiteral;
             default:
                 return SqlTokenKind.Word;
         }

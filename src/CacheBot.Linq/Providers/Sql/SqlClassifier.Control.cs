@@ -1,6 +1,6 @@
-namespace CacheBot.Linq2Db.Writes.Sql;
+namespace CacheBot.Linq.Providers.Sql;
 
-internal static partial class SqlClassifier
+public static partial class SqlClassifier
 {
     /// <summary>BEGIN / START / COMMIT / END / ROLLBACK / ABORT / SAVEPOINT / RELEASE / PREPARE [TRANSACTION].</summary>
     private static SqlStatement ClassifyTransactionControl(SqlText sql, int start, int end)
