@@ -24,7 +24,9 @@ internal sealed class ShapeStatistics
 
     private static readonly int StripeMask = Math.Min(MaxStripes, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount)) - 1;
 
-    private readonly Cell[] _cells = new Cell[StripeMask + 1];
+    // Cells 1..StripeMask + 1 are written; the first and last are guards (see StripedCounter: false sharing with the
+    // array's header and with the next object).
+    private readonly Cell[] _cells = new Cell[StripeMask + 3];
     private long _misses;
     private long _missTicks;
     private long _bypasses;
@@ -56,7 +58,7 @@ internal sealed class ShapeStatistics
     /// <summary>Counts a hit; <paramref name="sampledTicks"/> is its duration in <see cref="Stopwatch"/> ticks, or negative when not sampled.</summary>
     public void Hit(long sampledTicks)
     {
-        ref var cell = ref _cells[Thread.GetCurrentProcessorId() & StripeMask];
+        ref var cell = ref _cells[(Thread.GetCurrentProcessorId() & StripeMask) + 1];
         Interlocked.Increment(ref cell.Hits);
         if (sampledTicks >= 0)
         {
