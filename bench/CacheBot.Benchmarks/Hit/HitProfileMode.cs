@@ -108,7 +108,7 @@ internal static class HitProfileMode
         Measure("  MarkerStripper.Run", () => MarkerStripper.Run(missTree));
         Measure("  QueryAnalyzer.Analyze", () => CacheBot.Linq.Analysis.QueryAnalyzer.Analyze(missTree, missContext.Model, missContext.Dialect, missCache.AnalysisSettings));
         var analysis = CacheBot.Linq.Analysis.QueryAnalyzer.Analyze(missTree, missContext.Model, missContext.Dialect, missCache.AnalysisSettings);
-        Measure("  StampReader.RegisterAndRead", () => StampReader.RegisterAndRead(missCache, analysis).Position);
+        Measure("  StampReader.RegisterAndRead", () => StampReader.RegisterAndRead(missCache, analysis, [CacheBot.Linq.Invalidation.SchemeDirection.Both]).Position);
         Measure("  inner: linq2db Execute of the stripped tree", () => CacheBot.Linq.Providers.SyncPath.Result(missContext.ExecuteInnerAsync<Photo>(MarkerStripper.Strip(missTree), false, default)));
     }
 

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Linq.Expressions;
+using CacheBot.Linq.Model;
 
 namespace CacheBot.Linq.Analysis;
 
@@ -63,14 +64,6 @@ internal static class MonotoneExistence
         return predicate is LambdaExpression { Parameters.Count: 1 } lambda && new RowLocalCheck(lambda.Parameters[0]).Accepts(lambda.Body);
     }
 
-    private static bool IsScalar(Type type)
-    {
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTime)
-            || type == typeof(DateTimeOffset) || type == typeof(TimeSpan) || type == typeof(Guid) || type == typeof(DateOnly)
-            || type == typeof(TimeOnly) || type == typeof(byte[]);
-    }
-
     /// <summary>Accepts only nodes that read the row's own scalar columns, captured values and pure scalar operations.</summary>
     private sealed class RowLocalCheck(ParameterExpression row)
     {
@@ -97,13 +90,13 @@ internal static class MonotoneExistence
             }
 
             // The row's own column (row.Column), or a member of a scalar read from it (row.Title.Length).
-            return IsScalar(member.Type) && (member.Expression == row || (IsScalar(member.Expression.Type) && member.Expression is MemberExpression inner && AcceptsMember(inner)));
+            return ValueEncoder.IsEncodable(member.Type) && (member.Expression == row || (ValueEncoder.IsEncodable(member.Expression.Type) && member.Expression is MemberExpression inner && AcceptsMember(inner)));
         }
 
         private bool AcceptsCall(MethodCallExpression call)
         {
             var declaring = call.Method.DeclaringType;
-            if (declaring == typeof(string) || declaring == typeof(Math) || (declaring is not null && IsScalar(declaring)))
+            if (declaring == typeof(string) || declaring == typeof(Math) || (declaring is not null && ValueEncoder.IsEncodable(declaring)))
             {
                 return Accepts(call.Object) && call.Arguments.All(Accepts);
             }

@@ -7,21 +7,15 @@ namespace CacheBot.Linq.Querying;
 /// <summary>Registers an analysis' schemes, then takes the read position (in that order; see <see cref="SchemeRegistry"/>).</summary>
 internal static class StampReader
 {
-    /// <returns>
-    /// The dependency keys, the read position, the generation, and the position a result shared by another process must be
-    /// read at (or above) to be checked against this process's slots (every scheme registered, nothing lost since).
-    /// </returns>
-    public static (ulong[] Keys, long Position, long Generation, long SharedSince) RegisterAndRead(QueryCache cache, QueryAnalysis analysis)
-    {
-        var (keys, position, generation, sharedSince) = RegisterAndRead(cache, analysis, [SchemeDirection.Both]);
-        return (keys[0], position, generation, sharedSince);
-    }
-
     /// <summary>
     /// Registers the analysis' schemes in each of <paramref name="directions"/> (all of them before the read position: the
     /// answer, which picks the direction an entry keeps, is known only after the query ran), then reads the position.
     /// </summary>
-    /// <returns>The keys per direction (same order), the read position, the generation and the shared-read bound.</returns>
+    /// <returns>
+    /// The dependency keys per direction (same order), the read position, the generation, and the position a result shared by
+    /// another process must be read at (or above) to be checked against this process's slots (every scheme registered,
+    /// nothing lost since).
+    /// </returns>
     public static (ulong[][] Keys, long Position, long Generation, long SharedSince) RegisterAndRead(QueryCache cache, QueryAnalysis analysis, SchemeDirection[] directions)
     {
         var sharedSince = 0L;

@@ -20,11 +20,12 @@ internal static class RowImageReader
     private static int t_next;
 
     /// <summary>Reads every row (the statement must run to completion); returns null images when there were more than <see cref="MaxRows"/>.</summary>
-    public static async ValueTask<(List<RowValues>? Rows, int Count)> ReadAllAsync(DbDataReader reader, int skipColumns, bool async, CancellationToken cancellationToken)
+    /// <remarks>A caller that read a row itself passes the <paramref name="layout"/> it used (the columns are read once per statement).</remarks>
+    public static async ValueTask<(List<RowValues>? Rows, int Count)> ReadAllAsync(
+        DbDataReader reader, int skipColumns, bool async, CancellationToken cancellationToken, RowLayout? layout = null)
     {
         var rows = new List<RowValues>();
         var count = 0;
-        RowLayout? layout = null;
         while (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
         {
             count++;
@@ -41,10 +42,8 @@ internal static class RowImageReader
         return (count > MaxRows ? null : rows, count);
     }
 
-    /// <summary>The current row as an image, by column name, skipping the first <paramref name="skipColumns"/> columns.</summary>
-    public static RowValues ImageOf(DbDataReader reader, int skipColumns) => ImageOf(reader, skipColumns, LayoutOf(reader, skipColumns));
-
-    private static RowValues ImageOf(DbDataReader reader, int skipColumns, RowLayout layout)
+    /// <summary>The current row as an image over <paramref name="layout"/> (<see cref="LayoutOf"/>), skipping the first <paramref name="skipColumns"/> columns.</summary>
+    public static RowValues ImageOf(DbDataReader reader, int skipColumns, RowLayout layout)
     {
         var values = new object?[layout.Count];
         for (var i = 0; i < values.Length; i++)
@@ -59,7 +58,7 @@ internal static class RowImageReader
     /// The reader's columns (after <paramref name="skipColumns"/>) as a layout: one this thread used recently when every
     /// name matches exactly (the names are read and compared on every statement, never assumed), else a new one.
     /// </summary>
-    private static RowLayout LayoutOf(DbDataReader reader, int skipColumns)
+    public static RowLayout LayoutOf(DbDataReader reader, int skipColumns)
     {
         var count = Math.Max(0, reader.FieldCount - skipColumns);
         var recent = t_recent ??= new RowLayout?[RecentLayouts];

@@ -301,11 +301,14 @@ internal static partial class WriteExecution
         {
             var rows = new List<(RowValues, bool?)>();
             var count = 0;
+            var skip = inserted ? 1 : 0;
+            RowLayout? layout = null;
             while (isAsync ? await reader.ReadAsync(token).ConfigureAwait(false) : reader.Read())
             {
                 if (++count <= RowImageReader.MaxRows)
                 {
-                    rows.Add(inserted ? (RowImageReader.ImageOf(reader, 1), !reader.IsDBNull(0) && reader.GetBoolean(0)) : (RowImageReader.ImageOf(reader, 0), null));
+                    layout ??= RowImageReader.LayoutOf(reader, skip);
+                    rows.Add((RowImageReader.ImageOf(reader, skip, layout), inserted ? !reader.IsDBNull(0) && reader.GetBoolean(0) : null));
                 }
             }
 

@@ -198,8 +198,9 @@ internal static partial class WriteExecution
     {
         var hasRow = async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read();
         var scalar = hasRow && !reader.IsDBNull(0) ? reader.GetValue(0) : null;
-        var first = hasRow ? RowImageReader.ImageOf(reader, 1) : null;
-        var (rest, _) = await RowImageReader.ReadAllAsync(reader, 1, async, cancellationToken).ConfigureAwait(false);
+        var layout = hasRow ? RowImageReader.LayoutOf(reader, 1) : null;
+        var first = layout is null ? null : RowImageReader.ImageOf(reader, 1, layout);
+        var (rest, _) = await RowImageReader.ReadAllAsync(reader, 1, async, cancellationToken, layout).ConfigureAwait(false);
         if (rest is not null && first is not null)
         {
             rest.Insert(0, first);
