@@ -11,7 +11,7 @@ internal sealed class CacheBotUnwrapInterceptor : UnwrapDataObjectInterceptor
 
     /// <remarks>
     /// linq2db asks for the raw connection only for provider-specific operations that bypass commands (PostgreSQL's
-    /// binary COPY bulk copy); CacheBot treats that as a write to unknown rows of the database.
+    /// binary COPY bulk copy); CacheBot treats that as a write of unknown extent (<see cref="ProviderSpecificWrite"/>).
     /// </remarks>
     public override DbConnection UnwrapConnection(IDataContext dataContext, DbConnection connection)
     {
@@ -24,7 +24,7 @@ internal sealed class CacheBotUnwrapInterceptor : UnwrapDataObjectInterceptor
                 "call UseConnectionFactory before UseCacheBot(cache) so CacheBot can wrap the connections it creates.");
         }
 
-        tracking.ProviderSpecificWriteStarting();
+        tracking.ProviderSpecificWrite.Starting(dataContext);
         return tracking.Inner;
     }
 

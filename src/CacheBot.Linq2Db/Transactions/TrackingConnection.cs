@@ -14,9 +14,9 @@ namespace CacheBot.Linq2Db.Transactions;
 /// </summary>
 /// <remarks>
 /// <para>Provider code that needs the real connection gets it through <see cref="CacheBotUnwrapInterceptor"/>; that is
-/// how a provider-specific bulk copy (PostgreSQL binary COPY, which sends no command) is seen: its write is applied
-/// before the copy and again at the connection's next use, and until then every read of the database bypasses the cache
-/// (<see cref="DatabaseGate"/>), so no reader that starts after the copy can get pre-copy data.</para>
+/// how a provider-specific bulk copy (PostgreSQL binary COPY, which sends no command) is seen (<see cref="Transactions.ProviderSpecificWrite"/>):
+/// every read of the database bypasses the cache (<see cref="DatabaseGate"/>) until the copy's write is applied, so no
+/// reader that starts after the copy can get pre-copy data.</para>
 /// <para>A session changed with SQL text is reset by closing the connection; where the provider's pool would hand the
 /// same session to the next connection (Microsoft.Data.Sqlite; Npgsql with <c>No Reset On Close</c>) the physical
 /// connection is dropped from the pool first; where that is impossible (or, for a SQLite in-memory database, could destroy
@@ -25,7 +25,6 @@ namespace CacheBot.Linq2Db.Transactions;
 /// </remarks>
 internal sealed class TrackingConnection : DbConnection
 {
-    private bool _providerSpecificWriteInFlight;
     private SqlDialect? _dialect;
 
     public TrackingConnection(DbConnection inner, CacheBotOptionSet options)
@@ -33,6 +32,7 @@ internal sealed class TrackingConnection : DbConnection
         Inner = inner;
         Options = options;
         Transactions = new TransactionTracker(this);
+        ProviderSpecificWrite = new ProviderSpecificWrite(this);
     }
 
     public DbConnection Inner { get; }
@@ -42,6 +42,9 @@ internal sealed class TrackingConnection : DbConnection
     public TransactionTracker Transactions { get; }
 
     public SessionTracker Session { get; } = new();
+
+    /// <summary>The provider-specific write (binary COPY) in flight on this connection, if any.</summary>
+    public ProviderSpecificWrite ProviderSpecificWrite { get; }
 
     public SqlDialect Dialect => _dialect ??= ProviderConnections.DialectOf(Inner);
 
@@ -102,32 +105,9 @@ internal sealed class TrackingConnection : DbConnection
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// A provider-specific operation (bulk copy without commands) is about to write unknown rows: invalidate the whole
-    /// database now (before) and again at the connection's next use (after), with reads of the database bypassing the cache
-    /// in between; inside a transaction, only after the commit.
-    /// </summary>
-    internal void ProviderSpecificWriteStarting()
-    {
-        var write = WriteRecord.ForDatabase(Options.DatabaseId);
-        if (Transactions.State == TransactionState.Open)
-        {
-            Transactions.Record([write]);
-            return;
-        }
-
-        if (!_providerSpecificWriteInFlight)
-        {
-            _providerSpecificWriteInFlight = true;
-            Options.ReadGate.Close();
-        }
-
-        Transactions.Record([write]);
-    }
-
     protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel)
     {
-        FlushProviderSpecificWrite();
+        ProviderSpecificWrite.End();
         var transaction = new TrackingTransaction(this, Inner.BeginTransaction(isolationLevel));
         Transactions.ApiBegan(transaction);
         return transaction;
@@ -135,7 +115,7 @@ internal sealed class TrackingConnection : DbConnection
 
     protected override async ValueTask<DbTransaction> BeginDbTransactionAsync(IsolationLevel isolationLevel, CancellationToken cancellationToken)
     {
-        FlushProviderSpecificWrite();
+        ProviderSpecificWrite.End();
         var transaction = new TrackingTransaction(this, await Inner.BeginTransactionAsync(isolationLevel, cancellationToken).ConfigureAwait(false));
         Transactions.ApiBegan(transaction);
         return transaction;
@@ -143,27 +123,8 @@ internal sealed class TrackingConnection : DbConnection
 
     protected override DbCommand CreateDbCommand()
     {
-        FlushProviderSpecificWrite();
+        ProviderSpecificWrite.End();
         return new TrackingCommand(this, Inner.CreateCommand());
-    }
-
-    /// <summary>The copy (or other provider-specific write) is over: apply its write again, then let reads use the cache.</summary>
-    internal void FlushProviderSpecificWrite()
-    {
-        if (!_providerSpecificWriteInFlight)
-        {
-            return;
-        }
-
-        _providerSpecificWriteInFlight = false;
-        try
-        {
-            Transactions.Record([WriteRecord.ForDatabase(Options.DatabaseId)]);
-        }
-        finally
-        {
-            Options.ReadGate.Open();
-        }
     }
 
     protected override void Dispose(bool disposing)
@@ -179,7 +140,7 @@ internal sealed class TrackingConnection : DbConnection
 
     private void BeforeClose()
     {
-        FlushProviderSpecificWrite();
+        ProviderSpecificWrite.End();
         if (Session.Changed && Inner.State != ConnectionState.Closed && ProviderConnections.SessionStateLeaksThroughPool(Inner)
             && (ProviderConnections.IsSqliteInMemory(Inner) || !ProviderConnections.TryClearPool(Inner)))
         {

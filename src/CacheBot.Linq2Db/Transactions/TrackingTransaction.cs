@@ -30,6 +30,7 @@ internal sealed class TrackingTransaction : DbTransaction
 
     public override void Commit()
     {
+        _connection.ProviderSpecificWrite.End();
         // With a coordinator the held writes are announced first; if that fails the commit does not happen.
         SyncPath.Wait(_connection.Transactions.AnnouncePendingAsync(this, async: false, CancellationToken.None));
         End(committed: true, static inner => inner.Commit());
@@ -39,6 +40,7 @@ internal sealed class TrackingTransaction : DbTransaction
 
     public override async Task CommitAsync(CancellationToken cancellationToken = default)
     {
+        _connection.ProviderSpecificWrite.End();
         await _connection.Transactions.AnnouncePendingAsync(this, async: true, cancellationToken).ConfigureAwait(false);
         try
         {
