@@ -141,7 +141,7 @@ public sealed partial class QueryCache
         ApplyReported([write]);
     }
 
-    private TableModel RequireTable(Type type, string? database) =>
+    internal TableModel RequireTable(Type type, string? database) =>
         GetClrModel(database ?? "default").GetTable(type)
         ?? throw new ArgumentException($"{type.Name} is not an entity type CacheBot can map (a class with public properties).", nameof(type));
 }

@@ -13,12 +13,25 @@ internal static class DependencyKeys
     private const byte KindTuple = 1, KindEpoch = 2, KindDatabase = 3;
 
     /// <summary>The key every entry on <paramref name="table"/> holds; a table write replaces its stamp.</summary>
-    public static ulong TableEpoch(TableModel table)
+    public static ulong TableEpoch(TableModel table) => TableEpoch(table, SchemeDirection.Both);
+
+    /// <summary>
+    /// The table key of entries whose dependencies on <paramref name="table"/> all go one <paramref name="direction"/>: a
+    /// table write replaces it, and so does a row write of unknown rows in that direction (an insert for
+    /// <see cref="SchemeDirection.Arrivals"/>, a delete for <see cref="SchemeDirection.Removals"/>), while the other
+    /// direction's entries stay.
+    /// </summary>
+    public static ulong TableEpoch(TableModel table, SchemeDirection direction)
     {
         Span<byte> stack = stackalloc byte[32];
         var bytes = new KeyBytes(stack);
         bytes.Add(KindEpoch);
         bytes.AddUInt64(table.Id);
+        if (direction != SchemeDirection.Both)
+        {
+            bytes.Add((byte)direction);
+        }
+
         var key = bytes.Hash64();
         bytes.Dispose();
         return key;

@@ -64,11 +64,15 @@ internal sealed class InvalidationEngine
         var keys = new List<ulong>(writes.Length);
         foreach (ref readonly var write in writes)
         {
-            var key = write.IsDatabaseWrite ? DependencyKeys.DatabaseEpoch(write.Table.Database) : DependencyKeys.TableEpoch(write.Table);
-            if (!keys.Contains(key))
+            if (write.IsDatabaseWrite)
             {
-                keys.Add(key);
+                AddDistinct(keys, DependencyKeys.DatabaseEpoch(write.Table.Database));
+                continue;
             }
+
+            AddDistinct(keys, DependencyKeys.TableEpoch(write.Table));
+            AddDistinct(keys, DependencyKeys.TableEpoch(write.Table, SchemeDirection.Removals));
+            AddDistinct(keys, DependencyKeys.TableEpoch(write.Table, SchemeDirection.Arrivals));
         }
 
         return [.. keys];
@@ -97,13 +101,19 @@ internal sealed class InvalidationEngine
         if (write.IsTableWrite)
         {
             Bump(DependencyKeys.TableEpoch(write.Table), position);
+            Bump(DependencyKeys.TableEpoch(write.Table, SchemeDirection.Removals), position);
+            Bump(DependencyKeys.TableEpoch(write.Table, SchemeDirection.Arrivals), position);
             return;
         }
 
+        // A row that cannot be keyed (unknown rows, a value that cannot be encoded) bumps the table key of the scheme's
+        // direction; once bumped, the other schemes of that direction have nothing left to invalidate.
+        var bumped = 0;
         var diff = new RowDiff(write.OldRow, write.NewRow);
         foreach (var scheme in _schemes.GetSchemes(write.Table))
         {
-            if (diff.LeavesAlone(scheme))
+            var direction = 1 << (int)scheme.Direction;
+            if ((bumped & direction) != 0 || diff.LeavesAlone(scheme))
             {
                 continue;
             }
@@ -111,9 +121,17 @@ internal sealed class InvalidationEngine
             if (!TryBumpRow(scheme, scheme.Direction == SchemeDirection.Arrivals ? null : write.OldRow, position)
                 || !TryBumpRow(scheme, scheme.Direction == SchemeDirection.Removals ? null : write.NewRow, position))
             {
-                Bump(DependencyKeys.TableEpoch(write.Table), position);
-                return;
+                Bump(DependencyKeys.TableEpoch(write.Table, scheme.Direction), position);
+                bumped |= direction;
             }
+        }
+    }
+
+    private static void AddDistinct(List<ulong> keys, ulong key)
+    {
+        if (!keys.Contains(key))
+        {
+            keys.Add(key);
         }
     }
 

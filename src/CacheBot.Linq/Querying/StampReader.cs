@@ -19,23 +19,27 @@ internal static class StampReader
     public static (ulong[][] Keys, long Position, long Generation, long SharedSince) RegisterAndRead(QueryCache cache, QueryAnalysis analysis, SchemeDirection[] directions)
     {
         var sharedSince = 0L;
-        var epochs = new List<ulong>(analysis.Tables.Count + 1);
-        var databases = new List<string>(1);
+        var databases = new List<ulong>(1);
         foreach (var table in analysis.Tables)
         {
-            AddDistinct(epochs, DependencyKeys.TableEpoch(table));
-            if (!databases.Contains(table.Database))
-            {
-                databases.Add(table.Database);
-                AddDistinct(epochs, DependencyKeys.DatabaseEpoch(table.Database));
-            }
+            AddDistinct(databases, DependencyKeys.DatabaseEpoch(table.Database));
         }
 
         var keysByDirection = new ulong[directions.Length][];
         for (var d = 0; d < directions.Length; d++)
         {
-            var keys = new List<ulong>(epochs.Count + analysis.Groups.Count);
-            keys.AddRange(epochs);
+            // Every table dependency of a directional entry is a scheme of its direction, so is its table key.
+            var keys = new List<ulong>(analysis.Tables.Count + databases.Count + analysis.Groups.Count);
+            foreach (var table in analysis.Tables)
+            {
+                AddDistinct(keys, DependencyKeys.TableEpoch(table, directions[d]));
+            }
+
+            foreach (var database in databases)
+            {
+                AddDistinct(keys, database);
+            }
+
             var fallback = new List<TableModel>();
             foreach (var group in analysis.Groups)
             {

@@ -1,3 +1,4 @@
+using CacheBot.Linq.Providers;
 using CacheBot.Linq.Tests.TestModel;
 
 namespace CacheBot.Linq.Tests.Invalidation;
@@ -99,4 +100,47 @@ public sealed class ExistenceRuleTests
         db.Insert(new User { Id = 50, Name = "zed" });
         db.Expect(Outcome.Miss, query);
     }
+
+    [Fact]
+    public void UnknownRowsArriving_DropOnlyTheAnswersArrivalsCanChange()
+    {
+        // A bulk insert whose rows CacheBot cannot see (PostgreSQL binary COPY): a true answer stays, a false one goes.
+        using var db = new TestDb();
+        Func<IQueryable<Photo>, object?> none = q => q.Any(p => p.Status == 7);
+        Func<IQueryable<Photo>, object?> list = q => q.Where(p => p.Status == 2).Select(p => p.Id).ToList();
+        db.Prime(AnyOfUser1Status2);
+        db.Prime(none);
+        db.Prime(list);
+
+        db.Rows<Photo>().Add(new Photo { Id = 103, UserId = 4, Status = 7, Title = "copied" });
+        db.Rewire();
+        ApplyUnknown(db, oldRow: null, newRow: RowValues.Unknown);
+
+        Assert.Equal(true, db.Expect(Outcome.Hit, AnyOfUser1Status2));
+        Assert.Equal(true, db.Expect(Outcome.Miss, none));
+        db.Expect(Outcome.Miss, list);
+    }
+
+    [Fact]
+    public void UnknownRowsLeaving_DropOnlyTheAnswersRemovalsCanChange_AndATableWriteDropsBoth()
+    {
+        using var db = new TestDb();
+        Func<IQueryable<Photo>, object?> none = q => q.Any(p => p.Status == 7);
+        db.Prime(AnyOfUser1Status2);
+        db.Prime(none);
+
+        db.Rows<Photo>().RemoveAll(p => p.UserId == 1 && p.Status == 2);
+        db.Rewire();
+        ApplyUnknown(db, oldRow: RowValues.Unknown, newRow: null);
+
+        Assert.Equal(false, db.Expect(Outcome.Miss, AnyOfUser1Status2));
+        Assert.Equal(false, db.Expect(Outcome.Hit, none));
+
+        db.Cache.NotifyTableChanged<Photo>();
+        db.Expect(Outcome.Miss, AnyOfUser1Status2);
+        db.Expect(Outcome.Miss, none);
+    }
+
+    private static void ApplyUnknown(TestDb db, RowValues? oldRow, RowValues? newRow) =>
+        db.Cache.Engine.Apply([WriteRecord.ForImages(db.Cache.RequireTable(typeof(Photo), null), oldRow, newRow)]);
 }

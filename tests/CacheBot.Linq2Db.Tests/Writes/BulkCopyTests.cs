@@ -86,6 +86,30 @@ public abstract class BulkCopyTests : RawSqlTestBase
     }
 
     [Fact]
+    public void ProviderSpecificCopy_KeepsAnExistenceAnswerOnlyARemovalCanChange()
+    {
+        using var db = Open();
+        bool AnyOf(int status) => db.GetTable<EPhoto>().AsCacheBot().Cache().Any(p => p.Status == status);
+        Assert.True(AnyOf(2));
+        Assert.False(AnyOf(9));
+        var hits = Cache.Statistics.Hits;
+        Assert.True(AnyOf(2));
+        Assert.False(AnyOf(9));
+        Assert.Equal(hits + 2, Cache.Statistics.Hits);
+
+        db.BulkCopy(new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific }, [new EPhoto { Id = 35, UserId = 0, Status = 9, Title = "c35" }]);
+
+        hits = Cache.Statistics.Hits;
+        Assert.True(AnyOf(2));
+        Assert.Equal(hits + 1, Cache.Statistics.Hits);
+        Assert.True(AnyOf(9));
+
+        db.Execute("DELETE FROM \"EPhoto\"");
+        Assert.False(AnyOf(2));
+        Assert.False(AnyOf(9));
+    }
+
+    [Fact]
     public void ProviderSpecificCopy_InATransaction_AppliesAtCommit_AndNothingAfterARollback()
     {
         using var db = Open();
