@@ -13,6 +13,9 @@ namespace CacheBot.Benchmarks.Concurrency;
 /// per hit may not fall, but it must not collapse (no lock convoy, no shared-counter ping-pong). <see cref="CompiledHits"/>
 /// does the same with compiled cached queries over in-memory SQLite (one connection per thread): a hit that builds no
 /// expression allocates only its copy, so it shows how CacheBot's own part scales without the floor's allocations.
+/// <see cref="Floor"/> is the same call on a provider that does nothing (<see cref="EmptyQueryable{T}"/>): building the
+/// expression and System.Linq's <c>First</c>, no CacheBot at all; if it does not scale either, what holds <see cref="Hits"/>
+/// back is the allocation rate every <see cref="IQueryable{T}"/> call has, not a shared structure of CacheBot's.
 /// </summary>
 public class ConcurrencyBenchmarks
 {
@@ -24,6 +27,7 @@ public class ConcurrencyBenchmarks
 
     private QueryCache _cache = null!;
     private IQueryable<Photo> _photos = null!;
+    private readonly EmptyQueryable<Photo> _empty = new();
     private PhotoDatabase _database = null!;
     private QueryCache _compiledCache = null!;
     private DataConnection[] _connections = null!;
@@ -94,6 +98,21 @@ public class ConcurrencyBenchmarks
             for (var i = 0; i < count; i++)
             {
                 Get(((t * 7) + i) % HotKeys + 1);
+            }
+        });
+    }
+
+    [Benchmark(OperationsPerInvoke = HitsPerInvoke)]
+    public void Floor()
+    {
+        var threads = Threads;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            var count = HitsPerInvoke / threads;
+            for (var i = 0; i < count; i++)
+            {
+                var id = ((t * 7) + i) % HotKeys + 1;
+                _ = _empty.First(p => p.Id == id);
             }
         });
     }
