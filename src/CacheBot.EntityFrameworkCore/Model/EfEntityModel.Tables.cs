@@ -8,8 +8,9 @@ internal sealed partial class EfEntityModel
 {
     /// <summary>
     /// Every table (or view) a query rooted at <paramref name="type"/> may read: the store objects of the type and its derived
-    /// types, of owned types (always loaded), the join tables of many-to-many navigations that lead to the type, and, when a
-    /// query filter of a read type reads other tables, every table of the model.
+    /// types, of owned types (always loaded), the join tables of many-to-many navigations that lead to the type, the tables
+    /// of auto-included navigations (transitively), and, when a query filter of a read type reads other tables, every table
+    /// of the model.
     /// </summary>
     private List<(string? Schema, string Name)> TablesReadBy(IEntityType type)
     {
@@ -19,6 +20,30 @@ internal sealed partial class EfEntityModel
         {
             AddStoreObjects(derived, result);
             filterReadsTables |= QueryFilterInspector.Inspect(derived).ReadsTables;
+        }
+
+        // Auto-included navigations (AutoInclude() in the model) load their targets with every query on the type, and
+        // theirs in turn: those tables are read too. A query with IgnoreAutoIncludes() reads less; it still depends on them.
+        var pending = new Queue<IEntityType>(type.GetDerivedTypesInclusive());
+        var reached = new HashSet<IEntityType>(pending, ReferenceEqualityComparer.Instance);
+        while (pending.TryDequeue(out var current))
+        {
+            foreach (var navigation in current.GetNavigations())
+            {
+                if (navigation.IsEagerLoaded)
+                {
+                    Reach(navigation.TargetEntityType);
+                }
+            }
+
+            foreach (var skip in current.GetSkipNavigations())
+            {
+                if (skip.IsEagerLoaded)
+                {
+                    AddStoreObjects(skip.JoinEntityType, result);
+                    Reach(skip.TargetEntityType);
+                }
+            }
         }
 
         foreach (var other in EfModel.GetEntityTypes())
@@ -41,6 +66,19 @@ internal sealed partial class EfEntityModel
         }
 
         return result;
+
+        void Reach(IEntityType target)
+        {
+            foreach (var t in target.GetDerivedTypesInclusive())
+            {
+                if (reached.Add(t))
+                {
+                    AddStoreObjects(t, result);
+                    filterReadsTables |= QueryFilterInspector.Inspect(t).ReadsTables;
+                    pending.Enqueue(t);
+                }
+            }
+        }
     }
 
     private static void AddStoreObjects(IEntityType type, List<(string? Schema, string Name)> result)

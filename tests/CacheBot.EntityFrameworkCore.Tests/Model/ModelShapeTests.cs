@@ -20,7 +20,8 @@ public sealed class ModelShapeTests
                 new Customer { Name = "ann", Billing = new Address { City = "Oslo" }, Lines = [new Line { Id = 1, Quantity = 1 }], Prefs = new Prefs { Theme = "dark" }, Notes = [new Note { Text = "n1" }] },
                 new Post { Title = "t1", Body = new PostBody { Content = "body1" } }, new Person { Name = "David" },
                 new Tenanted { TenantId = 1 }, new Tenanted { TenantId = 2 }, new Tenanted { TenantId = 2 },
-                new SoftDeleted { Group = 1 }, new SoftDeleted { Group = 1, IsDeleted = true });
+                new SoftDeleted { Group = 1 }, new SoftDeleted { Group = 1, IsDeleted = true },
+                new Parcel { Label = "p1", Courier = new Courier { Name = "dhl", Depot = new Depot { City = "Oslo" } } });
             db.SaveChanges();
         }
 
@@ -37,6 +38,32 @@ public sealed class ModelShapeTests
             Cache.Dispose();
             Database.Dispose();
         }
+    }
+
+    [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
+    public void AutoIncludedNavigations_WriteToAnIncludedTable_Invalidates(string kind)
+    {
+        using var f = new Fixture(kind);
+        using var db = f.Cached();
+        Assert.Equal("dhl", db.Set<Parcel>().AsCacheBot().Cache().Where(p => p.Label == "p1").Single().Courier.Name);
+        using (var w = f.Cached())
+        {
+            w.Set<Courier>().AsTracking().Single().Name = "ups";
+            w.SaveChanges();
+        }
+
+        Assert.Equal("ups", db.Set<Parcel>().AsCacheBot().Cache().Where(p => p.Label == "p1").Single().Courier.Name);
+        Assert.Equal("ups", db.Set<Parcel>().AsCacheBot().Cache().Select(p => p.Courier.Name).Single());
+
+        // Transitively: the courier's auto-included depot comes with every parcel.
+        Assert.Equal("Oslo", db.Set<Parcel>().AsCacheBot().Cache().Single(p => p.Label == "p1").Courier.Depot.City);
+        using (var w = f.Cached())
+        {
+            w.Set<Depot>().AsTracking().Single().City = "Bergen";
+            w.SaveChanges();
+        }
+
+        Assert.Equal("Bergen", db.Set<Parcel>().AsCacheBot().Cache().Single(p => p.Label == "p1").Courier.Depot.City);
     }
 
     [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]

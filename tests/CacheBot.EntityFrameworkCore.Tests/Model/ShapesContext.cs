@@ -140,6 +140,35 @@ public sealed class SoftDeleted
     public bool IsDeleted { get; set; }
 }
 
+public sealed class Courier
+{
+    public int Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public int DepotId { get; set; }
+
+    public Depot Depot { get; set; } = null!;
+}
+
+public sealed class Depot
+{
+    public int Id { get; set; }
+
+    public string City { get; set; } = "";
+}
+
+public sealed class Parcel
+{
+    public int Id { get; set; }
+
+    public string Label { get; set; } = "";
+
+    public int CourierId { get; set; }
+
+    public Courier Courier { get; set; } = null!;
+}
+
 /// <summary>Every model shape the adapter maps: TPH, TPT, TPC, owned (one, many, JSON), table splitting, shadow keys,
 /// a case-insensitive collation, a view and query filters (one reads the context).</summary>
 public sealed class ShapesContext(DbContextOptions options, bool postgres) : DbContext(options)
@@ -183,5 +212,7 @@ public sealed class ShapesContext(DbContextOptions options, bool postgres) : DbC
         modelBuilder.Entity<NoteCount>().HasNoKey().ToView("NoteCounts");
         modelBuilder.Entity<Tenanted>().HasQueryFilter(t => t.TenantId == TenantId);
         modelBuilder.Entity<SoftDeleted>().HasQueryFilter(s => !s.IsDeleted);
+        modelBuilder.Entity<Parcel>().Navigation(p => p.Courier).AutoInclude();
+        modelBuilder.Entity<Courier>().Navigation(c => c.Depot).AutoInclude();
     }
 }
