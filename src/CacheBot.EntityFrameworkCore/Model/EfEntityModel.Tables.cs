@@ -8,9 +8,10 @@ internal sealed partial class EfEntityModel
 {
     /// <summary>
     /// Every table (or view) a query rooted at <paramref name="type"/> may read: the store objects of the type and its derived
-    /// types, of owned types (always loaded), the join tables of many-to-many navigations that lead to the type, the tables
-    /// of auto-included navigations (transitively), and, when a query filter of a read type reads other tables, every table
-    /// of the model.
+    /// types, of owned types (always loaded), the tables of auto-included navigations (transitively, with the join tables of
+    /// auto-included many-to-many navigations), and, when a query filter of a read type reads other tables, every table of
+    /// the model. The join table of a many-to-many navigation that is not auto-included is a dependency only of the queries
+    /// that follow the navigation (<see cref="Linq.Providers.AssociationModel.ThroughTables"/>).
     /// </summary>
     private List<(string? Schema, string Name)> TablesReadBy(IEntityType type)
     {
@@ -42,17 +43,6 @@ internal sealed partial class EfEntityModel
                 {
                     AddStoreObjects(skip.JoinEntityType, result);
                     Reach(skip.TargetEntityType);
-                }
-            }
-        }
-
-        foreach (var other in EfModel.GetEntityTypes())
-        {
-            foreach (var skip in other.GetDeclaredSkipNavigations())
-            {
-                if (skip.TargetEntityType.IsAssignableFrom(type) || type.IsAssignableFrom(skip.TargetEntityType))
-                {
-                    AddStoreObjects(skip.JoinEntityType, result);
                 }
             }
         }

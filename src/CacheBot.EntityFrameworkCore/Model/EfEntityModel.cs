@@ -159,7 +159,13 @@ internal sealed partial class EfEntityModel : IEntityModel
         {
             if ((skip.PropertyInfo as MemberInfo ?? skip.FieldInfo) is { } member)
             {
-                associations.Add(new AssociationModel(member, skip.TargetEntityType.ClrType, isCollection: true, [], []));
+                // A many-to-many navigation reads its join table on the way: a dependency of the queries that follow it.
+                var through = new List<(string? Schema, string Name)>();
+                AddStoreObjects(skip.JoinEntityType, through);
+                associations.Add(new AssociationModel(member, skip.TargetEntityType.ClrType, isCollection: true, [], [])
+                {
+                    ThroughTables = [.. through.Select(t => TableNamed(t.Schema, t.Name))],
+                });
             }
         }
 

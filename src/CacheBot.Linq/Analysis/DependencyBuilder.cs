@@ -32,9 +32,14 @@ internal static class DependencyBuilder
                 tables.Add(table);
             }
 
-            if (AddCompanions(table, tables, groups, settings) is { } ignored)
+            if (AddAnyRowTables(table, table.CompanionTables, tables, groups, settings) is { } ignored)
             {
                 return QueryAnalysis.Refused(RefusalReason.IgnoredTable, "table " + ignored.QualifiedName + " (read with " + table.QualifiedName + ") is in IgnoredTables");
+            }
+
+            if (occurrence.Via is { ThroughTables.Count: > 0 } via && AddAnyRowTables(table, via.ThroughTables, tables, groups, settings) is { } through)
+            {
+                return QueryAnalysis.Refused(RefusalReason.IgnoredTable, "table " + through.QualifiedName + " (read through " + via.Member.Name + ") is in IgnoredTables");
             }
 
             // The coarser granularities model django-cachebot (PerField) and SQL-text caches (PerTable): no column awareness.
@@ -68,21 +73,23 @@ internal static class DependencyBuilder
     }
 
     /// <summary>
-    /// Adds the tables read with every row of <paramref name="table"/> (inheritance, owned collections, split parts, tables
-    /// a filter reads), and theirs in turn, each with the "any row" dependency. Returns a companion in IgnoredTables, if any.
+    /// Adds <paramref name="start"/>: the tables read with every row of <paramref name="table"/> (its companions: inheritance,
+    /// owned collections, split parts, tables a filter reads) or on the way to it (a navigation's through tables), and their
+    /// companions in turn, each with the "any row" dependency. Returns one of them that is in IgnoredTables, if any.
     /// </summary>
-    private static TableModel? AddCompanions(
+    private static TableModel? AddAnyRowTables(
         TableModel table,
+        IReadOnlyList<TableModel> start,
         List<TableModel> tables,
         Dictionary<(ulong Table, string Columns), DependencyGroup> groups,
         AnalysisSettings settings)
     {
-        if (table.CompanionTables.Count == 0)
+        if (start.Count == 0)
         {
             return null;
         }
 
-        var pending = new Stack<TableModel>(table.CompanionTables);
+        var pending = new Stack<TableModel>(start);
         var seen = new HashSet<TableModel> { table };
         while (pending.Count > 0)
         {

@@ -48,4 +48,10 @@ public sealed class AssociationModel
 
     /// <summary>Gets whether the join keys are known.</summary>
     public bool HasKeys => ThisKeys.Count > 0 && ThisKeys.Count == OtherKeys.Count;
+
+    /// <summary>
+    /// Gets the tables the navigation reads on the way to its target (a many-to-many navigation's join table): a query that
+    /// follows it depends on any row of each, a query that does not follow it never reads them. Empty by default.
+    /// </summary>
+    public IReadOnlyList<TableModel> ThroughTables { get; init; } = [];
 }

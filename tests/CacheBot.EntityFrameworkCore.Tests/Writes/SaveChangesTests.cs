@@ -88,11 +88,28 @@ public sealed class SaveChangesTests
     }
 
     [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
-    public void ManyToMany_LinkRows_InvalidateIncludes(string kind)
+    public void ManyToMany_LinkRows_InvalidateWhatFollowsTheNavigation_AndNothingElse(string kind)
     {
         using var shop = new ShopFixture(kind);
         using var db = shop.Cached();
-        Assert.Single(db.Photos.AsCacheBot().Cache().Include(p => p.Tags).First(p => p.Id == 1).Tags);
+        List<object> Read() =>
+        [
+            db.Photos.AsCacheBot().Cache().Include(p => p.Tags).First(p => p.Id == 1).Tags.Count,
+            db.Photos.AsCacheBot().Cache().Count(p => p.Tags.Any(t => t.Name == "sky")),
+            db.Tags.AsCacheBot().Cache().Where(t => t.Name == "sky").Select(t => t.Photos.Count).Single(),
+            db.Photos.AsCacheBot().Cache().Where(p => p.Id == 1).SelectMany(p => p.Tags).Count(),
+        ];
+
+        List<object> Unrelated() =>
+        [
+            db.Photos.AsCacheBot().Cache().Count(p => p.UserId == 1),
+            db.Tags.AsCacheBot().Cache().OrderBy(t => t.Name).Select(t => t.Name).ToList().Count,
+        ];
+
+        var before = Read();
+        Assert.Equal(1, before[0]);
+        var unrelated = Unrelated();
+        Assert.Equal(before, Read());
         using (var other = shop.Cached())
         {
             var photo = other.Photos.AsTracking().Include(p => p.Tags).First(p => p.Id == 1);
@@ -100,7 +117,17 @@ public sealed class SaveChangesTests
             other.SaveChanges();
         }
 
-        Assert.Equal(2, db.Photos.AsCacheBot().Cache().Include(p => p.Tags).First(p => p.Id == 1).Tags.Count);
+        var after = Read();
+        Assert.Equal(2, after[0]);
+        for (var i = 1; i < after.Count; i++)
+        {
+            Assert.Equal((int)before[i] + 1, (int)after[i]);
+        }
+
+        // A link row is not a row of either entity's table: queries that do not follow the navigation stay cached.
+        var hits = shop.Cache.Statistics.Hits;
+        Assert.Equal(unrelated, Unrelated());
+        Assert.Equal(hits + unrelated.Count, shop.Cache.Statistics.Hits);
     }
 
     [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
