@@ -21,6 +21,7 @@ public sealed class ModelShapeTests
                 new Post { Title = "t1", Body = new PostBody { Content = "body1" } }, new Person { Name = "David" },
                 new Tenanted { TenantId = 1 }, new Tenanted { TenantId = 2 }, new Tenanted { TenantId = 2 },
                 new SoftDeleted { Group = 1 }, new SoftDeleted { Group = 1, IsDeleted = true },
+                new Venue { Name = "hall", Spot = new Spot { City = "Oslo", Zip = 1 } },
                 new Parcel { Label = "p1", Courier = new Courier { Name = "dhl", Depot = new Depot { City = "Oslo" } } });
             db.SaveChanges();
         }
@@ -38,6 +39,35 @@ public sealed class ModelShapeTests
             Cache.Dispose();
             Database.Dispose();
         }
+    }
+
+    [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
+    public void ComplexProperty_UpdateOfItsColumns_Invalidates(string kind)
+    {
+        using var f = new Fixture(kind);
+        using var db = f.Cached();
+        Assert.Equal(1, db.Set<Venue>().AsCacheBot().Cache().Count(v => v.Spot.City == "Oslo"));
+        Assert.Equal(0, db.Set<Venue>().AsCacheBot().Cache().Count(v => v.Spot.City == "Bergen"));
+        Assert.Equal("Oslo", db.Set<Venue>().AsCacheBot().Cache().Single(v => v.Name == "hall").Spot.City);
+        Assert.Equal(["hall"], db.Set<Venue>().AsCacheBot().Cache().Where(v => v.Spot.Zip == 1).Select(v => v.Name).ToList());
+        var hits = f.Cache.Statistics.Hits;
+        Assert.Equal(1, db.Set<Venue>().AsCacheBot().Cache().Count(v => v.Spot.City == "Oslo"));
+        Assert.Equal("Oslo", db.Set<Venue>().AsCacheBot().Cache().Single(v => v.Name == "hall").Spot.City);
+        Assert.Equal(hits + 2, f.Cache.Statistics.Hits);
+        using (var w = f.Cached())
+        {
+            var venue = w.Set<Venue>().AsTracking().Single();
+            venue.Spot.City = "Bergen";
+            venue.Spot.Zip = 2;
+            w.SaveChanges();
+        }
+
+        Assert.Equal(0, db.Set<Venue>().AsCacheBot().Cache().Count(v => v.Spot.City == "Oslo"));
+        Assert.Equal(1, db.Set<Venue>().AsCacheBot().Cache().Count(v => v.Spot.City == "Bergen"));
+        Assert.Equal("Bergen", db.Set<Venue>().AsCacheBot().Cache().Single(v => v.Name == "hall").Spot.City);
+        Assert.Empty(db.Set<Venue>().AsCacheBot().Cache().Where(v => v.Spot.Zip == 1).Select(v => v.Name).ToList());
+        db.Set<Venue>().ExecuteUpdate(s => s.SetProperty(v => v.Spot.Zip, 3));
+        Assert.Equal(["hall"], db.Set<Venue>().AsCacheBot().Cache().Where(v => v.Spot.Zip == 3).Select(v => v.Name).ToList());
     }
 
     [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]

@@ -151,6 +151,22 @@ public sealed class Courier
     public Depot Depot { get; set; } = null!;
 }
 
+public sealed class Spot
+{
+    public string City { get; set; } = "";
+
+    public int Zip { get; set; }
+}
+
+public sealed class Venue
+{
+    public int Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public Spot Spot { get; set; } = new();
+}
+
 public sealed class Depot
 {
     public int Id { get; set; }
@@ -213,6 +229,7 @@ public sealed class ShapesContext(DbContextOptions options, bool postgres) : DbC
         modelBuilder.Entity<Tenanted>().HasQueryFilter(t => t.TenantId == TenantId);
         modelBuilder.Entity<SoftDeleted>().HasQueryFilter(s => !s.IsDeleted);
         modelBuilder.Entity<Parcel>().Navigation(p => p.Courier).AutoInclude();
+        modelBuilder.Entity<Venue>().ComplexProperty(v => v.Spot);
         modelBuilder.Entity<Courier>().Navigation(c => c.Depot).AutoInclude();
     }
 }
