@@ -273,6 +273,14 @@ internal sealed partial class QueryAnalyzer
     /// </summary>
     private TableModel? NavigationTarget(TableModel owner, AssociationModel association)
     {
+        if (association.ReadsUnnamedTables)
+        {
+            Refuse(
+                RefusalReason.UnidentifiedTable,
+                "navigation " + owner.Name + "." + association.Member.Name + " is defined by a query that may read tables CacheBot cannot name");
+            return null;
+        }
+
         if (_model.GetTable(association.TargetType) is { } target)
         {
             return target;

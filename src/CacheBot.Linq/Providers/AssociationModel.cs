@@ -54,4 +54,10 @@ public sealed class AssociationModel
     /// follows it depends on any row of each, a query that does not follow it never reads them. Empty by default.
     /// </summary>
     public IReadOnlyList<TableModel> ThroughTables { get; init; } = [];
+
+    /// <summary>
+    /// Gets whether the navigation may read tables beyond its target and <see cref="ThroughTables"/> that the model cannot
+    /// name (an association defined by a query CacheBot cannot see into): queries that follow it are not cached.
+    /// </summary>
+    public bool ReadsUnnamedTables { get; init; }
 }

@@ -259,9 +259,20 @@ internal sealed class Linq2DbEntityModel : IEntityModel
     private AssociationModel BuildAssociation(EntityDescriptor owner, AssociationDescriptor association)
     {
         var target = association.GetElementType();
-        if (association.HasQueryMethod() || association.ThisKey.Length == 0 || association.ThisKey.Length != association.OtherKey.Length)
+        if (association.HasQueryMethod())
         {
-            // A query-method association: its keys do not describe which rows it reads (empty keys: "any row" of the target).
+            // A query-method association: its keys do not describe which rows it reads (empty keys: "any row" of the target),
+            // and its query may read other tables on the way (a link table): those are its through tables.
+            var reads = AssociationQueryReads.Find(this, owner.ObjectType, association);
+            return new AssociationModel(association.MemberInfo, target, association.IsList, [], [])
+            {
+                ThroughTables = reads is null ? [] : [.. reads.Where(t => t != target).Select(ThroughTable)],
+                ReadsUnnamedTables = reads is null,
+            };
+        }
+
+        if (association.ThisKey.Length == 0 || association.ThisKey.Length != association.OtherKey.Length)
+        {
             return new AssociationModel(association.MemberInfo, target, association.IsList, [], []);
         }
 
@@ -283,6 +294,13 @@ internal sealed class Linq2DbEntityModel : IEntityModel
 
         // An extra association predicate only narrows the rows the keys select, so the keys stay a sound dependency.
         return new AssociationModel(association.MemberInfo, target, association.IsList, thisKeys, otherKeys);
+    }
+
+    /// <summary>A table read on the way by a query-method association, named as the entity's mapping names it.</summary>
+    private TableModel ThroughTable(Type entityType)
+    {
+        var descriptor = GetDescriptor(entityType);
+        return TableModel.ForName(Database, descriptor.SchemaName, descriptor.TableName);
     }
 
     /// <summary>Rules for columns whose mapping keeps the CLR value (no stored-value map): storage linq2db does not convert exactly.</summary>
