@@ -6,7 +6,8 @@ using LinqToDB.Mapping;
 namespace CacheBot.Linq2Db.Model;
 
 /// <summary>
-/// The entity types an association defined by a query (<c>QueryExpressionMethod</c>, <c>ExpressionQuery</c>) reads: every
+/// The entity types an association reads beyond its keys, from the query that defines it (<c>QueryExpressionMethod</c>,
+/// <c>ExpressionQuery</c>) and its extra predicate (<c>ExpressionPredicate</c>): every
 /// <c>GetTable&lt;T&gt;()</c> in its expression, every table captured in it, and the targets of the navigations it follows
 /// (their own queries too). <see langword="null"/> when the expression reads anything else that yields rows (a method
 /// CacheBot cannot see into, a table function, raw SQL): then the tables cannot be named.
@@ -29,19 +30,24 @@ internal static class AssociationQueryReads
 
         var target = association.GetElementType();
         Add(found, target);
-        if (!association.HasQueryMethod())
-        {
-            return true;
-        }
-
-        var query = association.ExpressionQuery as LambdaExpression ?? association.GetQueryMethod(owner, target) as LambdaExpression;
-        if (query is null)
-        {
-            return false;
-        }
-
         var visitor = new Visitor(model, found, visiting);
-        visitor.Visit(query.Body);
+        if ((association.Predicate as LambdaExpression ?? association.GetPredicate(owner, target) as LambdaExpression) is { } predicate)
+        {
+            // An extra predicate may read tables too (a subquery over a captured table).
+            visitor.Visit(predicate.Body);
+        }
+
+        if (association.HasQueryMethod())
+        {
+            var query = association.ExpressionQuery as LambdaExpression ?? association.GetQueryMethod(owner, target) as LambdaExpression;
+            if (query is null)
+            {
+                return false;
+            }
+
+            visitor.Visit(query.Body);
+        }
+
         return !visitor.Unnamed;
     }
 
@@ -99,9 +105,9 @@ internal static class AssociationQueryReads
             {
                 Unnamed = true;
             }
-            else if (node.Expression is null && YieldsRows(node.Type))
+            else if (node.Expression is null && typeof(IQueryable).IsAssignableFrom(node.Type))
             {
-                Unnamed = true; // a static property that returns rows
+                Unnamed = true; // a static member that holds a query
             }
 
             return base.VisitMember(node);

@@ -259,21 +259,15 @@ internal sealed class Linq2DbEntityModel : IEntityModel
     private AssociationModel BuildAssociation(EntityDescriptor owner, AssociationDescriptor association)
     {
         var target = association.GetElementType();
-        if (association.HasQueryMethod())
-        {
-            // A query-method association: its keys do not describe which rows it reads (empty keys: "any row" of the target),
-            // and its query may read other tables on the way (a link table): those are its through tables.
-            var reads = AssociationQueryReads.Find(this, owner.ObjectType, association);
-            return new AssociationModel(association.MemberInfo, target, association.IsList, [], [])
-            {
-                ThroughTables = reads is null ? [] : [.. reads.Where(t => t != target).Select(ThroughTable)],
-                ReadsUnnamedTables = reads is null,
-            };
-        }
 
-        if (association.ThisKey.Length == 0 || association.ThisKey.Length != association.OtherKey.Length)
+        // Its query (a query-method association) or extra predicate may read other tables on the way (a link table): those
+        // are its through tables; when they cannot be named, queries that follow it are not cached.
+        var reads = AssociationQueryReads.Find(this, owner.ObjectType, association);
+        IReadOnlyList<TableModel> through = reads is null ? [] : [.. reads.Where(t => t != target).Select(ThroughTable)];
+        if (association.HasQueryMethod() || association.ThisKey.Length == 0 || association.ThisKey.Length != association.OtherKey.Length)
         {
-            return new AssociationModel(association.MemberInfo, target, association.IsList, [], []);
+            // Its keys do not describe which rows it reads (empty keys: "any row" of the target).
+            return new AssociationModel(association.MemberInfo, target, association.IsList, [], []) { ThroughTables = through, ReadsUnnamedTables = reads is null };
         }
 
         var targetDescriptor = GetDescriptor(target);
@@ -285,15 +279,16 @@ internal sealed class Linq2DbEntityModel : IEntityModel
             var otherColumn = targetDescriptor[association.OtherKey[i]];
             if (thisColumn is null || otherColumn is null)
             {
-                return new AssociationModel(association.MemberInfo, target, association.IsList, [], []);
+                return new AssociationModel(association.MemberInfo, target, association.IsList, [], []) { ThroughTables = through, ReadsUnnamedTables = reads is null };
             }
 
             thisKeys[i] = thisColumn.MemberInfo;
             otherKeys[i] = otherColumn.MemberInfo;
         }
 
-        // An extra association predicate only narrows the rows the keys select, so the keys stay a sound dependency.
-        return new AssociationModel(association.MemberInfo, target, association.IsList, thisKeys, otherKeys);
+        // An extra association predicate only narrows the rows the keys select, so the keys stay a sound dependency (with
+        // the tables it reads, if any).
+        return new AssociationModel(association.MemberInfo, target, association.IsList, thisKeys, otherKeys) { ThroughTables = through, ReadsUnnamedTables = reads is null };
     }
 
     /// <summary>A table read on the way by a query-method association, named as the entity's mapping names it.</summary>
