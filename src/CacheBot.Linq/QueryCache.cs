@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using CacheBot.Linq.Analysis;
@@ -24,6 +25,9 @@ public sealed partial class QueryCache : IDisposable
     private readonly ConcurrentDictionary<string, ClrEntityModel> _clrModels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, bool> _getCachingDisabled = new();
     private readonly ConcurrentDictionary<UInt128, RefusalReason> _refusedShapes = new();
+    private readonly ConcurrentDictionary<UInt128, AnalysisPlan> _plans = new();
+    private int _planCount;
+    private long _plannedAnalyses;
     private readonly AsyncLocal<CacheWriteScope?> _scope = new();
     private readonly bool _ownsStore;
     private readonly CacheMetrics _metrics;
@@ -106,6 +110,34 @@ public sealed partial class QueryCache : IDisposable
             && (options.CacheGetDisabledFor.Contains(element) || element.GetCustomAttribute<CacheBotEntityAttribute>() is { CacheGet: false }), Options);
 
     internal bool TryGetRefusedShape(UInt128 shape, out RefusalReason reason) => _refusedShapes.TryGetValue(shape, out reason);
+
+    /// <summary>The most analysis plans kept; when full, all are dropped (they are rebuilt by the next misses).</summary>
+    internal const int MaxAnalysisPlans = 4096;
+
+    /// <summary>Gets how many misses took their analysis from a plan (tests and diagnostics).</summary>
+    internal long PlannedAnalyses => Volatile.Read(ref _plannedAnalyses);
+
+    internal bool TryGetAnalysisPlan(UInt128 shape, [NotNullWhen(true)] out AnalysisPlan? plan) => _plans.TryGetValue(shape, out plan);
+
+    internal void CountPlannedAnalysis() => Interlocked.Increment(ref _plannedAnalyses);
+
+    /// <summary>Keeps the plan of a shape (replacing an older one, e.g. made before DDL rebuilt a table), bounded by <see cref="MaxAnalysisPlans"/>.</summary>
+    internal void RememberAnalysisPlan(UInt128 shape, AnalysisPlan plan)
+    {
+        if (_plans.ContainsKey(shape))
+        {
+            _plans[shape] = plan;
+            return;
+        }
+
+        if (Interlocked.Increment(ref _planCount) > MaxAnalysisPlans)
+        {
+            _plans.Clear();
+            Volatile.Write(ref _planCount, 1);
+        }
+
+        _plans[shape] = plan;
+    }
 
     internal void RememberRefusedShape(UInt128 shape, RefusalReason reason)
     {

@@ -21,6 +21,8 @@ internal sealed partial class QueryAnalyzer
             case MethodCallExpression call:
                 return ProcessCall(call, env, scope, isMainChain);
             case ConstantExpression constant:
+                // A value read as a query source, outside TryEvaluate: recorded like an evaluation (see AnalysisPlan).
+                _evaluations?.Add(new ClientEvaluation(constant, true, constant.Value));
                 return ProcessSourceValue(constant.Value, node, env, scope, isMainChain);
             case ParameterExpression parameter:
                 return ChainFromBinding(env?.Find(parameter), node);

@@ -12,6 +12,28 @@ internal sealed partial class QueryAnalyzer
     /// </summary>
     private bool TryEvaluate(Expression node, out object? value)
     {
+        // Only the outermost evaluations are what the analysis sees (nested ones only build their value): those are recorded.
+        _evaluationDepth++;
+        bool evaluated;
+        try
+        {
+            evaluated = TryEvaluateValue(node, out value);
+        }
+        finally
+        {
+            _evaluationDepth--;
+        }
+
+        if (_evaluationDepth == 0)
+        {
+            _evaluations?.Add(new ClientEvaluation(node, evaluated, value));
+        }
+
+        return evaluated;
+    }
+
+    private bool TryEvaluateValue(Expression node, out object? value)
+    {
         value = null;
         switch (node)
         {

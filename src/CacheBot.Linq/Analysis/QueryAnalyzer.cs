@@ -22,20 +22,33 @@ internal sealed partial class QueryAnalyzer
     private readonly AnalysisSettings _settings;
     private readonly List<Occurrence> _occurrences = [];
     private readonly List<Dnf> _formulas = [];
+    private readonly List<ClientEvaluation>? _evaluations;
+    private int _evaluationDepth;
     private int _nextScope;
     private RefusalReason _refusal;
     private string? _refusalDetail;
 
-    private QueryAnalyzer(IEntityModel model, IQueryDialect? dialect, AnalysisSettings settings)
+    private QueryAnalyzer(IEntityModel model, IQueryDialect? dialect, AnalysisSettings settings, List<ClientEvaluation>? evaluations = null)
     {
         _model = model;
         _dialect = dialect;
         _settings = settings;
+        _evaluations = evaluations;
     }
 
-    public static QueryAnalysis Analyze(Expression expression, IEntityModel model, IQueryDialect? dialect, AnalysisSettings settings)
+    /// <summary>Analyses <paramref name="expression"/>.</summary>
+    /// <param name="expression">The query.</param>
+    /// <param name="model">The entity model.</param>
+    /// <param name="dialect">The provider's dialect, if any.</param>
+    /// <param name="settings">Bounds, granularity, ignored tables and paths.</param>
+    /// <param name="evaluations">
+    /// When given, receives every client value the analysis read (each outermost evaluation, in order, failed ones too, and
+    /// constants read as query sources): what an <see cref="AnalysisPlan"/> must find again to reuse the analysis.
+    /// </param>
+    public static QueryAnalysis Analyze(
+        Expression expression, IEntityModel model, IQueryDialect? dialect, AnalysisSettings settings, List<ClientEvaluation>? evaluations = null)
     {
-        var analyzer = new QueryAnalyzer(model, dialect, settings);
+        var analyzer = new QueryAnalyzer(model, dialect, settings, evaluations);
         try
         {
             analyzer.ProcessChain(expression, null, analyzer.NewScope(), isMainChain: true);
@@ -75,6 +88,24 @@ internal sealed partial class QueryAnalyzer
         return analysis.Refusal == RefusalReason.NonDeterministic
             ? (analysis.Refusal, analysis.Detail ?? string.Empty)
             : (RefusalReason.Unhashable, "the expression holds nodes or values that cannot be keyed");
+    }
+
+    /// <summary>
+    /// Evaluates client values as the analysis would (same checks), with a scratch analyzer: <paramref name="refused"/> tells
+    /// whether any evaluation met something the analysis refuses (a non-deterministic member, a value the key does not hold).
+    /// </summary>
+    internal static bool[] EvaluateDetached(
+        ReadOnlySpan<Expression> nodes, Span<object?> values, IEntityModel model, IQueryDialect? dialect, AnalysisSettings settings, out bool refused)
+    {
+        var analyzer = new QueryAnalyzer(model, dialect, settings);
+        var evaluated = new bool[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            evaluated[i] = analyzer.TryEvaluate(nodes[i], out values[i]);
+        }
+
+        refused = analyzer._refusal != RefusalReason.None;
+        return evaluated;
     }
 
     private int NewScope() => _nextScope++;

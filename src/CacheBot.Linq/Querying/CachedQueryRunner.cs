@@ -61,6 +61,7 @@ internal static class CachedQueryRunner
             precomputed,
             static (ctx, e, a, ct) => ctx.ExecuteInnerAsync<TResult>(e, a, ct),
             static _ => 1,
+            static v => ResultCopier.Copy(v),
             async,
             cancellationToken).ConfigureAwait(false);
         return fromCache && !shared ? ResultCopier.Copy(value) : value;
@@ -77,6 +78,7 @@ internal static class CachedQueryRunner
             precomputed,
             static async (ctx, e, a, ct) => (await ctx.ExecuteInnerSequenceAsync<T>(e, a, ct).ConfigureAwait(false)).ToArray(),
             static v => v.Length + 1,
+            static v => CopyArrayForStore(v),
             async,
             cancellationToken).ConfigureAwait(false);
         if (fromCache)
@@ -95,6 +97,7 @@ internal static class CachedQueryRunner
         Precomputed precomputed,
         Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<TStored>> runInner,
         Func<TStored, long> size,
+        Func<TStored, TStored> copyForStore,
         bool async,
         CancellationToken cancellationToken)
     {
@@ -160,8 +163,7 @@ internal static class CachedQueryRunner
         }
 
         var choices = MarkerStripper.Run(expression);
-        var settings = choices.Paths is null ? cache.AnalysisSettings : cache.AnalysisSettings with { AllowedPaths = choices.Paths.Split('|') };
-        var analysis = QueryAnalyzer.Analyze(expression, context.Model, context.Dialect, settings);
+        var analysis = Analyze(cache, shapeKey.Value, expression, context, choices.Paths);
         if (!analysis.IsCacheable)
         {
             cache.RememberRefusedShape(shapeKey.Value, analysis.Refusal);
@@ -186,7 +188,7 @@ internal static class CachedQueryRunner
                 cache.Statistics.Hit();
                 QueryTelemetry.Hit(cache, probe, shape, expression, context, sequence);
                 StoreLocal(cache, key, new CachedQueryResult(
-                    choices.SharedResults ? sharedValue : CopyForStore(sharedValue), [.. found.DependencyKeys], found.Position, generation, size(sharedValue),
+                    choices.SharedResults ? sharedValue : copyForStore(sharedValue), [.. found.DependencyKeys], found.Position, generation, size(sharedValue),
                     cache.TimeProvider.GetUtcNow() + ttl, choices.SharedResults) { Shape = shape });
                 return (sharedValue, false, choices.SharedResults);
             }
@@ -206,7 +208,7 @@ internal static class CachedQueryRunner
             };
         }
 
-        var stored = choices.SharedResults ? value : CopyForStore(value);
+        var stored = choices.SharedResults ? value : copyForStore(value);
         var entry = new CachedQueryResult(stored, dependencyKeys, position, generation, size(value), cache.TimeProvider.GetUtcNow() + ttl, choices.SharedResults)
         {
             Shape = shape,
@@ -219,6 +221,32 @@ internal static class CachedQueryRunner
 
         QueryTelemetry.Miss(cache, probe, shape, expression, context, sequence);
         return (value, false, choices.SharedResults);
+    }
+
+    /// <summary>
+    /// The analysis of a cacheable query: from the shape's plan with this query's values when the plan applies, else by
+    /// <see cref="QueryAnalyzer"/>, whose result then becomes the shape's plan if it can be one (see <see cref="AnalysisPlan"/>).
+    /// </summary>
+    private static QueryAnalysis Analyze(QueryCache cache, UInt128 shape, Expression expression, CacheBotQueryContext context, string? paths)
+    {
+        var model = context.Model;
+        var dialect = context.Dialect;
+        if (cache.TryGetAnalysisPlan(shape, out var plan)
+            && plan.TryApply(expression, model, dialect, cache.AnalysisSettings, paths) is { } planned)
+        {
+            cache.CountPlannedAnalysis();
+            return planned;
+        }
+
+        var settings = paths is null ? cache.AnalysisSettings : cache.AnalysisSettings with { AllowedPaths = paths.Split('|') };
+        var evaluations = new List<ClientEvaluation>();
+        var analysis = QueryAnalyzer.Analyze(expression, model, dialect, settings, evaluations);
+        if (analysis.IsCacheable && AnalysisPlan.TryCreate(expression, analysis, evaluations, model, dialect, cache.AnalysisSettings, paths) is { } made)
+        {
+            cache.RememberAnalysisPlan(shape, made);
+        }
+
+        return analysis;
     }
 
     /// <summary>
@@ -277,19 +305,8 @@ internal static class CachedQueryRunner
         }
     }
 
-    private static TStored CopyForStore<TStored>(TStored value)
-    {
-        // The caller keeps the object it gets; the store keeps its own copy.
-        if (value is Array array && array.GetType().GetElementType() is { } element && !ResultCopier.IsImmutable(element))
-        {
-            var copy = (Array)array.Clone();
-            var list = typeof(ResultCopier).GetMethod(nameof(ResultCopier.CopyList))!.MakeGenericMethod(element).Invoke(null, [array]);
-            ((System.Collections.IList)list!).CopyTo(copy, 0);
-            return (TStored)(object)copy;
-        }
-
-        return ResultCopier.Copy(value);
-    }
+    /// <summary>The store's own copy of a sequence result (the caller keeps the objects it gets): each row copied.</summary>
+    private static T[] CopyArrayForStore<T>(T[] array) => ResultCopier.IsImmutable(typeof(T)) ? ResultCopier.Copy(array) : [.. ResultCopier.CopyList(array)];
 
     internal static LookupResult Lookup(QueryCache cache, QueryKey key, out CachedQueryResult? entry)
     {
