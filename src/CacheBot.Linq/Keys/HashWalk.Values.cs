@@ -64,6 +64,11 @@ internal ref partial struct HashWalk
         // A captured value: the chain's members and the root's type are structure, the value read through it is not.
         WriteStructureTag(HashTag.ClosureValue);
         WriteChainStructure(node.Expression);
+        AppendChainValueGuarded(node);
+    }
+
+    private void AppendChainValueGuarded(MemberExpression node)
+    {
         var checkpoint = Save();
         try
         {
