@@ -43,8 +43,9 @@ internal ref partial struct HashWalk
             case ExpressionType.Constant:
             {
                 var start = _full.Length;
-                AppendObject(((ConstantExpression)node).Value);
-                steps.Add(Step(KeyPlanStepKind.Constant, node, null, 0, 0, start, _full.Length));
+                var value = ((ConstantExpression)node).Value;
+                AppendObject(value);
+                steps.Add(Step(KeyPlanStepKind.Constant, node, KeyPlanConstant.TryCreate(value), 0, 0, start, _full.Length));
                 break;
             }
 

@@ -49,7 +49,7 @@ internal ref partial struct HashWalk
             return true;
         }
 
-        if (node.NodeType != step.NodeType || !ReferenceEquals(node.Type, step.Type))
+        if (node.NodeType != step.NodeType || (!IsTypeImplied(step.NodeType) && !ReferenceEquals(node.Type, step.Type)))
         {
             return false;
         }
@@ -63,7 +63,7 @@ internal ref partial struct HashWalk
                 if (node is ConstantExpression constant)
                 {
                     Flush(plan, ref cursor, step.Start);
-                    AppendObject(constant.Value);
+                    AppendPlannedConstant(constant.Value, in step);
                     cursor = step.End;
                     fits = true;
                 }
@@ -80,6 +80,15 @@ internal ref partial struct HashWalk
         _depth--;
         return fits;
     }
+
+    /// <summary>
+    /// Returns whether a verified node of this type has the recorded <see cref="Expression.Type"/> without reading it: a
+    /// call's type is its method's return type and a member access's is its member's type (sealed in System.Linq.Expressions,
+    /// whose constructors of these nodes are internal), and a bound parameter is the very object whose type its lambda's
+    /// step verified.
+    /// </summary>
+    private static bool IsTypeImplied(ExpressionType nodeType) =>
+        nodeType is ExpressionType.Call or ExpressionType.MemberAccess or ExpressionType.Parameter;
 
     private bool ReplayNode(Expression node, in KeyPlanStep step, KeyPlan plan, ref int index, ref int cursor)
     {
@@ -275,6 +284,22 @@ internal ref partial struct HashWalk
         }
 
         leaf.Append(instance, ref this);
+    }
+
+    /// <summary>
+    /// Hashes a constant as <see cref="AppendObject"/> does. A value of the composite runtime type seen at recording
+    /// (<see cref="KeyPlanConstant"/>) skips the scalar dispatch and the hasher lookup: for such a type
+    /// <see cref="AppendObject"/> goes straight to <see cref="AppendComposite"/> with that type's hasher.
+    /// </summary>
+    private void AppendPlannedConstant(object? value, in KeyPlanStep step)
+    {
+        if (value is not null && step.Info is KeyPlanConstant seen && ReferenceEquals(value.GetType(), seen.RuntimeType))
+        {
+            AppendComposite(value, seen.RuntimeType, seen.Hasher);
+            return;
+        }
+
+        AppendObject(value);
     }
 
     private void Flush(KeyPlan plan, ref int cursor, int until)

@@ -21,6 +21,15 @@ internal ref partial struct HashWalk
             return;
         }
 
+        AppendComposite(value, type, null);
+    }
+
+    /// <summary>
+    /// Hashes a value that is not a scalar: its runtime type, then its contents through <paramref name="hasher"/> (the
+    /// hasher of <paramref name="type"/>, looked up when <see langword="null"/>).
+    /// </summary>
+    private void AppendComposite(object value, Type type, ValueHasher? hasher)
+    {
         // Composites (collections, subqueries, entities) can change what a query means: their runtime type is structure.
         WriteStructureTag(HashTag.Composite);
         WriteType(type);
@@ -41,7 +50,7 @@ internal ref partial struct HashWalk
         try
         {
             _depth++;
-            ValueHasher.For(type).AppendBoxed(value, ref this);
+            (hasher ?? ValueHasher.For(type)).AppendBoxed(value, ref this);
             _depth--;
         }
         catch (Exception)

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace CacheBot.Linq.Keys;
@@ -14,7 +15,9 @@ namespace CacheBot.Linq.Keys;
 /// </remarks>
 internal static class KeyPlanTable
 {
-    public const int Buckets = 4096;
+    public const int Buckets = 1 << BucketBits;
+
+    private const int BucketBits = 12;
 
     public const int PerBucket = 8;
 
@@ -60,33 +63,36 @@ internal static class KeyPlanTable
     /// </summary>
     private static int Index(Expression root)
     {
-        var hash = HashCode.Combine(RuntimeHelpers.GetHashCode(root.GetType()), RuntimeHelpers.GetHashCode(root.Type));
+        var hash = Mix(RuntimeHelpers.GetHashCode(root.GetType()), RuntimeHelpers.GetHashCode(root.Type));
         var node = root;
         for (var level = 0; level < MaxSourceLevels && node is MethodCallExpression call; level++)
         {
-            hash = HashCode.Combine(hash, RuntimeHelpers.GetHashCode(call.Method));
+            hash = Mix(hash, RuntimeHelpers.GetHashCode(call.Method));
             var arguments = (IArgumentProvider)call;
             var count = arguments.ArgumentCount;
             for (var i = 1; i < count; i++)
             {
                 if (arguments.GetArgument(i) is UnaryExpression { NodeType: ExpressionType.Quote, Operand: LambdaExpression lambda })
                 {
-                    hash = HashCode.Combine(hash, LeftSpine(lambda.Body));
+                    hash = Mix(hash, LeftSpine(lambda.Body));
                 }
             }
 
             node = count > 0 ? arguments.GetArgument(0) : null;
         }
 
-        return hash & (Buckets - 1);
+        return (int)((uint)hash >> (32 - BucketBits));
     }
+
+    /// <summary>A cheap multiplicative mix (the index is a hint; its quality only spreads buckets).</summary>
+    private static int Mix(int hash, int value) => (int)(BitOperations.RotateLeft((uint)hash ^ (uint)value, 5) * 0x9E3779B1u);
 
     private static int LeftSpine(Expression? node)
     {
         var hash = 0;
         for (var level = 0; level < MaxSpineLevels && node is not null; level++)
         {
-            hash = HashCode.Combine(hash, (int)node.NodeType);
+            hash = Mix(hash, (int)node.NodeType);
             switch (node)
             {
                 case BinaryExpression binary:
@@ -96,11 +102,11 @@ internal static class KeyPlanTable
                     node = unary.Operand;
                     break;
                 case MemberExpression member:
-                    hash = HashCode.Combine(hash, RuntimeHelpers.GetHashCode(member.Member));
+                    hash = Mix(hash, RuntimeHelpers.GetHashCode(member.Member));
                     node = member.Expression;
                     break;
                 case MethodCallExpression call:
-                    hash = HashCode.Combine(hash, RuntimeHelpers.GetHashCode(call.Method));
+                    hash = Mix(hash, RuntimeHelpers.GetHashCode(call.Method));
                     node = call.Object ?? (((IArgumentProvider)call).ArgumentCount > 0 ? ((IArgumentProvider)call).GetArgument(0) : null);
                     break;
                 default:
