@@ -16,7 +16,10 @@ namespace CacheBot.Linq.Keys;
 /// statement or mutating node, or a tree deeper than <see cref="HashWalk.MaxDepth"/> sets
 /// <see cref="ExpressionHashFlags.Unhashable"/>: the caller must not cache. Exceptions thrown by user code while reading
 /// values are swallowed into that flag (fail open).</item>
-/// <item>Threading: stateless apart from thread-safe caches (accessors, per-type hashers, object ids) that only grow.</item>
+/// <item>Threading: stateless apart from thread-safe caches (accessors, per-type hashers, object ids) that only grow, and
+/// the bounded, lock-free table of accessor plans (<see cref="KeyPlanTable"/>).</item>
+/// <item>Plans: <see cref="HashFull"/> hashes a tree of a known shape through its <see cref="KeyPlan"/>, writing exactly the
+/// bytes of the full walk (so the same hash), or falls back to the full walk when no plan fits.</item>
 /// <item>Allocation: none in steady state (stack buffers spilling into the array pool, no boxing, no closures, no LINQ).
 /// First sights allocate once: compiled accessors, per-type hashers, object ids. Freshly built trees of a known shape
 /// allocate nothing either (see <see cref="LambdaParameters"/>).</item>
@@ -55,7 +58,7 @@ internal static class ExpressionHasher
         try
         {
             walk.Visit(expression);
-            if ((walk.Flags & ExpressionHashFlags.Unhashable) == 0 && KeyPlanTable.HasRoom(expression))
+            if ((walk.Flags & ExpressionHashFlags.Unhashable) == 0 && HashWalk.IsPlannableRoot(expression) && KeyPlanTable.HasRoom(expression))
             {
                 RecordPlan(expression, policy, walk.FullStream);
             }
@@ -84,6 +87,11 @@ internal static class ExpressionHasher
             Span<byte> buffer = stackalloc byte[StackBufferSize];
             for (var i = 0; i < candidates.Length; i++)
             {
+                if (candidates[i].Steps.Length == 0)
+                {
+                    continue;
+                }
+
                 var replay = new HashWalk(buffer, default, policy, withShape: false);
                 try
                 {
@@ -127,6 +135,9 @@ internal static class ExpressionHasher
             if ((recorder.Flags & ExpressionHashFlags.Unhashable) != 0 || steps.Count == 0 || steps[0].Kind == KeyPlanStepKind.Walk
                 || !recorder.FullStream.SequenceEqual(expected))
             {
+                // A value changed between the two walks (or the recording could not follow the walk): keep a marker that
+                // fits no tree, so the bucket is not recorded into on every call.
+                KeyPlanTable.Add(expression, KeyPlan.Rejected);
                 return;
             }
 
@@ -136,6 +147,7 @@ internal static class ExpressionHasher
         catch (Exception)
         {
             // No plan: the shape keeps the full walk.
+            KeyPlanTable.Add(expression, KeyPlan.Rejected);
         }
         finally
         {

@@ -16,6 +16,16 @@ internal ref partial struct HashWalk
     /// <summary>The most lambda parameters a planned lambda has (their by-ref flags are a bit mask).</summary>
     private const int MaxPlannedParameters = 30;
 
+    /// <summary>
+    /// Returns whether a tree with this root can have a plan (its root is a node a plan verifies): trees with other roots
+    /// (a parameter, a provider's own node) are not recorded at all.
+    /// </summary>
+    public static bool IsPlannableRoot(Expression root) => root.NodeType switch
+    {
+        ExpressionType.Call or ExpressionType.Lambda or ExpressionType.Conditional or ExpressionType.Constant or ExpressionType.MemberAccess => true,
+        _ => root is UnaryExpression or BinaryExpression,
+    };
+
     /// <summary>Walks <paramref name="node"/> as <see cref="Visit"/> does and appends its steps (pre-order) to <paramref name="steps"/>.</summary>
     public void Record(Expression? node, List<KeyPlanStep> steps)
     {
@@ -117,8 +127,21 @@ internal ref partial struct HashWalk
             case ExpressionType.Conditional:
                 return node is ConditionalExpression;
             default:
-                return node is UnaryExpression or BinaryExpression && !IsMutatingOrStatement(node.NodeType);
+                // The replay does not read IsLiftedToNull: it follows from the left operand's (or operand's) type, which
+                // the operand's own step must therefore verify (a walked operand verifies nothing).
+                return !IsMutatingOrStatement(node.NodeType) && node switch
+                {
+                    BinaryExpression binary => IsVerifiedOperand(binary.Left),
+                    UnaryExpression unary => unary.Operand is null || IsVerifiedOperand(unary.Operand),
+                    _ => false,
+                };
         }
+    }
+
+    private readonly bool IsVerifiedOperand(Expression operand)
+    {
+        KeyPlanChain? ignored = null;
+        return _depth + 1 < MaxPlannedDepth && IsPlannable(operand, ref ignored);
     }
 
     private static KeyPlanChain? TryPlanChain(MemberExpression leaf)

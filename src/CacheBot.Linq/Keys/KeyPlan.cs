@@ -13,6 +13,9 @@ namespace CacheBot.Linq.Keys;
 /// </remarks>
 internal sealed class KeyPlan(KeyPlanStep[] steps, byte[] stream, ExpressionHashFlags flags)
 {
+    /// <summary>A marker that fits no tree: a recording of its bucket failed (see <see cref="ExpressionHasher.HashFull"/>).</summary>
+    public static readonly KeyPlan Rejected = new([], [], ExpressionHashFlags.None);
+
     public KeyPlanStep[] Steps { get; } = steps;
 
     /// <summary>Gets the recorded full stream: the bytes between value slots are the structure a replay copies.</summary>

@@ -176,6 +176,23 @@ public sealed class KeyPlanTests
     }
 
     [Fact]
+    public void Plan_OperatorOverAnUnplannedOperand_HashesLikeTheFullWalk()
+    {
+        // An operand the plan does not verify (an index into a captured list, hashed by the full walk): the operator's
+        // lifting follows from the operand's type, so the tree must still hash exactly as the full walk hashes it.
+        var values = new List<int?> { 1, null };
+        var photo = Expression.Parameter(typeof(Photo), "p");
+        var item = Expression.MakeIndex(
+            Expression.Constant(values), typeof(List<int?>).GetProperty("Item"), [Expression.Constant(0)]);
+        var body = Expression.Equal(item, Expression.Convert(Expression.Property(photo, nameof(Photo.UserId)), typeof(int?)));
+        var tree = KeyTestTrees.Photos.Where(Expression.Lambda<Func<Photo, bool>>(body, photo)).Expression;
+        Record(tree);
+        AssertAnyPath(tree);
+        values[0] = 2;
+        AssertAnyPath(tree);
+    }
+
+    [Fact]
     public void Plan_StaticMembersAndSubqueries_HashLikeTheFullWalk()
     {
         StaticHolder.Value = 5;
