@@ -12,6 +12,8 @@ namespace CacheBot.Benchmarks.Keys;
 /// <c>Fresh</c> builds the query tree in the benchmark, capturing locals in a lambda as application code does,
 /// then keys it (so both sides include the tree's own allocations). The naive key is a lower bound on the naive
 /// approach: <c>ToString()</c> prints <c>value(Closure).u</c>, not the captured values, so it is not even a correct key.
+/// <c>CacheBot</c> is the hit path's <see cref="ExpressionHasher.HashFull"/> (through the shape's accessor plan once the
+/// shape is known); <c>FullWalk</c> is the same hash by the full walk without plans, for comparison.
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 public class KeyBenchmarks
@@ -54,11 +56,17 @@ public class KeyBenchmarks
     [Benchmark, BenchmarkCategory("TwoPredicates-Prebuilt")]
     public UInt128 TwoPredicates_Prebuilt_CacheBot() => ExpressionHasher.HashFull(_two, null).Full;
 
+    [Benchmark, BenchmarkCategory("TwoPredicates-Prebuilt")]
+    public UInt128 TwoPredicates_Prebuilt_FullWalk() => ExpressionHasher.HashFullWalk(_two, null).Full;
+
     [Benchmark(Baseline = true), BenchmarkCategory("TwoPredicates-Fresh")]
     public string TwoPredicates_Fresh_ToString() => TwoPredicates().ToString();
 
     [Benchmark, BenchmarkCategory("TwoPredicates-Fresh")]
     public UInt128 TwoPredicates_Fresh_CacheBot() => ExpressionHasher.HashFull(TwoPredicates(), null).Full;
+
+    [Benchmark, BenchmarkCategory("TwoPredicates-Fresh")]
+    public UInt128 TwoPredicates_Fresh_FullWalk() => ExpressionHasher.HashFullWalk(TwoPredicates(), null).Full;
 
     [Benchmark(Baseline = true), BenchmarkCategory("FivePredicates-Prebuilt")]
     public string FivePredicates_Prebuilt_ToString() => _five.ToString();
@@ -66,11 +74,17 @@ public class KeyBenchmarks
     [Benchmark, BenchmarkCategory("FivePredicates-Prebuilt")]
     public UInt128 FivePredicates_Prebuilt_CacheBot() => ExpressionHasher.HashFull(_five, null).Full;
 
+    [Benchmark, BenchmarkCategory("FivePredicates-Prebuilt")]
+    public UInt128 FivePredicates_Prebuilt_FullWalk() => ExpressionHasher.HashFullWalk(_five, null).Full;
+
     [Benchmark(Baseline = true), BenchmarkCategory("FivePredicates-Fresh")]
     public string FivePredicates_Fresh_ToString() => FivePredicates().ToString();
 
     [Benchmark, BenchmarkCategory("FivePredicates-Fresh")]
     public UInt128 FivePredicates_Fresh_CacheBot() => ExpressionHasher.HashFull(FivePredicates(), null).Full;
+
+    [Benchmark, BenchmarkCategory("FivePredicates-Fresh")]
+    public UInt128 FivePredicates_Fresh_FullWalk() => ExpressionHasher.HashFullWalk(FivePredicates(), null).Full;
 
     [Benchmark(Baseline = true), BenchmarkCategory("In10-Prebuilt")]
     public string In10_Prebuilt_ToString() => _in10.ToString();

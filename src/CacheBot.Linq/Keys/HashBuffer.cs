@@ -27,6 +27,9 @@ internal ref struct HashBuffer
 
     public readonly int Length => _length;
 
+    /// <summary>Gets the bytes written so far.</summary>
+    public readonly ReadOnlySpan<byte> Written => _buffer[.._length];
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write<T>(T value)
         where T : unmanaged

@@ -21,6 +21,15 @@ internal ref partial struct HashWalk
             return;
         }
 
+        AppendComposite(value, type, null);
+    }
+
+    /// <summary>
+    /// Hashes a value that is not a scalar: its runtime type, then its contents through <paramref name="hasher"/> (the
+    /// hasher of <paramref name="type"/>, looked up when <see langword="null"/>).
+    /// </summary>
+    private void AppendComposite(object value, Type type, ValueHasher? hasher)
+    {
         // Composites (collections, subqueries, entities) can change what a query means: their runtime type is structure.
         WriteStructureTag(HashTag.Composite);
         WriteType(type);
@@ -41,7 +50,7 @@ internal ref partial struct HashWalk
         try
         {
             _depth++;
-            ValueHasher.For(type).AppendBoxed(value, ref this);
+            (hasher ?? ValueHasher.For(type)).AppendBoxed(value, ref this);
             _depth--;
         }
         catch (Exception)
@@ -64,6 +73,11 @@ internal ref partial struct HashWalk
         // A captured value: the chain's members and the root's type are structure, the value read through it is not.
         WriteStructureTag(HashTag.ClosureValue);
         WriteChainStructure(node.Expression);
+        AppendChainValueGuarded(node);
+    }
+
+    private void AppendChainValueGuarded(MemberExpression node)
+    {
         var checkpoint = Save();
         try
         {

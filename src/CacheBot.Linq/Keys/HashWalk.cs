@@ -54,6 +54,9 @@ internal ref partial struct HashWalk
 
     public readonly ExpressionHashFlags Flags => _flags;
 
+    /// <summary>Gets the full stream written so far (plan recording compares it).</summary>
+    public readonly ReadOnlySpan<byte> FullStream => _full.Written;
+
     public readonly ExpressionHash Complete() => new(_full.Hash(), _withShape ? _shape.Hash() : default, _flags);
 
     public void Dispose()
