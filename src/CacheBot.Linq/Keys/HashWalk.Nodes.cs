@@ -140,7 +140,14 @@ internal ref partial struct HashWalk
 
     private void VisitLambda(LambdaExpression lambda)
     {
-        var count = LambdaParameters.Count(lambda);
+        var mark = EnterLambda(lambda, LambdaParameters.Count(lambda));
+        Visit(lambda.Body);
+        ExitLambda(mark);
+    }
+
+    /// <summary>Writes a lambda's parameter list and brings its parameters into scope; returns the scope mark to exit to.</summary>
+    private int EnterLambda(LambdaExpression lambda, int count)
+    {
         WriteStructure(count);
         var mark = _scope.Count;
         var level = _lambdaDepth++;
@@ -155,7 +162,11 @@ internal ref partial struct HashWalk
             }
         }
 
-        Visit(lambda.Body);
+        return mark;
+    }
+
+    private void ExitLambda(int mark)
+    {
         _scope.PopTo(mark);
         _lambdaDepth--;
     }

@@ -199,23 +199,9 @@ internal ref partial struct HashWalk
         }
 
         steps.Add(Step(KeyPlanStepKind.Node, lambda, types, count, byRef, 0, 0));
-        WriteStructure(count);
-        var mark = _scope.Count;
-        var level = _lambdaDepth++;
-        for (var i = 0; i < count; i++)
-        {
-            var parameter = LambdaParameters.Get(lambda, i);
-            WriteType(parameter.Type);
-            WriteStructure(parameter.IsByRef);
-            if (!_scope.TryPush(parameter, level, i))
-            {
-                MarkUnhashable();
-            }
-        }
-
+        var mark = EnterLambda(lambda, count);
         Record(lambda.Body, steps);
-        _scope.PopTo(mark);
-        _lambdaDepth--;
+        ExitLambda(mark);
     }
 
     private void RecordMember(MemberExpression node, KeyPlanChain? chain, List<KeyPlanStep> steps)

@@ -135,8 +135,7 @@ internal ref partial struct HashWalk
         }
 
         var fits = Replay(lambda.Body, plan, ref index, ref cursor);
-        _scope.PopTo(mark);
-        _lambdaDepth--;
+        ExitLambda(mark);
         return fits;
     }
 
