@@ -197,6 +197,13 @@ internal sealed class Linq2DbEntityModel : IEntityModel
             return null;
         }
 
+        if (HasExpressionMembers(type))
+        {
+            // A member mapped to an expression ([ExpressionMethod], also as a computed column loaded with every row) is
+            // expanded by linq2db into SQL that may read any table: the entity's queries are not cached.
+            return null;
+        }
+
         var columns = new List<ColumnModel>(descriptor.Columns.Count);
         foreach (var column in descriptor.Columns)
         {
@@ -289,6 +296,21 @@ internal sealed class Linq2DbEntityModel : IEntityModel
         // An extra association predicate only narrows the rows the keys select, so the keys stay a sound dependency (with
         // the tables it reads, if any).
         return new AssociationModel(association.MemberInfo, target, association.IsList, thisKeys, otherKeys) { ThroughTables = through, ReadsUnnamedTables = reads is null };
+    }
+
+    /// <summary>Whether a property or field of the type is mapped to an expression (attribute or fluent mapping).</summary>
+    private bool HasExpressionMembers(Type type)
+    {
+        const BindingFlags members = BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;
+        foreach (var member in type.GetMembers(members))
+        {
+            if (member is PropertyInfo or FieldInfo && _mappingSchema.HasAttribute<ExpressionMethodAttribute>(type, member))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A table read on the way by a query-method association, named as the entity's mapping names it.</summary>

@@ -69,6 +69,46 @@ public sealed class QueryAssociationTests
         db.Insert(new QPostTag { PostId = 1, TagId = 2 });
         Assert.Equal(2, Count());
     }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void ExpressionMethodProperty_ReadingAnotherTable_RunsUncached_AndAnswersFresh(string provider)
+    {
+        using var test = SchemaDb.Create(provider, SqliteDdl, PostgresDdl);
+        using var db = test.Open();
+        List<int> Read() =>
+        [
+            db.GetTable<QCountedPost>().AsCacheBot().Cache().Single(p => p.Id == 1).TagCount,
+            db.GetTable<QCountedPost>().AsCacheBot().Cache().Count(p => p.LinkCount > 0),
+            db.GetTable<QCountedPost>().AsCacheBot().Cache().Where(p => p.Id == 1).Select(p => p.LinkCount).Single(),
+        ];
+
+        Assert.Equal([1, 1, 1], Read());
+        var (_, hit) = Probe.Run(test.Cache, Read);
+        Assert.False(hit, "an entity with members linq2db expands into SQL over other tables must not be cached");
+        db.Insert(new QPostTag { PostId = 1, TagId = 2 });
+        db.Insert(new QPostTag { PostId = 2, TagId = 2 });
+        Assert.Equal([2, 2, 2], Read());
+    }
+}
+
+[Table("QPost")]
+public sealed class QCountedPost
+{
+    [PrimaryKey]
+    public int Id { get; set; }
+
+    /// <summary>Loaded with every row (a computed column): reads the link table.</summary>
+    [ExpressionMethod(nameof(TagCountExpression), IsColumn = true)]
+    public int TagCount { get; set; }
+
+    /// <summary>Read where a query names it.</summary>
+    [ExpressionMethod(nameof(TagCountExpression))]
+    public int LinkCount { get; set; }
+
+    private static Expression<Func<QCountedPost, IDataContext, int>> TagCountExpression() =>
+        (p, db) => db.GetTable<QPostTag>().Count(pt => pt.PostId == p.Id);
 }
 
 [Table("QPost")]
