@@ -12,6 +12,18 @@ internal static class DependencyKeys
 {
     private const byte KindTuple = 1, KindEpoch = 2, KindDatabase = 3;
 
+    /// <summary>The directions a table has a table key for (<see cref="TableEpoch(TableModel, SchemeDirection)"/>); a table write replaces all of them.</summary>
+    public static readonly SchemeDirection[] TableKeyDirections = [SchemeDirection.Both, SchemeDirection.Removals, SchemeDirection.Arrivals];
+
+    /// <summary>Adds <paramref name="key"/> to <paramref name="keys"/> unless it is there already (key lists are short).</summary>
+    public static void AddDistinct(List<ulong> keys, ulong key)
+    {
+        if (!keys.Contains(key))
+        {
+            keys.Add(key);
+        }
+    }
+
     /// <summary>The key every entry on <paramref name="table"/> holds; a table write replaces its stamp.</summary>
     public static ulong TableEpoch(TableModel table) => TableEpoch(table, SchemeDirection.Both);
 

@@ -66,13 +66,14 @@ internal sealed class InvalidationEngine
         {
             if (write.IsDatabaseWrite)
             {
-                AddDistinct(keys, DependencyKeys.DatabaseEpoch(write.Table.Database));
+                DependencyKeys.AddDistinct(keys, DependencyKeys.DatabaseEpoch(write.Table.Database));
                 continue;
             }
 
-            AddDistinct(keys, DependencyKeys.TableEpoch(write.Table));
-            AddDistinct(keys, DependencyKeys.TableEpoch(write.Table, SchemeDirection.Removals));
-            AddDistinct(keys, DependencyKeys.TableEpoch(write.Table, SchemeDirection.Arrivals));
+            foreach (var direction in DependencyKeys.TableKeyDirections)
+            {
+                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(write.Table, direction));
+            }
         }
 
         return [.. keys];
@@ -100,9 +101,11 @@ internal sealed class InvalidationEngine
 
         if (write.IsTableWrite)
         {
-            Bump(DependencyKeys.TableEpoch(write.Table), position);
-            Bump(DependencyKeys.TableEpoch(write.Table, SchemeDirection.Removals), position);
-            Bump(DependencyKeys.TableEpoch(write.Table, SchemeDirection.Arrivals), position);
+            foreach (var direction in DependencyKeys.TableKeyDirections)
+            {
+                Bump(DependencyKeys.TableEpoch(write.Table, direction), position);
+            }
+
             return;
         }
 
@@ -127,13 +130,6 @@ internal sealed class InvalidationEngine
         }
     }
 
-    private static void AddDistinct(List<ulong> keys, ulong key)
-    {
-        if (!keys.Contains(key))
-        {
-            keys.Add(key);
-        }
-    }
 
     private bool TryBumpRow(Scheme scheme, object? row, long position)
     {

@@ -22,7 +22,7 @@ internal static class StampReader
         var databases = new List<ulong>(1);
         foreach (var table in analysis.Tables)
         {
-            AddDistinct(databases, DependencyKeys.DatabaseEpoch(table.Database));
+            DependencyKeys.AddDistinct(databases, DependencyKeys.DatabaseEpoch(table.Database));
         }
 
         var keysByDirection = new ulong[directions.Length][];
@@ -32,12 +32,12 @@ internal static class StampReader
             var keys = new List<ulong>(analysis.Tables.Count + databases.Count + analysis.Groups.Count);
             foreach (var table in analysis.Tables)
             {
-                AddDistinct(keys, DependencyKeys.TableEpoch(table, directions[d]));
+                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table, directions[d]));
             }
 
             foreach (var database in databases)
             {
-                AddDistinct(keys, database);
+                DependencyKeys.AddDistinct(keys, database);
             }
 
             var fallback = new List<TableModel>();
@@ -49,7 +49,7 @@ internal static class StampReader
                 {
                     if (DependencyKeys.TryForTuple(scheme, tuple, out var key))
                     {
-                        AddDistinct(keys, key);
+                        DependencyKeys.AddDistinct(keys, key);
                     }
                     else if (!fallback.Contains(group.Table))
                     {
@@ -58,7 +58,7 @@ internal static class StampReader
                         var any = cache.Schemes.Register(group.Table, [], group.ReadMask, directions[d]);
                         sharedSince = Math.Max(sharedSince, Volatile.Read(ref any.RegisteredAt));
                         DependencyKeys.TryForTuple(any, [], out var anyKey);
-                        AddDistinct(keys, anyKey);
+                        DependencyKeys.AddDistinct(keys, anyKey);
                     }
                 }
             }
@@ -72,13 +72,5 @@ internal static class StampReader
         var generation = cache.Stamps.Generation;
         var position = cache.Stamps.ReadPosition;
         return (keysByDirection, position, generation, Math.Max(sharedSince, cache.Stamps.TrackedSince));
-    }
-
-    private static void AddDistinct(List<ulong> keys, ulong key)
-    {
-        if (!keys.Contains(key))
-        {
-            keys.Add(key);
-        }
     }
 }
