@@ -33,6 +33,7 @@ internal sealed class CacheBotContextState : IResettableService
     private EfQueryContext? _bypassContext;
     private ConditionalWeakTable<object, object> _fromDatabase = new();
     private EventHandler<EntityTrackedEventArgs>? _trackedHandler;
+    private bool _schemaChangeInTransaction;
 
     public CacheBotContextState(ICurrentDbContext current, IDbContextOptions options)
     {
@@ -49,7 +50,25 @@ internal sealed class CacheBotContextState : IResettableService
     public string DatabaseId => _databaseId ??= _extension.DatabaseName
         ?? DatabaseIdentity.Create(Context.Database.ProviderName ?? "ef", Context.Database.GetConnectionString());
 
-    public EfEntityModel Model => _model ??= EfEntityModel.For(Context.Model, DesignModel, DatabaseId, StoreKinds.FromProviderName(Context.Database.ProviderName));
+    /// <summary>
+    /// Gets the entity model on this database, built on the database's catalog facts (<see cref="StoreFacts"/>, read once per
+    /// database; rebuilt when DDL made them stale).
+    /// </summary>
+    public EfEntityModel Model
+    {
+        get
+        {
+            var model = _model;
+            if (model is null || !model.Facts.IsCurrent)
+            {
+                var store = StoreKinds.FromProviderName(Context.Database.ProviderName);
+                var facts = StoreFacts.For(DatabaseId, () => StoreCatalog.Read(Context, store, ModelSchemas()));
+                _model = model = EfEntityModel.For(Context.Model, DesignModel, DatabaseId, store, facts);
+            }
+
+            return model;
+        }
+    }
 
     /// <summary>Gets the query context of this DbContext (one per context: it holds no per-query state).</summary>
     public EfQueryContext QueryContext => _queryContext ??= new EfQueryContext(this, Context.GetService<IAsyncQueryProvider>(), Context.GetService<IQueryCompiler>(), bypass: false);
@@ -76,6 +95,26 @@ internal sealed class CacheBotContextState : IResettableService
     /// </summary>
     public bool SessionAltered { get; set; }
 
+    /// <summary>
+    /// Records that DDL ran through this context: the database's catalog facts are dropped now and, when a transaction was
+    /// open (its DDL becomes visible to other connections only at its end), again when it ends.
+    /// </summary>
+    public void SchemaChanged()
+    {
+        StoreFacts.Forget(DatabaseId);
+        _schemaChangeInTransaction |= IsInTransaction;
+    }
+
+    /// <summary>A transaction of the context ended: drops the catalog facts again when DDL ran inside it.</summary>
+    public void SchemaChangeEnded()
+    {
+        if (_schemaChangeInTransaction)
+        {
+            _schemaChangeInTransaction = false;
+            StoreFacts.Forget(DatabaseId);
+        }
+    }
+
     /// <summary>Gets or sets whether the open transaction was supplied by the user (<c>UseTransaction</c>): its commit may never be seen.</summary>
     public bool ExternalTransaction { get; set; }
 
@@ -97,6 +136,20 @@ internal sealed class CacheBotContextState : IResettableService
     /// <summary>Records that <paramref name="entity"/> holds database values (after it was saved).</summary>
     public void MarkFromDatabase(object entity) => _fromDatabase.AddOrUpdate(entity, Marker);
 
+    private List<string> ModelSchemas()
+    {
+        var schemas = new List<string>();
+        foreach (var table in Context.Model.GetRelationalModel().Tables)
+        {
+            if (table.Schema is { } schema && !schemas.Contains(schema))
+            {
+                schemas.Add(schema);
+            }
+        }
+
+        return schemas;
+    }
+
     private Microsoft.EntityFrameworkCore.Metadata.IModel? DesignModel()
     {
         try
@@ -111,6 +164,7 @@ internal sealed class CacheBotContextState : IResettableService
 
     public void ResetState()
     {
+        SchemaChangeEnded();
         Pending.Clear();
         ExternalTransaction = false;
         RawTransaction = false;

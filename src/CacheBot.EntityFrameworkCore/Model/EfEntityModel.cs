@@ -38,12 +38,13 @@ internal sealed partial class EfEntityModel : IEntityModel
     private readonly ConcurrentDictionary<string, TableModel> _byName = new(StringComparer.OrdinalIgnoreCase);
     private TableModel[]? _views;
 
-    private EfEntityModel(IModel model, IModel? designModel, string database, StoreKind store)
+    private EfEntityModel(IModel model, IModel? designModel, string database, StoreKind store, StoreFacts facts)
     {
         EfModel = model;
         DesignModel = designModel;
         Database = database;
         Store = store;
+        Facts = facts;
         var serial = Interlocked.Increment(ref s_serial);
         Fingerprint = XxHash128.HashToUInt128(Encoding.UTF8.GetBytes("efcore\u0001" + database + "\u0001" + serial.ToString(CultureInfo.InvariantCulture)));
     }
@@ -63,11 +64,21 @@ internal sealed partial class EfEntityModel : IEntityModel
     /// <summary>Gets the kind of database (comparison rules).</summary>
     public StoreKind Store { get; }
 
-    /// <summary>Returns the shared model for <paramref name="model"/> on <paramref name="database"/>.</summary>
-    public static EfEntityModel For(IModel model, Func<IModel?> designModel, string database, StoreKind store)
+    /// <summary>Gets what the database's catalog says beyond the model (views, triggers, collations) when this model was built.</summary>
+    public StoreFacts Facts { get; }
+
+    /// <summary>
+    /// Returns the shared model for <paramref name="model"/> on <paramref name="database"/> built on <paramref name="facts"/>
+    /// (a new one, with a new fingerprint, when the facts were read again after DDL).
+    /// </summary>
+    public static EfEntityModel For(IModel model, Func<IModel?> designModel, string database, StoreKind store, StoreFacts facts)
     {
         var perModel = Models.GetValue(model, static _ => new ConcurrentDictionary<string, EfEntityModel>(StringComparer.Ordinal));
-        return perModel.GetOrAdd(database, static (db, state) => new EfEntityModel(state.Model, state.Design(), db, state.Store), (Model: model, Design: designModel, Store: store));
+        return perModel.AddOrUpdate(
+            database,
+            static (db, state) => new EfEntityModel(state.Model, state.Design(), db, state.Store, state.Facts),
+            static (db, existing, state) => ReferenceEquals(existing.Facts, state.Facts) ? existing : new EfEntityModel(state.Model, state.Design(), db, state.Store, state.Facts),
+            (Model: model, Design: designModel, Store: store, Facts: facts));
     }
 
     /// <inheritdoc/>
@@ -98,7 +109,10 @@ internal sealed partial class EfEntityModel : IEntityModel
     public UInt128 RootIdentity(IEntityType entityType) =>
         _rootIdentities.GetOrAdd(entityType, static type => XxHash128.HashToUInt128(Encoding.UTF8.GetBytes("root\u0001" + type.Name)));
 
-    /// <summary>Gets the views of the model (their base tables are unknown: every write through EF invalidates them).</summary>
+    /// <summary>
+    /// Gets the views of the model and the model's tables that are views in the database (their base tables are unknown:
+    /// every write through EF invalidates them).
+    /// </summary>
     public TableModel[] Views => _views ??= BuildViews();
 
     /// <summary>Returns a table known by name (a write target parsed from SQL).</summary>
@@ -113,6 +127,14 @@ internal sealed partial class EfEntityModel : IEntityModel
             if (type.GetViewName() is { } view && !views.Exists(v => v.Name == view && v.Schema == type.GetViewSchema()))
             {
                 views.Add(TableNamed(type.GetViewSchema(), view));
+            }
+        }
+
+        foreach (var table in EfModel.GetRelationalModel().Tables)
+        {
+            if (Facts.IsView(table.Name) && !views.Exists(v => v.Name == table.Name && v.Schema == table.Schema))
+            {
+                views.Add(TableNamed(table.Schema, table.Name));
             }
         }
 
@@ -139,9 +161,14 @@ internal sealed partial class EfEntityModel : IEntityModel
                 continue;
             }
 
-            var matching = property.ClrType == typeof(string) ? ColumnRules.StringMatchingOf(property, store, Store, DesignModel) : StringMatching.Ordinal;
-            columns.Add(new Linq.Providers.ColumnModel(
-                member, column, property.IsPrimaryKey(), matching, ColumnRules.ExcludeFromSchemes(property, store, Store, DesignModel), ColumnRules.TemporalPrecisionTicks(Store)));
+            // The database's own comparison rule (catalog) narrows what the model says; a non-string value in a column that
+            // does not compare ordinally (an enum stored as text under NOCASE) never forms a scheme.
+            var matching = property.ClrType == typeof(string)
+                ? Facts.Restrict(store.Name, column, ColumnRules.StringMatchingOf(property, store, Store, DesignModel))
+                : StringMatching.Ordinal;
+            var excluded = ColumnRules.ExcludeFromSchemes(property, store, Store, DesignModel)
+                || (property.ClrType != typeof(string) && Facts.IsKnown && Facts.Restrict(store.Name, column, StringMatching.Ordinal) != StringMatching.Ordinal);
+            columns.Add(new Linq.Providers.ColumnModel(member, column, property.IsPrimaryKey(), matching, excluded, ColumnRules.TemporalPrecisionTicks(Store)));
         }
 
         var associations = new List<AssociationModel>();

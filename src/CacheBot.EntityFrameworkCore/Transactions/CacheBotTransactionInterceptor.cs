@@ -94,6 +94,7 @@ internal sealed class CacheBotTransactionInterceptor(CacheBotContextState state)
 
     private void Committed()
     {
+        state.SchemaChangeEnded();
         var writes = _committing;
         var commit = _commit;
         _commit = null;
@@ -106,6 +107,7 @@ internal sealed class CacheBotTransactionInterceptor(CacheBotContextState state)
 
     private void RolledBack()
     {
+        state.SchemaChangeEnded();
         state.Pending.Clear();
         state.ExternalTransaction = false;
         state.RawTransaction = false;
@@ -116,6 +118,7 @@ internal sealed class CacheBotTransactionInterceptor(CacheBotContextState state)
 
     private void Failed(string action)
     {
+        state.SchemaChangeEnded();
         if (action.Contains("Commit", StringComparison.OrdinalIgnoreCase))
         {
             // The commit may have reached the database: invalidating is always safe.

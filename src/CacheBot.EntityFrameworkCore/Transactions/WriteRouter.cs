@@ -7,7 +7,9 @@ namespace CacheBot.EntityFrameworkCore.Transactions;
 /// Decides when a write's invalidations apply, through the commit protocol: in autocommit, announced before the statement
 /// (<see cref="Linq.QueryCache.BeginCommit"/>) and applied after it (<see cref="CacheCommit.Complete"/>); inside a transaction
 /// of the context, held in <see cref="PendingWrites"/> until the commit (dropped on rollback). Every batch that writes also
-/// invalidates the model's views, whose base tables EF does not know.
+/// invalidates the model's views (and the database's views the model maps as tables), whose base tables EF does not know;
+/// a write to a table the catalog says has a trigger or rule, or to a view, writes the whole database
+/// (<see cref="Model.StoreFacts.WritesBeyond"/>).
 /// </summary>
 /// <remarks>
 /// <para>A transaction CacheBot may never see commit (<c>UseTransaction</c> with the user's <c>DbTransaction</c>): its writes
@@ -25,6 +27,11 @@ internal static class WriteRouter
             return null;
         }
 
+        if (ReachesBeyond(state, intents))
+        {
+            intents = [.. intents, WriteRecord.ForDatabase(state.DatabaseId)];
+        }
+
         return async ? await state.Cache.BeginCommitAsync(intents, cancellationToken).ConfigureAwait(false) : state.Cache.BeginCommit(intents);
     }
 
@@ -39,6 +46,11 @@ internal static class WriteRouter
             }
 
             return;
+        }
+
+        if (ReachesBeyond(state, writes))
+        {
+            writes.Add(WriteRecord.ForDatabase(state.DatabaseId));
         }
 
         AddViews(state, writes);
@@ -88,6 +100,26 @@ internal static class WriteRouter
         {
             commit.Complete(writes, committed: true);
         }
+    }
+
+    /// <summary>Whether a write of <paramref name="writes"/> may change relations they do not name (triggers, rules, views, unknown catalog).</summary>
+    private static bool ReachesBeyond(CacheBotContextState state, IReadOnlyList<WriteRecord> writes)
+    {
+        var facts = state.Model.Facts;
+        foreach (var write in writes)
+        {
+            if (write.IsDatabaseWrite)
+            {
+                return false;
+            }
+
+            if (write.Kind != WriteKind.Everything && facts.WritesBeyond(write.Table.Name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void AddViews(CacheBotContextState state, List<WriteRecord> writes)

@@ -151,7 +151,7 @@ internal sealed class CacheBotCommandInterceptor(CacheBotContextState state) : D
             throw;
         }
 
-        _inFlight[eventData.CommandId] = new(commit, result.Writes, images, result.TransactionControl);
+        _inFlight[eventData.CommandId] = new(commit, result.Writes, images, result.TransactionControl, result.ChangesSchema);
     }
 
     private async ValueTask AfterAsync(DbCommand command, CommandEndEventData eventData, int? rowsAffected, bool async, CancellationToken cancellationToken)
@@ -178,6 +178,11 @@ internal sealed class CacheBotCommandInterceptor(CacheBotContextState state) : D
         }
         finally
         {
+            if (entry.ChangesSchema)
+            {
+                state.SchemaChanged();
+            }
+
             if (entry.TransactionControl && state.Context.Database.CurrentTransaction is not null)
             {
                 // A raw COMMIT, ROLLBACK or RELEASE inside EF's transaction may have committed its pending writes: apply them now
@@ -189,5 +194,5 @@ internal sealed class CacheBotCommandInterceptor(CacheBotContextState state) : D
         }
     }
 
-    private sealed record InFlight(CacheCommit? Commit, List<WriteRecord> Writes, RowImageRead? Images, bool TransactionControl);
+    private sealed record InFlight(CacheCommit? Commit, List<WriteRecord> Writes, RowImageRead? Images, bool TransactionControl, bool ChangesSchema);
 }

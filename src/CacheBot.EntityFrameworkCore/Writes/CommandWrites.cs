@@ -28,7 +28,13 @@ namespace CacheBot.EntityFrameworkCore.Writes;
 internal static class CommandWrites
 {
     /// <summary>The classification of a command: its writes, and the single UPDATE/DELETE whose row images may be read.</summary>
-    public readonly record struct Result(List<WriteRecord> Writes, SqlStatement? ImageCandidate, ITable? ImageTable, bool TransactionControl, bool EndsRawTransaction);
+    /// <param name="Writes">What the command writes.</param>
+    /// <param name="ImageCandidate">The single UPDATE or DELETE whose row images may be read, if any.</param>
+    /// <param name="ImageTable">The model's table of <paramref name="ImageCandidate"/>.</param>
+    /// <param name="TransactionControl">Whether the command controls a transaction (raw BEGIN, COMMIT, SAVEPOINT, ...).</param>
+    /// <param name="EndsRawTransaction">Whether it ends a raw transaction (COMMIT or ROLLBACK).</param>
+    /// <param name="ChangesSchema">Whether it may change the catalog (DDL, migrations, text that is not provably a read or DML).</param>
+    public readonly record struct Result(List<WriteRecord> Writes, SqlStatement? ImageCandidate, ITable? ImageTable, bool TransactionControl, bool EndsRawTransaction, bool ChangesSchema = false);
 
     /// <summary>Maps an EF store to the classifier's dialect.</summary>
     public static SqlDialect DialectOf(StoreKind store) => store switch
@@ -45,7 +51,7 @@ internal static class CommandWrites
         if (source == CommandSource.Migrations)
         {
             writes.Add(WriteRecord.ForDatabase(state.DatabaseId));
-            return new(writes, null, null, false, false);
+            return new(writes, null, null, false, false, ChangesSchema: true);
         }
 
         if (string.IsNullOrWhiteSpace(sql))
@@ -65,8 +71,10 @@ internal static class CommandWrites
         var endsRaw = false;
         SqlStatement? candidate = null;
         var writing = 0;
+        var schema = false;
         foreach (var statement in batch.Statements)
         {
+            schema |= statement.Kind is SqlStatementKind.Ddl or SqlStatementKind.DatabaseWrite;
             if (statement.IsTransactionControl || statement.TransactionStateUnknown)
             {
                 transactionControl = true;
@@ -127,7 +135,7 @@ internal static class CommandWrites
         {
             writes.Clear();
             writes.Add(WriteRecord.ForDatabase(state.DatabaseId));
-            return new(writes, null, null, transactionControl, endsRaw);
+            return new(writes, null, null, transactionControl, endsRaw, schema || !transactionControl);
         }
 
         if (writing != 1 || batch.Statements.Count != 1 || candidate is null || FindTable(state, candidate.Tables[0]) is not { } target)
@@ -139,7 +147,7 @@ internal static class CommandWrites
             return new(writes, candidate, target, false, false);
         }
 
-        return new(writes, null, null, false, false);
+        return new(writes, null, null, false, false, schema);
     }
 
     /// <summary>

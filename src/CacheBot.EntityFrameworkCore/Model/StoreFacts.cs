@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using CacheBot.Linq.Providers;
+
+namespace CacheBot.EntityFrameworkCore.Model;
+
+/// <summary>
+/// What the database knows and EF's model may not say, read from the catalog once per database (<see cref="StoreCatalog"/>):
+/// which relations are views, which tables have triggers or rules, and how string columns compare (collations, types).
+/// </summary>
+/// <remarks>
+/// <para>A database created by migrations agrees with its model, but a database first made by hand, scaffolded, or changed by
+/// raw SQL may have an audit trigger, a view mapped with <c>ToTable</c>, or a <c>COLLATE NOCASE</c> column the model never
+/// mentions. Each fact makes CacheBot do more, never less: a write to a table with a trigger or rule (or to a view) is a
+/// write of the whole database; a relation that is a view is invalidated by every write; a string column the catalog
+/// compares otherwise than ordinally narrows by the database's rule, or not at all.</para>
+/// <para>Unknown facts (a provider without a catalog reader, a catalog that could not be read) are treated as the worst case:
+/// every write is a write of the whole database and no string column narrows.</para>
+/// <para>Names compare case-insensitively and without schema, across the schemas the connection sees: two relations of one
+/// name only share each other's facts, which only invalidates more. The facts are dropped when CacheBot sees DDL through EF
+/// (<see cref="Forget"/>) and read again on the next use.</para>
+/// </remarks>
+internal sealed class StoreFacts
+{
+    private static readonly ConcurrentDictionary<string, StoreFacts> ByDatabase = new(StringComparer.Ordinal);
+
+    private readonly HashSet<string> _views;
+    private readonly HashSet<string> _triggered;
+    private readonly Dictionary<string, StringMatching> _columns;
+    private volatile bool _current = true;
+
+    public StoreFacts(IEnumerable<string> views, IEnumerable<string> triggered, Dictionary<string, StringMatching> columns)
+    {
+        _views = new HashSet<string>(views, StringComparer.OrdinalIgnoreCase);
+        _triggered = new HashSet<string>(triggered, StringComparer.OrdinalIgnoreCase);
+        _columns = new Dictionary<string, StringMatching>(columns, StringComparer.OrdinalIgnoreCase);
+        IsKnown = true;
+    }
+
+    private StoreFacts(bool retry)
+    {
+        _views = [];
+        _triggered = [];
+        _columns = [];
+        IsKnown = false;
+        _current = !retry;
+    }
+
+    /// <summary>Gets the facts of a database whose catalog CacheBot cannot read (a provider other than SQLite and PostgreSQL).</summary>
+    public static StoreFacts Unreadable { get; } = new(retry: false);
+
+    /// <summary>Gets whether the catalog was read (otherwise every answer is the worst case).</summary>
+    public bool IsKnown { get; }
+
+    /// <summary>Gets whether these facts still hold (no DDL seen since they were read; a failed read is retried).</summary>
+    public bool IsCurrent => _current;
+
+    /// <summary>Returns the facts for <paramref name="database"/>: cached, or read with <paramref name="read"/>.</summary>
+    /// <remarks>A read that fails gives facts that are unknown and not current: the next use reads again.</remarks>
+    public static StoreFacts For(string database, Func<StoreFacts> read)
+    {
+        if (ByDatabase.TryGetValue(database, out var known) && known.IsCurrent)
+        {
+            return known;
+        }
+
+        StoreFacts facts;
+        try
+        {
+            facts = read();
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or NotSupportedException)
+        {
+            return new StoreFacts(retry: true);
+        }
+
+        if (facts.IsCurrent)
+        {
+            ByDatabase[database] = facts;
+        }
+
+        return facts;
+    }
+
+    /// <summary>Drops the facts of <paramref name="database"/> (DDL ran): models built on them are rebuilt on their next use.</summary>
+    public static void Forget(string database)
+    {
+        if (ByDatabase.TryRemove(database, out var facts))
+        {
+            facts._current = false;
+        }
+    }
+
+    /// <summary>Returns whether the relation <paramref name="name"/> is a view (or materialized view) in the database.</summary>
+    public bool IsView(string name) => _views.Contains(name);
+
+    /// <summary>
+    /// Returns whether a write to <paramref name="name"/> may change relations CacheBot cannot name: the table has a trigger
+    /// or a rule, or is a view (its base tables change), or the catalog is unknown.
+    /// </summary>
+    public bool WritesBeyond(string name) => !IsKnown || _triggered.Contains(name) || _views.Contains(name);
+
+    /// <summary>
+    /// How the database compares the string column <paramref name="column"/> of <paramref name="table"/>, given what the
+    /// model says (<paramref name="fromModel"/>): the coarser of the two (<see cref="StringMatching.Excluded"/> when unknown).
+    /// </summary>
+    public StringMatching Restrict(string table, string column, StringMatching fromModel)
+    {
+        if (!IsKnown)
+        {
+            return StringMatching.Excluded;
+        }
+
+        if (_columns.TryGetValue(Column(table, "*"), out var wholeTable))
+        {
+            fromModel = Coarser(fromModel, wholeTable);
+        }
+
+        return _columns.TryGetValue(Column(table, column), out var fromDatabase) ? Coarser(fromModel, fromDatabase) : fromModel;
+    }
+
+    /// <summary>The key of a column in <see cref="StoreFacts(IEnumerable{string}, IEnumerable{string}, Dictionary{string, StringMatching})"/>.</summary>
+    public static string Column(string table, string column) => table + "\u0001" + column;
+
+    /// <summary>The matching that makes at least the strings equal that either makes equal (or none, when they disagree otherwise).</summary>
+    private static StringMatching Coarser(StringMatching a, StringMatching b)
+    {
+        if (a == b || b == StringMatching.Ordinal)
+        {
+            return a;
+        }
+
+        if (a == StringMatching.Ordinal)
+        {
+            return b;
+        }
+
+        // Two different folds: the full case-insensitive, trailing-space fold covers ASCII case and trailing spaces.
+        return a == StringMatching.Excluded || b == StringMatching.Excluded ? StringMatching.Excluded : StringMatching.IgnoreCaseAndTrailingSpaces;
+    }
+}

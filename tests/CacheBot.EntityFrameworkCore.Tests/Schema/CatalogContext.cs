@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace CacheBot.EntityFrameworkCore.Tests.Schema;
+
+public sealed class CItem
+{
+    public int Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public string Code { get; set; } = "";
+
+    public int Qty { get; set; }
+}
+
+public sealed class CAudit
+{
+    public int Id { get; set; }
+
+    public int ItemId { get; set; }
+}
+
+public sealed class CLog
+{
+    public int Id { get; set; }
+
+    public int AuditId { get; set; }
+}
+
+/// <summary>A row of the view "CActiveItems", which the model maps as if it were a table.</summary>
+public sealed class CActiveItem
+{
+    public int Id { get; set; }
+
+    public string Name { get; set; } = "";
+}
+
+/// <summary>
+/// A model that says nothing of what the database holds beyond plain tables: the schema is made by hand
+/// (<see cref="Ddl"/>) with a trigger, a view mapped as a table, and columns whose collation or type compares otherwise than
+/// ordinally, as a database made before (or apart from) the model would.
+/// </summary>
+public sealed class CatalogContext(DbContextOptions<CatalogContext> options) : DbContext(options)
+{
+    public static string[] Ddl(bool postgres) => postgres
+        ?
+        [
+            "CREATE COLLATION ci_test (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+            "CREATE TABLE \"CItem\" (\"Id\" serial PRIMARY KEY, \"Name\" text COLLATE ci_test NOT NULL, \"Code\" character(5) NOT NULL, \"Qty\" int NOT NULL)",
+            "CREATE TABLE \"CAudit\" (\"Id\" serial PRIMARY KEY, \"ItemId\" int NOT NULL)",
+            "CREATE TABLE \"CLog\" (\"Id\" serial PRIMARY KEY, \"AuditId\" int NOT NULL)",
+            "CREATE FUNCTION citem_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO \"CAudit\" (\"ItemId\") VALUES (NEW.\"Id\"); RETURN NEW; END $$",
+            "CREATE TRIGGER citem_audit AFTER UPDATE ON \"CItem\" FOR EACH ROW EXECUTE FUNCTION citem_audit()",
+            "CREATE VIEW \"CActiveItems\" AS SELECT \"Id\", \"Name\" FROM \"CItem\" WHERE \"Qty\" > 0",
+        ]
+        :
+        [
+            "CREATE TABLE \"CItem\" (\"Id\" INTEGER PRIMARY KEY AUTOINCREMENT, \"Name\" TEXT NOT NULL COLLATE NOCASE, \"Code\" TEXT COLLATE RTRIM NOT NULL, \"Qty\" INTEGER NOT NULL)",
+            "CREATE TABLE \"CAudit\" (\"Id\" INTEGER PRIMARY KEY AUTOINCREMENT, \"ItemId\" INTEGER NOT NULL)",
+            "CREATE TABLE \"CLog\" (\"Id\" INTEGER PRIMARY KEY AUTOINCREMENT, \"AuditId\" INTEGER NOT NULL)",
+            "CREATE TRIGGER \"CItem_audit\" AFTER UPDATE ON \"CItem\" BEGIN INSERT INTO \"CAudit\" (\"ItemId\") VALUES (NEW.\"Id\"); END",
+            "CREATE VIEW \"CActiveItems\" AS SELECT \"Id\", \"Name\" FROM \"CItem\" WHERE \"Qty\" > 0",
+        ];
+
+    /// <summary>The trigger a test creates later, through a CacheBot context: an insert into CAudit logs into CLog.</summary>
+    public static string LaterTrigger(bool postgres) => postgres
+        ? "CREATE FUNCTION caudit_log() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO \"CLog\" (\"AuditId\") VALUES (NEW.\"Id\"); RETURN NEW; END $$; " +
+          "CREATE TRIGGER caudit_log AFTER INSERT ON \"CAudit\" FOR EACH ROW EXECUTE FUNCTION caudit_log()"
+        : "CREATE TRIGGER \"CAudit_log\" AFTER INSERT ON \"CAudit\" BEGIN INSERT INTO \"CLog\" (\"AuditId\") VALUES (NEW.\"Id\"); END";
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<CItem>().ToTable("CItem");
+        modelBuilder.Entity<CAudit>().ToTable("CAudit");
+        modelBuilder.Entity<CLog>().ToTable("CLog");
+        modelBuilder.Entity<CActiveItem>().ToTable("CActiveItems");
+    }
+}

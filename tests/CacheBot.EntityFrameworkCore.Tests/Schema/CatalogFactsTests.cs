@@ -1,0 +1,192 @@
+using CacheBot.EntityFrameworkCore.Model;
+using CacheBot.EntityFrameworkCore.Tests.Infrastructure;
+using CacheBot.Linq.Providers;
+using Microsoft.EntityFrameworkCore;
+
+namespace CacheBot.EntityFrameworkCore.Tests.Schema;
+
+/// <summary>
+/// What the database knows and the EF model does not say (a schema made by hand, <see cref="CatalogContext"/>): triggers,
+/// a view mapped as a table, collations and fixed-length types. Each write must invalidate what the database changed.
+/// </summary>
+public sealed class CatalogFactsTests
+{
+    private sealed class Fixture : IDisposable
+    {
+        public Fixture(string kind)
+        {
+            Database = EfDatabase.Create(kind, "efcatalog");
+            Cache = new QueryCache(new QueryCacheOptions());
+            using var db = Plain();
+            foreach (var statement in CatalogContext.Ddl(Database.IsPostgres))
+            {
+                db.Database.ExecuteSqlRaw(statement);
+            }
+
+            db.Add(new CItem { Name = "bob", Code = "b1", Qty = 1 });
+            db.Add(new CItem { Name = "eve", Code = "e1", Qty = 0 });
+            db.SaveChanges();
+        }
+
+        public EfDatabase Database { get; }
+
+        public QueryCache Cache { get; }
+
+        public CatalogContext Cached() => new(Database.Options<CatalogContext>(Cache));
+
+        public CatalogContext Plain() => new(Database.Options<CatalogContext>(null));
+
+        public void Dispose()
+        {
+            Cache.Dispose();
+            Database.Dispose();
+        }
+    }
+
+    [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
+    public void Trigger_WriteToItsTable_InvalidatesWhatTheTriggerWrites(string kind)
+    {
+        using var f = new Fixture(kind);
+        using var db = f.Cached();
+        Assert.Equal(0, db.Set<CAudit>().AsCacheBot().Cache().Count());
+        using (var w = f.Cached())
+        {
+            w.Set<CItem>().AsTracking().Single(i => i.Name == "bob").Qty = 7; // the trigger inserts an audit row
+            w.SaveChanges();
+        }
+
+        Assert.Equal(1, db.Set<CAudit>().AsCacheBot().Cache().Count());
+        using (var w = f.Cached())
+        {
+            w.Set<CItem>().Where(i => i.Qty == 0).ExecuteUpdate(s => s.SetProperty(i => i.Qty, 3));
+        }
+
+        Assert.Equal(2, db.Set<CAudit>().AsCacheBot().Cache().Count());
+        Assert.Equal(2, f.Plain().Set<CAudit>().Count());
+    }
+
+    [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
+    public void ViewMappedAsTable_WriteToItsBaseTable_Invalidates(string kind)
+    {
+        using var f = new Fixture(kind);
+        using var db = f.Cached();
+        Assert.Equal(["bob"], db.Set<CActiveItem>().AsCacheBot().Cache().OrderBy(a => a.Id).Select(a => a.Name).ToList());
+        Assert.Equal(1, db.Set<CActiveItem>().AsCacheBot().Cache().Count());
+        using (var w = f.Cached())
+        {
+            w.Add(new CItem { Name = "cat", Code = "c1", Qty = 2 });
+            w.SaveChanges();
+        }
+
+        Assert.Equal(["bob", "cat"], db.Set<CActiveItem>().AsCacheBot().Cache().OrderBy(a => a.Id).Select(a => a.Name).ToList());
+        Assert.Equal(2, db.Set<CActiveItem>().AsCacheBot().Cache().Count());
+    }
+
+    [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
+    public void CaseFoldingColumn_InsertOfAnotherSpelling_Invalidates(string kind)
+    {
+        using var f = new Fixture(kind);
+        using var db = f.Cached();
+        Assert.Equal(0, db.Set<CItem>().AsCacheBot().Cache().Count(i => i.Name == "ANN"));
+        using (var w = f.Cached())
+        {
+            w.Add(new CItem { Name = "ann", Code = "a1", Qty = 0 });
+            w.SaveChanges();
+        }
+
+        Assert.Equal(1, db.Set<CItem>().AsCacheBot().Cache().Count(i => i.Name == "ANN"));
+        Assert.Equal("ann", db.Set<CItem>().AsCacheBot().Cache().Where(i => i.Name == "Ann").Select(i => i.Name).Single());
+        using (var w = f.Cached())
+        {
+            w.Set<CItem>().AsTracking().Single(i => i.Code == "a1").Name = "ANNE";
+            w.SaveChanges();
+        }
+
+        Assert.Equal(0, db.Set<CItem>().AsCacheBot().Cache().Count(i => i.Name == "ANN"));
+        Assert.Null(db.Set<CItem>().AsCacheBot().Cache().Where(i => i.Name == "Ann").Select(i => i.Name).SingleOrDefault());
+    }
+
+    [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
+    public void TrailingSpaceColumn_InsertWithPadding_Invalidates(string kind)
+    {
+        using var f = new Fixture(kind);
+        using var db = f.Cached();
+        Assert.Equal(0, db.Set<CItem>().AsCacheBot().Cache().Count(i => i.Code == "z9"));
+        using (var w = f.Cached())
+        {
+            w.Add(new CItem { Name = "zed", Code = "z9  ", Qty = 0 });
+            w.SaveChanges();
+        }
+
+        Assert.Equal(1, db.Set<CItem>().AsCacheBot().Cache().Count(i => i.Code == "z9"));
+        Assert.Equal(1, f.Plain().Set<CItem>().Count(i => i.Code == "z9"));
+    }
+
+    [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
+    public void TriggerCreatedThroughCacheBot_IsFollowedByLaterWrites(string kind)
+    {
+        using var f = new Fixture(kind);
+        using var db = f.Cached();
+        Assert.Equal(0, db.Set<CLog>().AsCacheBot().Cache().Count()); // the catalog is read here, before the trigger exists
+        using (var w = f.Cached())
+        {
+            w.Database.ExecuteSqlRaw(CatalogContext.LaterTrigger(f.Database.IsPostgres));
+        }
+
+        Assert.Equal(0, db.Set<CLog>().AsCacheBot().Cache().Count());
+        using (var w = f.Cached())
+        {
+            w.Add(new CAudit { ItemId = 1 }); // the new trigger inserts a log row
+            w.SaveChanges();
+        }
+
+        Assert.Equal(1, db.Set<CLog>().AsCacheBot().Cache().Count());
+    }
+
+    [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
+    public void TableWithoutCatalogFacts_KeepsRowPreciseInvalidation(string kind)
+    {
+        using var f = new Fixture(kind);
+        using var db = f.Cached();
+        Assert.Equal(0, db.Set<CLog>().AsCacheBot().Cache().Count(l => l.AuditId == 5));
+        Assert.Equal(0, db.Set<CLog>().AsCacheBot().Cache().Count(l => l.AuditId == 6));
+        using (var w = f.Cached())
+        {
+            w.Add(new CLog { AuditId = 6 });
+            w.SaveChanges();
+        }
+
+        var hits = f.Cache.Statistics.Hits;
+        Assert.Equal(0, db.Set<CLog>().AsCacheBot().Cache().Count(l => l.AuditId == 5));
+        Assert.Equal(hits + 1, f.Cache.Statistics.Hits);
+        Assert.Equal(1, db.Set<CLog>().AsCacheBot().Cache().Count(l => l.AuditId == 6));
+    }
+
+    [Theory]
+    [InlineData("CREATE TABLE t (a TEXT COLLATE NOCASE, b TEXT, \"c d\" TEXT COLLATE RTRIM, e TEXT COLLATE BINARY, f TEXT COLLATE custom)", "a=AsciiIgnoreCase;c d=TrailingSpaces;e=Ordinal;f=Excluded")]
+    [InlineData("CREATE TABLE t (a TEXT NOT NULL DEFAULT 'x' COLLATE NOCASE, CONSTRAINT pk PRIMARY KEY (a), UNIQUE (a COLLATE BINARY))", "a=AsciiIgnoreCase")]
+    [InlineData("CREATE TABLE t (a TEXT CHECK (a <> 'b' COLLATE NOCASE), b INTEGER GENERATED ALWAYS AS (1) VIRTUAL)", "")]
+    [InlineData("CREATE TABLE t AS SELECT 1 AS a", "*=Excluded")]
+    [InlineData("CREATE VIRTUAL TABLE t USING fts5(a)", "*=Excluded")]
+    public void SqliteCollations_ReadFromCreateTable(string sql, string expected)
+    {
+        var columns = new Dictionary<string, StringMatching>(StringComparer.OrdinalIgnoreCase);
+        StoreCatalog.AddSqliteCollations("t", sql, columns);
+        var actual = string.Join(";", columns.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Key[2..] + "=" + c.Value));
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void UnreadableCatalog_EveryWriteReachesBeyond_AndNoStringNarrows()
+    {
+        Assert.True(StoreFacts.Unreadable.WritesBeyond("anything"));
+        Assert.Equal(StringMatching.Excluded, StoreFacts.Unreadable.Restrict("t", "c", StringMatching.Ordinal));
+        var facts = new StoreFacts(["v"], ["t"], new Dictionary<string, StringMatching> { [StoreFacts.Column("u", "c")] = StringMatching.AsciiIgnoreCase });
+        Assert.True(facts.WritesBeyond("T"));
+        Assert.True(facts.WritesBeyond("v"));
+        Assert.False(facts.WritesBeyond("u"));
+        Assert.Equal(StringMatching.AsciiIgnoreCase, facts.Restrict("U", "C", StringMatching.Ordinal));
+        Assert.Equal(StringMatching.IgnoreCaseAndTrailingSpaces, facts.Restrict("u", "c", StringMatching.TrailingSpaces));
+        Assert.Equal(StringMatching.Ordinal, facts.Restrict("u", "other", StringMatching.Ordinal));
+    }
+}
