@@ -12,10 +12,12 @@ namespace CacheBot.EntityFrameworkCore.Model;
 /// of each <c>CREATE TABLE</c>) and PostgreSQL (<c>pg_class</c> views and materialized views, user triggers in
 /// <c>pg_trigger</c>, rules in <c>pg_rewrite</c>, and the string columns that do not compare ordinally: <c>citext</c>,
 /// <c>character(n)</c>, domains, non-deterministic collations), in the schemas the connection's search path sees and those
-/// the model names.
+/// the model names; and the foreign keys with actions (SQLite <c>pragma_foreign_key_list</c> per table, PostgreSQL
+/// <c>pg_constraint</c>).
 /// </summary>
 /// <remarks>
-/// Runs three small queries on the context's own connection and transaction, once per database (opening and closing the
+/// Runs a few small queries (on SQLite one more per table, for its foreign keys) on the context's own connection and
+/// transaction, once per database (opening and closing the
 /// connection when it is closed). Any other provider gives <see cref="StoreFacts.Unreadable"/>.
 /// </remarks>
 internal static class StoreCatalog
@@ -35,6 +37,15 @@ internal static class StoreCatalog
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND " + VisibleSchema +
         " UNION SELECT c.relname FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class " +
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND " + VisibleSchema;
+
+    private const string SqliteForeignKeys = "SELECT \"table\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(@table)";
+
+    private const string PostgresForeignKeys =
+        "SELECT cc.relname, pc.relname, con.confdeltype::text, con.confupdtype::text, " +
+        "ARRAY(SELECT a.attname::text FROM unnest(con.confkey) k JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k) " +
+        "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class cc ON cc.oid = con.conrelid " +
+        "JOIN pg_catalog.pg_class pc ON pc.oid = con.confrelid JOIN pg_catalog.pg_namespace n ON n.oid = cc.relnamespace " +
+        "WHERE con.contype = 'f' AND (con.confdeltype IN ('c', 'n', 'd') OR con.confupdtype IN ('c', 'n', 'd')) AND " + VisibleSchema;
 
     private const string PostgresColumns =
         "SELECT c.relname, a.attname, t.typname, CASE WHEN t.typtype = 'd' OR NOT COALESCE(co.collisdeterministic, true) THEN 1 ELSE 0 END " +
@@ -83,6 +94,7 @@ internal static class StoreCatalog
         var views = new List<string>();
         var triggered = new List<string>();
         var columns = new Dictionary<string, StringMatching>(StringComparer.OrdinalIgnoreCase);
+        var tables = new List<string>();
         foreach (var row in Query(connection, transaction, SqliteMaster, null))
         {
             var (type, name, table, sql) = ((string)row[0]!, (string)row[1]!, (string)row[2]!, row[3] as string);
@@ -96,11 +108,27 @@ internal static class StoreCatalog
                     break;
                 default:
                     AddSqliteCollations(name, sql, columns);
+                    tables.Add(name);
                     break;
             }
         }
 
-        return new StoreFacts(views, triggered, columns);
+        // One foreign key spans several rows (one per column); "to" is null when it references the parent's primary key.
+        var actions = new List<ForeignKeyAction>();
+        foreach (var child in tables)
+        {
+            foreach (var fk in Query(connection, transaction, SqliteForeignKeys, null, ("table", child)).GroupBy(r => (string)r[0]!, StringComparer.OrdinalIgnoreCase))
+            {
+                var parentColumns = fk.Any(r => r[1] is null) ? null : fk.Select(r => (string)r[1]!).ToList();
+                var action = new ForeignKeyAction(child, fk.Key, parentColumns, ForeignKeyAction.Parse(fk.First()[3] as string), ForeignKeyAction.Parse(fk.First()[2] as string));
+                if (ForeignKeyAction.Changes(action.OnDelete) || ForeignKeyAction.Changes(action.OnUpdate))
+                {
+                    actions.Add(action);
+                }
+            }
+        }
+
+        return new StoreFacts(views, triggered, columns, actions);
     }
 
     /// <summary>
@@ -175,10 +203,13 @@ internal static class StoreCatalog
             columns[StoreFacts.Column((string)row[0]!, (string)row[1]!)] = excluded ? StringMatching.Excluded : StringMatching.TrailingSpaces;
         }
 
-        return new StoreFacts(views, triggered, columns);
+        var actions = Query(connection, transaction, PostgresForeignKeys, schemas)
+            .Select(r => new ForeignKeyAction((string)r[0]!, (string)r[1]!, (string[])r[4]!, ForeignKeyAction.Parse((string)r[2]!), ForeignKeyAction.Parse((string)r[3]!)))
+            .ToList();
+        return new StoreFacts(views, triggered, columns, actions);
     }
 
-    private static List<object?[]> Query(DbConnection connection, DbTransaction? transaction, string sql, string[]? schemas)
+    private static List<object?[]> Query(DbConnection connection, DbTransaction? transaction, string sql, string[]? schemas, (string Name, object Value)? argument = null)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -188,6 +219,14 @@ internal static class StoreCatalog
             var parameter = command.CreateParameter();
             parameter.ParameterName = "schemas";
             parameter.Value = schemas;
+            command.Parameters.Add(parameter);
+        }
+
+        if (argument is { } named)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = named.Name;
+            parameter.Value = named.Value;
             command.Parameters.Add(parameter);
         }
 

@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using CacheBot.Linq.Providers;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace CacheBot.EntityFrameworkCore.Model;
 
 /// <summary>
 /// What the database knows and EF's model may not say, read from the catalog once per database (<see cref="StoreCatalog"/>):
-/// which relations are views, which tables have triggers or rules, and how string columns compare (collations, types).
+/// which relations are views, which tables have triggers or rules, how string columns compare (collations, types), and the
+/// foreign-key actions the database takes.
 /// </summary>
 /// <remarks>
 /// <para>A database created by migrations agrees with its model, but a database first made by hand, scaffolded, or changed by
@@ -26,13 +28,25 @@ internal sealed class StoreFacts
     private readonly HashSet<string> _views;
     private readonly HashSet<string> _triggered;
     private readonly Dictionary<string, StringMatching> _columns;
+    private readonly Dictionary<string, List<ForeignKeyAction>> _actionsByParent;
     private volatile bool _current = true;
 
-    public StoreFacts(IEnumerable<string> views, IEnumerable<string> triggered, Dictionary<string, StringMatching> columns)
+    public StoreFacts(IEnumerable<string> views, IEnumerable<string> triggered, Dictionary<string, StringMatching> columns, IEnumerable<ForeignKeyAction>? actions = null)
     {
         _views = new HashSet<string>(views, StringComparer.OrdinalIgnoreCase);
         _triggered = new HashSet<string>(triggered, StringComparer.OrdinalIgnoreCase);
         _columns = new Dictionary<string, StringMatching>(columns, StringComparer.OrdinalIgnoreCase);
+        _actionsByParent = new Dictionary<string, List<ForeignKeyAction>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var action in actions ?? [])
+        {
+            if (!_actionsByParent.TryGetValue(action.Parent, out var list))
+            {
+                _actionsByParent[action.Parent] = list = [];
+            }
+
+            list.Add(action);
+        }
+
         IsKnown = true;
     }
 
@@ -41,6 +55,7 @@ internal sealed class StoreFacts
         _views = [];
         _triggered = [];
         _columns = [];
+        _actionsByParent = [];
         IsKnown = false;
         _current = !retry;
     }
@@ -118,7 +133,11 @@ internal sealed class StoreFacts
         return _columns.TryGetValue(Column(table, column), out var fromDatabase) ? Coarser(fromModel, fromDatabase) : fromModel;
     }
 
-    /// <summary>The key of a column in <see cref="StoreFacts(IEnumerable{string}, IEnumerable{string}, Dictionary{string, StringMatching})"/>.</summary>
+    /// <summary>Returns the foreign keys whose action the database takes when a row of <paramref name="parent"/> is deleted or its key updated.</summary>
+    public IReadOnlyList<ForeignKeyAction> ActionsOf(string parent) =>
+        _actionsByParent.TryGetValue(parent, out var actions) ? actions : [];
+
+    /// <summary>The key of a column in <see cref="StoreFacts(IEnumerable{string}, IEnumerable{string}, Dictionary{string, StringMatching}, IEnumerable{ForeignKeyAction})"/>.</summary>
     public static string Column(string table, string column) => table + "\u0001" + column;
 
     /// <summary>The matching that makes at least the strings equal that either makes equal (or none, when they disagree otherwise).</summary>
@@ -137,4 +156,26 @@ internal sealed class StoreFacts
         // Two different folds: the full case-insensitive, trailing-space fold covers ASCII case and trailing spaces.
         return a == StringMatching.Excluded || b == StringMatching.Excluded ? StringMatching.Excluded : StringMatching.IgnoreCaseAndTrailingSpaces;
     }
+}
+
+/// <summary>A foreign key with an action in the database: what happens to <paramref name="Child"/> rows when a
+/// <paramref name="Parent"/> row is deleted or its referenced columns change.</summary>
+/// <param name="Child">The referencing table.</param>
+/// <param name="Parent">The referenced table.</param>
+/// <param name="ParentColumns">The referenced columns, or <see langword="null"/> when the catalog does not name them (every update counts).</param>
+/// <param name="OnDelete">The action on delete (<see cref="ReferentialAction.NoAction"/> when none changes rows).</param>
+/// <param name="OnUpdate">The action on update of the referenced columns.</param>
+internal sealed record ForeignKeyAction(string Child, string Parent, IReadOnlyList<string>? ParentColumns, ReferentialAction OnDelete, ReferentialAction OnUpdate)
+{
+    /// <summary>Returns whether <paramref name="action"/> changes child rows (cascade, set null, set default).</summary>
+    public static bool Changes(ReferentialAction action) => action is ReferentialAction.Cascade or ReferentialAction.SetNull or ReferentialAction.SetDefault;
+
+    /// <summary>Maps a catalog's action code (PostgreSQL <c>c</c>/<c>n</c>/<c>d</c>, SQLite <c>CASCADE</c>, <c>SET NULL</c>, <c>SET DEFAULT</c>).</summary>
+    public static ReferentialAction Parse(string? code) => code?.ToUpperInvariant() switch
+    {
+        "C" or "CASCADE" => ReferentialAction.Cascade,
+        "N" or "SET NULL" => ReferentialAction.SetNull,
+        "D" or "SET DEFAULT" => ReferentialAction.SetDefault,
+        _ => ReferentialAction.NoAction,
+    };
 }

@@ -1,4 +1,5 @@
 using CacheBot.EntityFrameworkCore.Infrastructure;
+using CacheBot.EntityFrameworkCore.Writes;
 using CacheBot.Linq.Providers;
 
 namespace CacheBot.EntityFrameworkCore.Transactions;
@@ -8,8 +9,8 @@ namespace CacheBot.EntityFrameworkCore.Transactions;
 /// (<see cref="Linq.QueryCache.BeginCommit"/>) and applied after it (<see cref="CacheCommit.Complete"/>); inside a transaction
 /// of the context, held in <see cref="PendingWrites"/> until the commit (dropped on rollback). Every batch that writes also
 /// invalidates the model's views (and the database's views the model maps as tables), whose base tables EF does not know;
-/// a write to a table the catalog says has a trigger or rule, or to a view, writes the whole database
-/// (<see cref="Model.StoreFacts.WritesBeyond"/>).
+/// and what the database's catalog says it does beyond the writes (triggers, rules, foreign-key actions the model does not
+/// declare: <see cref="Writes.CatalogConsequences"/>) is added to intents and writes alike.
 /// </summary>
 /// <remarks>
 /// <para>A transaction CacheBot may never see commit (<c>UseTransaction</c> with the user's <c>DbTransaction</c>): its writes
@@ -27,10 +28,9 @@ internal static class WriteRouter
             return null;
         }
 
-        if (ReachesBeyond(state, intents))
-        {
-            intents = [.. intents, WriteRecord.ForDatabase(state.DatabaseId)];
-        }
+        var expanded = new List<WriteRecord>(intents);
+        CatalogConsequences.Add(state, expanded);
+        intents = expanded;
 
         return async ? await state.Cache.BeginCommitAsync(intents, cancellationToken).ConfigureAwait(false) : state.Cache.BeginCommit(intents);
     }
@@ -48,10 +48,7 @@ internal static class WriteRouter
             return;
         }
 
-        if (ReachesBeyond(state, writes))
-        {
-            writes.Add(WriteRecord.ForDatabase(state.DatabaseId));
-        }
+        CatalogConsequences.Add(state, writes);
 
         AddViews(state, writes);
         if (commit is null)
@@ -100,26 +97,6 @@ internal static class WriteRouter
         {
             commit.Complete(writes, committed: true);
         }
-    }
-
-    /// <summary>Whether a write of <paramref name="writes"/> may change relations they do not name (triggers, rules, views, unknown catalog).</summary>
-    private static bool ReachesBeyond(CacheBotContextState state, IReadOnlyList<WriteRecord> writes)
-    {
-        var facts = state.Model.Facts;
-        foreach (var write in writes)
-        {
-            if (write.IsDatabaseWrite)
-            {
-                return false;
-            }
-
-            if (write.Kind != WriteKind.Everything && facts.WritesBeyond(write.Table.Name))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static void AddViews(CacheBotContextState state, List<WriteRecord> writes)

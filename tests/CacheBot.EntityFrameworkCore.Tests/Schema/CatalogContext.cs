@@ -27,6 +27,25 @@ public sealed class CLog
     public int AuditId { get; set; }
 }
 
+public sealed class CParent
+{
+    public int Id { get; set; }
+
+    public string Code { get; set; } = "";
+
+    public string Label { get; set; } = "";
+}
+
+/// <summary>A child whose foreign keys (with actions) exist only in the database: the model declares no relationship.</summary>
+public sealed class CChild
+{
+    public int Id { get; set; }
+
+    public int? ParentId { get; set; }
+
+    public string? ParentCode { get; set; }
+}
+
 /// <summary>A row of the view "CActiveItems", which the model maps as if it were a table.</summary>
 public sealed class CActiveItem
 {
@@ -52,6 +71,9 @@ public sealed class CatalogContext(DbContextOptions<CatalogContext> options) : D
             "CREATE FUNCTION citem_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO \"CAudit\" (\"ItemId\") VALUES (NEW.\"Id\"); RETURN NEW; END $$",
             "CREATE TRIGGER citem_audit AFTER UPDATE ON \"CItem\" FOR EACH ROW EXECUTE FUNCTION citem_audit()",
             "CREATE VIEW \"CActiveItems\" AS SELECT \"Id\", \"Name\" FROM \"CItem\" WHERE \"Qty\" > 0",
+            "CREATE TABLE \"CParent\" (\"Id\" int PRIMARY KEY, \"Code\" text NOT NULL UNIQUE, \"Label\" text NOT NULL)",
+            "CREATE TABLE \"CChild\" (\"Id\" serial PRIMARY KEY, \"ParentId\" int REFERENCES \"CParent\" (\"Id\") ON DELETE CASCADE, " +
+            "\"ParentCode\" text REFERENCES \"CParent\" (\"Code\") ON UPDATE CASCADE ON DELETE SET NULL)",
         ]
         :
         [
@@ -60,6 +82,9 @@ public sealed class CatalogContext(DbContextOptions<CatalogContext> options) : D
             "CREATE TABLE \"CLog\" (\"Id\" INTEGER PRIMARY KEY AUTOINCREMENT, \"AuditId\" INTEGER NOT NULL)",
             "CREATE TRIGGER \"CItem_audit\" AFTER UPDATE ON \"CItem\" BEGIN INSERT INTO \"CAudit\" (\"ItemId\") VALUES (NEW.\"Id\"); END",
             "CREATE VIEW \"CActiveItems\" AS SELECT \"Id\", \"Name\" FROM \"CItem\" WHERE \"Qty\" > 0",
+            "CREATE TABLE \"CParent\" (\"Id\" INTEGER PRIMARY KEY, \"Code\" TEXT NOT NULL UNIQUE, \"Label\" TEXT NOT NULL)",
+            "CREATE TABLE \"CChild\" (\"Id\" INTEGER PRIMARY KEY AUTOINCREMENT, \"ParentId\" INTEGER REFERENCES \"cparent\" (\"Id\") ON DELETE CASCADE, " +
+            "\"ParentCode\" TEXT REFERENCES \"CParent\" (\"Code\") ON UPDATE CASCADE ON DELETE SET NULL)",
         ];
 
     /// <summary>The trigger a test creates later, through a CacheBot context: an insert into CAudit logs into CLog.</summary>
@@ -74,5 +99,7 @@ public sealed class CatalogContext(DbContextOptions<CatalogContext> options) : D
         modelBuilder.Entity<CAudit>().ToTable("CAudit");
         modelBuilder.Entity<CLog>().ToTable("CLog");
         modelBuilder.Entity<CActiveItem>().ToTable("CActiveItems");
+        modelBuilder.Entity<CParent>().ToTable("CParent").Property(p => p.Id).ValueGeneratedNever();
+        modelBuilder.Entity<CChild>().ToTable("CChild");
     }
 }

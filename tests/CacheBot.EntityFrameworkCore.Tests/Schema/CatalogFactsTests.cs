@@ -25,6 +25,11 @@ public sealed class CatalogFactsTests
 
             db.Add(new CItem { Name = "bob", Code = "b1", Qty = 1 });
             db.Add(new CItem { Name = "eve", Code = "e1", Qty = 0 });
+            db.Add(new CParent { Id = 1, Code = "p1", Label = "one" });
+            db.Add(new CParent { Id = 2, Code = "p2", Label = "two" });
+            db.SaveChanges();
+            db.Add(new CChild { ParentId = 1, ParentCode = "p1" });
+            db.Add(new CChild { ParentId = 2, ParentCode = "p2" });
             db.SaveChanges();
         }
 
@@ -160,6 +165,59 @@ public sealed class CatalogFactsTests
         Assert.Equal(0, db.Set<CLog>().AsCacheBot().Cache().Count(l => l.AuditId == 5));
         Assert.Equal(hits + 1, f.Cache.Statistics.Hits);
         Assert.Equal(1, db.Set<CLog>().AsCacheBot().Cache().Count(l => l.AuditId == 6));
+    }
+
+    [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
+    public void ForeignKeyActionOnlyInTheDatabase_DeleteOfParent_InvalidatesChildren(string kind)
+    {
+        using var f = new Fixture(kind);
+        using var db = f.Cached();
+        Assert.Equal(1, db.Set<CChild>().AsCacheBot().Cache().Count(c => c.ParentId == 1));
+        Assert.Equal(1, db.Set<CChild>().AsCacheBot().Cache().Count(c => c.ParentCode == "p2"));
+        using (var w = f.Cached())
+        {
+            w.Remove(w.Set<CParent>().AsTracking().Single(p => p.Id == 1)); // ON DELETE CASCADE removes the child
+            w.SaveChanges();
+        }
+
+        Assert.Equal(0, db.Set<CChild>().AsCacheBot().Cache().Count(c => c.ParentId == 1));
+        using (var w = f.Cached())
+        {
+            w.Set<CParent>().Where(p => p.Id == 2).ExecuteDelete(); // the child's ParentCode is set to NULL, its ParentId cascades
+        }
+
+        Assert.Equal(0, db.Set<CChild>().AsCacheBot().Cache().Count(c => c.ParentCode == "p2"));
+        Assert.Equal(0, f.Plain().Set<CChild>().Count());
+    }
+
+    [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
+    public void ForeignKeyActionOnlyInTheDatabase_UpdateOfReferencedKey_InvalidatesChildren_OtherColumnsDoNot(string kind)
+    {
+        using var f = new Fixture(kind);
+        using var db = f.Cached();
+        Assert.Equal(0, db.Set<CChild>().AsCacheBot().Cache().Count(c => c.ParentCode == "p9"));
+        using (var w = f.Cached())
+        {
+            w.Set<CParent>().AsTracking().Single(p => p.Id == 1).Label = "uno"; // not a referenced column: no child changes
+            w.SaveChanges();
+        }
+
+        var hits = f.Cache.Statistics.Hits;
+        Assert.Equal(0, db.Set<CChild>().AsCacheBot().Cache().Count(c => c.ParentCode == "p9"));
+        Assert.Equal(hits + 1, f.Cache.Statistics.Hits);
+        using (var w = f.Cached())
+        {
+            w.Set<CParent>().AsTracking().Single(p => p.Id == 1).Code = "p9"; // ON UPDATE CASCADE rewrites the child
+            w.SaveChanges();
+        }
+
+        Assert.Equal(1, db.Set<CChild>().AsCacheBot().Cache().Count(c => c.ParentCode == "p9"));
+        using (var w = f.Cached())
+        {
+            w.Set<CParent>().Where(p => p.Id == 2).ExecuteUpdate(s => s.SetProperty(p => p.Code, "p9b"));
+        }
+
+        Assert.Equal(1, db.Set<CChild>().AsCacheBot().Cache().Count(c => c.ParentCode == "p9b"));
     }
 
     [Theory]

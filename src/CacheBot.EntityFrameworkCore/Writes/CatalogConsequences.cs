@@ -1,0 +1,124 @@
+using CacheBot.EntityFrameworkCore.Infrastructure;
+using CacheBot.EntityFrameworkCore.Model;
+using CacheBot.Linq.Providers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace CacheBot.EntityFrameworkCore.Writes;
+
+/// <summary>
+/// What the database does beyond a batch of writes that only its catalog tells (<see cref="StoreFacts"/>): a write to a
+/// table with a trigger or rule, or to a view, writes the whole database; a delete of a parent row, or an update of its
+/// referenced columns, changes the child rows of every foreign key whose action the database takes and the model does not
+/// already follow (<see cref="Cascades"/> follows the model's own delete actions, row by row).
+/// </summary>
+/// <remarks>
+/// Child rows changed by the database are unknown rows: a table write of the child, followed in turn (cascades of cascades,
+/// triggers of children). An update whose images show the referenced columns unchanged changes no child.
+/// </remarks>
+internal static class CatalogConsequences
+{
+    /// <summary>Adds to <paramref name="writes"/> what the database does beyond them.</summary>
+    public static void Add(CacheBotContextState state, List<WriteRecord> writes)
+    {
+        var facts = state.Model.Facts;
+        var reported = writes.Count;
+        var followed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var write = writes[i];
+            if (write.IsDatabaseWrite || write.Kind == WriteKind.Everything)
+            {
+                return;
+            }
+
+            if (facts.WritesBeyond(write.Table.Name))
+            {
+                writes.Add(WriteRecord.ForDatabase(state.DatabaseId));
+                return;
+            }
+
+            var (deletes, updates) = Events(write);
+            foreach (var action in facts.ActionsOf(write.Table.Name))
+            {
+                var original = i < reported;
+                var onDelete = deletes && ForeignKeyAction.Changes(action.OnDelete) && !(original && ModelFollows(state, action));
+                var onUpdate = updates && ForeignKeyAction.Changes(action.OnUpdate) && KeyMayChange(write, action);
+                if ((onDelete || onUpdate) && followed.Add(action.Child))
+                {
+                    writes.Add(WriteRecord.ForTable(ModelTable(state, action.Child)));
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether the write may delete rows, and whether it may update them.</summary>
+    private static (bool Deletes, bool Updates) Events(WriteRecord write)
+    {
+        if (!write.IsTableWrite && write.OldRow is null && write.NewRow is RowValues)
+        {
+            return (false, false); // an inserted row: no child references it yet
+        }
+
+        if (write.IsTableWrite || write.OldRow is not RowValues)
+        {
+            return (true, true);
+        }
+
+        return write.NewRow is null ? (true, false) : (false, true);
+    }
+
+    /// <summary>Whether an update may change the columns <paramref name="action"/> references (unknown columns or images: yes).</summary>
+    private static bool KeyMayChange(WriteRecord write, ForeignKeyAction action)
+    {
+        if (write.IsTableWrite || action.ParentColumns is null || write.OldRow is not RowValues old || write.NewRow is not RowValues current)
+        {
+            return true;
+        }
+
+        foreach (var column in action.ParentColumns)
+        {
+            if (!old.TryGet(column, out var before) || !current.TryGet(column, out var after) || !Equals(before, after))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the model declares the same delete action from the child to the parent (then <see cref="Cascades"/> follows it).</summary>
+    private static bool ModelFollows(CacheBotContextState state, ForeignKeyAction action)
+    {
+        if (FindTable(state, action.Parent) is not { } parent)
+        {
+            return false;
+        }
+
+        foreach (var constraint in parent.ReferencingForeignKeyConstraints)
+        {
+            if (string.Equals(constraint.Table.Name, action.Child, StringComparison.OrdinalIgnoreCase) && constraint.OnDeleteAction == action.OnDelete)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static TableModel ModelTable(CacheBotContextState state, string name) =>
+        FindTable(state, name) is { } table ? state.Model.TableNamed(table.Schema, table.Name) : state.Model.TableNamed(null, name);
+
+    private static ITable? FindTable(CacheBotContextState state, string name)
+    {
+        foreach (var table in state.Model.EfModel.GetRelationalModel().Tables)
+        {
+            if (string.Equals(table.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return table;
+            }
+        }
+
+        return null;
+    }
+}
