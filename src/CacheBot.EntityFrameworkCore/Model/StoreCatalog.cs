@@ -95,6 +95,7 @@ internal static class StoreCatalog
         var triggered = new List<string>();
         var columns = new Dictionary<string, StringMatching>(StringComparer.OrdinalIgnoreCase);
         var tables = new List<string>();
+        var replacing = new List<string>();
         foreach (var row in Query(connection, transaction, SqliteMaster, null))
         {
             var (type, name, table, sql) = ((string)row[0]!, (string)row[1]!, (string)row[2]!, row[3] as string);
@@ -109,6 +110,11 @@ internal static class StoreCatalog
                 default:
                     AddSqliteCollations(name, sql, columns);
                     tables.Add(name);
+                    if (DeclaresReplace(sql))
+                    {
+                        replacing.Add(name);
+                    }
+
                     break;
             }
         }
@@ -128,7 +134,30 @@ internal static class StoreCatalog
             }
         }
 
-        return new StoreFacts(views, triggered, columns, actions);
+        return new StoreFacts(views, triggered, columns, actions) { Replacing = replacing };
+    }
+
+    /// <summary>
+    /// Whether a <c>CREATE TABLE</c> declares <c>ON CONFLICT REPLACE</c> on a constraint: an INSERT or UPDATE may then delete
+    /// the rows it conflicts with (unreadable text counts as yes).
+    /// </summary>
+    internal static bool DeclaresReplace(string? createTable)
+    {
+        var text = createTable is null ? null : SqlTokenizer.Tokenize(createTable, SqlDialect.Sqlite);
+        if (text is null || text.Ambiguous)
+        {
+            return true;
+        }
+
+        for (var i = 0; i + 1 < text.Count; i++)
+        {
+            if (text.IsWord(i, "CONFLICT") && text.IsWord(i + 1, "REPLACE"))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -29,6 +29,7 @@ internal sealed class StoreFacts
     private readonly HashSet<string> _triggered;
     private readonly Dictionary<string, StringMatching> _columns;
     private readonly Dictionary<string, List<ForeignKeyAction>> _actionsByParent;
+    private readonly HashSet<string> _replacing = new(StringComparer.OrdinalIgnoreCase);
     private volatile bool _current = true;
 
     public StoreFacts(IEnumerable<string> views, IEnumerable<string> triggered, Dictionary<string, StringMatching> columns, IEnumerable<ForeignKeyAction>? actions = null)
@@ -132,6 +133,19 @@ internal sealed class StoreFacts
 
         return _columns.TryGetValue(Column(table, column), out var fromDatabase) ? Coarser(fromModel, fromDatabase) : fromModel;
     }
+
+    /// <summary>
+    /// Gets the tables with an <c>ON CONFLICT REPLACE</c> constraint (SQLite): an INSERT or UPDATE may delete the rows it
+    /// conflicts with, so a write of rows is a write of the table.
+    /// </summary>
+    public IReadOnlyCollection<string> Replacing
+    {
+        get => _replacing;
+        init => _replacing = new HashSet<string>(value, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Returns whether a write of rows of <paramref name="table"/> may delete other rows (<see cref="Replacing"/>).</summary>
+    public bool ReplacesOnConflict(string table) => _replacing.Contains(table);
 
     /// <summary>Returns the foreign keys whose action the database takes when a row of <paramref name="parent"/> is deleted or its key updated.</summary>
     public IReadOnlyList<ForeignKeyAction> ActionsOf(string parent) =>

@@ -14,7 +14,7 @@ namespace CacheBot.EntityFrameworkCore.Writes;
 /// <remarks>
 /// A deleted row whose key is known gives row writes on the dependent table (old image: the foreign key equal to the key;
 /// new image: nulls for SET NULL); rows deleted in cascade have unknown keys, so the tables that cascade from them get
-/// table writes. Foreign keys that exist in the database but not in the model are not followed (documented).
+/// table writes. Foreign keys whose action exists only in the database are followed by <see cref="CatalogConsequences"/>.
 /// </remarks>
 internal static class Cascades
 {

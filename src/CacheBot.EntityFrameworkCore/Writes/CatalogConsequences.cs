@@ -10,7 +10,8 @@ namespace CacheBot.EntityFrameworkCore.Writes;
 /// What the database does beyond a batch of writes that only its catalog tells (<see cref="StoreFacts"/>): a write to a
 /// table with a trigger or rule, or to a view, writes the whole database; a delete of a parent row, or an update of its
 /// referenced columns, changes the child rows of every foreign key whose action the database takes and the model does not
-/// already follow (<see cref="Cascades"/> follows the model's own delete actions, row by row).
+/// already follow (<see cref="Cascades"/> follows the model's own delete actions, row by row); a write of rows of a SQLite
+/// table with an <c>ON CONFLICT REPLACE</c> constraint may delete the rows it conflicts with (a table write).
 /// </summary>
 /// <remarks>
 /// Child rows changed by the database are unknown rows: a table write of the child, followed in turn (cascades of cascades,
@@ -36,6 +37,12 @@ internal static class CatalogConsequences
             {
                 writes.Add(WriteRecord.ForDatabase(state.DatabaseId));
                 return;
+            }
+
+            if (!write.IsTableWrite && facts.ReplacesOnConflict(write.Table.Name))
+            {
+                // ON CONFLICT REPLACE: the statement may have deleted rows it conflicted with (unknown rows of the table).
+                writes.Add(WriteRecord.ForTable(write.Table));
             }
 
             var (deletes, updates) = Events(write);

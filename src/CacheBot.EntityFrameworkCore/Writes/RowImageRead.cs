@@ -27,8 +27,8 @@ namespace CacheBot.EntityFrameworkCore.Writes;
 /// <para>Not read (table write instead): statements with their own RETURNING, UPDATE ... FROM / DELETE ... USING, an UPDATE
 /// that assigns a primary-key column or whose assignments cannot be read, tables without a primary key, providers other
 /// than SQLite and PostgreSQL, an ambient <c>TransactionScope</c> the context has no transaction of, and a context whose
-/// session or transaction state was changed by raw SQL. SQLite <c>ON CONFLICT REPLACE</c> table constraints (never
-/// created by EF) and <c>ON UPDATE</c> foreign-key actions (not in EF's model) are not followed.</para>
+/// session or transaction state was changed by raw SQL. SQLite <c>ON CONFLICT REPLACE</c> constraints and foreign-key
+/// actions that are not in EF's model come from the catalog (<see cref="CatalogConsequences"/>).</para>
 /// </remarks>
 internal sealed class RowImageRead
 {

@@ -46,6 +46,14 @@ public sealed class CChild
     public string? ParentCode { get; set; }
 }
 
+/// <summary>A tag whose name is unique with <c>ON CONFLICT REPLACE</c> on SQLite: inserting a name deletes its old row.</summary>
+public sealed class CTag
+{
+    public int Id { get; set; }
+
+    public string Name { get; set; } = "";
+}
+
 /// <summary>A row of the view "CActiveItems", which the model maps as if it were a table.</summary>
 public sealed class CActiveItem
 {
@@ -74,6 +82,7 @@ public sealed class CatalogContext(DbContextOptions<CatalogContext> options) : D
             "CREATE TABLE \"CParent\" (\"Id\" int PRIMARY KEY, \"Code\" text NOT NULL UNIQUE, \"Label\" text NOT NULL)",
             "CREATE TABLE \"CChild\" (\"Id\" serial PRIMARY KEY, \"ParentId\" int REFERENCES \"CParent\" (\"Id\") ON DELETE CASCADE, " +
             "\"ParentCode\" text REFERENCES \"CParent\" (\"Code\") ON UPDATE CASCADE ON DELETE SET NULL)",
+            "CREATE TABLE \"CTag\" (\"Id\" int PRIMARY KEY, \"Name\" text NOT NULL)",
         ]
         :
         [
@@ -85,6 +94,7 @@ public sealed class CatalogContext(DbContextOptions<CatalogContext> options) : D
             "CREATE TABLE \"CParent\" (\"Id\" INTEGER PRIMARY KEY, \"Code\" TEXT NOT NULL UNIQUE, \"Label\" TEXT NOT NULL)",
             "CREATE TABLE \"CChild\" (\"Id\" INTEGER PRIMARY KEY AUTOINCREMENT, \"ParentId\" INTEGER REFERENCES \"cparent\" (\"Id\") ON DELETE CASCADE, " +
             "\"ParentCode\" TEXT REFERENCES \"CParent\" (\"Code\") ON UPDATE CASCADE ON DELETE SET NULL)",
+            "CREATE TABLE \"CTag\" (\"Id\" INTEGER PRIMARY KEY, \"Name\" TEXT NOT NULL UNIQUE ON CONFLICT REPLACE)",
         ];
 
     /// <summary>The trigger a test creates later, through a CacheBot context: an insert into CAudit logs into CLog.</summary>
@@ -101,5 +111,6 @@ public sealed class CatalogContext(DbContextOptions<CatalogContext> options) : D
         modelBuilder.Entity<CActiveItem>().ToTable("CActiveItems");
         modelBuilder.Entity<CParent>().ToTable("CParent").Property(p => p.Id).ValueGeneratedNever();
         modelBuilder.Entity<CChild>().ToTable("CChild");
+        modelBuilder.Entity<CTag>().ToTable("CTag").Property(t => t.Id).ValueGeneratedNever();
     }
 }

@@ -220,6 +220,36 @@ public sealed class CatalogFactsTests
         Assert.Equal(1, db.Set<CChild>().AsCacheBot().Cache().Count(c => c.ParentCode == "p9b"));
     }
 
+    [Fact]
+    public void SqliteReplaceOnConflict_InsertThatReplacesARow_InvalidatesTheReplacedRow()
+    {
+        using var f = new Fixture("sqlite");
+        using (var seed = f.Plain())
+        {
+            seed.Add(new CTag { Id = 1, Name = "a" });
+            seed.SaveChanges();
+        }
+
+        using var db = f.Cached();
+        Assert.Equal(1, db.Set<CTag>().AsCacheBot().Cache().Count(t => t.Id == 1));
+        using (var w = f.Cached())
+        {
+            w.Add(new CTag { Id = 5, Name = "a" }); // the UNIQUE ... ON CONFLICT REPLACE deletes row 1
+            w.SaveChanges();
+        }
+
+        Assert.Equal(0, db.Set<CTag>().AsCacheBot().Cache().Count(t => t.Id == 1));
+        Assert.Equal([5], f.Plain().Set<CTag>().Select(t => t.Id).ToList());
+    }
+
+    [Theory]
+    [InlineData("CREATE TABLE t (a TEXT UNIQUE ON CONFLICT REPLACE)", true)]
+    [InlineData("CREATE TABLE t (a INTEGER PRIMARY KEY ON CONFLICT REPLACE, b TEXT)", true)]
+    [InlineData("CREATE TABLE t (a TEXT UNIQUE, b TEXT DEFAULT 'ON CONFLICT REPLACE')", false)]
+    [InlineData("CREATE TABLE t (a TEXT UNIQUE ON CONFLICT IGNORE)", false)]
+    public void SqliteReplaceOnConflict_ReadFromCreateTable(string sql, bool expected) =>
+        Assert.Equal(expected, StoreCatalog.DeclaresReplace(sql));
+
     [Theory]
     [InlineData("CREATE TABLE t (a TEXT COLLATE NOCASE, b TEXT, \"c d\" TEXT COLLATE RTRIM, e TEXT COLLATE BINARY, f TEXT COLLATE custom)", "a=AsciiIgnoreCase;c d=TrailingSpaces;e=Ordinal;f=Excluded")]
     [InlineData("CREATE TABLE t (a TEXT NOT NULL DEFAULT 'x' COLLATE NOCASE, CONSTRAINT pk PRIMARY KEY (a), UNIQUE (a COLLATE BINARY))", "a=AsciiIgnoreCase")]
