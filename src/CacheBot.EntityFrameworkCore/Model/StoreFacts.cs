@@ -84,17 +84,15 @@ internal sealed class StoreFacts
         {
             facts = read();
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or NotSupportedException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // A busy connection (a reader open on it), a lost connection, a catalog that cannot be read: the worst case now,
+            // and another read on the next use. Never the user's exception: the catalog is CacheBot's own business.
             return new StoreFacts(retry: true);
         }
 
-        if (facts.IsCurrent)
-        {
-            ByDatabase[database] = facts;
-        }
-
-        return facts;
+        // Two contexts that read at once agree on the first facts stored (one model, one fingerprint per database).
+        return facts.IsCurrent ? ByDatabase.AddOrUpdate(database, facts, (_, old) => old.IsCurrent ? old : facts) : facts;
     }
 
     /// <summary>Drops the facts of <paramref name="database"/> (DDL ran): models built on them are rebuilt on their next use.</summary>

@@ -265,6 +265,25 @@ public sealed class CatalogFactsTests
     }
 
     [Fact]
+    public void CatalogReadThatFails_GivesTheWorstCase_AndIsReadAgainOnTheNextUse()
+    {
+        var database = "catalog-test-" + Guid.NewGuid();
+        var reads = 0;
+        var failed = StoreFacts.For(database, () => { reads++; throw new InvalidOperationException("busy"); });
+        Assert.False(failed.IsKnown);
+        Assert.False(failed.IsCurrent);
+        Assert.True(failed.WritesBeyond("t"));
+        var read = new StoreFacts([], [], []);
+        Assert.Same(read, StoreFacts.For(database, () => { reads++; return read; }));
+        Assert.Same(read, StoreFacts.For(database, () => { reads++; return new StoreFacts([], [], []); }));
+        Assert.Equal(2, reads);
+        StoreFacts.Forget(database);
+        Assert.False(read.IsCurrent);
+        Assert.NotSame(read, StoreFacts.For(database, () => { reads++; return new StoreFacts([], [], []); }));
+        Assert.Equal(3, reads);
+    }
+
+    [Fact]
     public void UnreadableCatalog_EveryWriteReachesBeyond_AndNoStringNarrows()
     {
         Assert.True(StoreFacts.Unreadable.WritesBeyond("anything"));
