@@ -34,13 +34,13 @@ public sealed class SCard
 /// </summary>
 public sealed class ColumnAwareInvalidationTests
 {
-    private const string SqliteDdl = """
+    internal const string SqliteDdl = """
         CREATE TABLE Card (Id INTEGER PRIMARY KEY, Owner INTEGER NOT NULL, Title TEXT NOT NULL, Likes INTEGER NOT NULL,
             Loud TEXT GENERATED ALWAYS AS (upper(Title)) VIRTUAL);
         INSERT INTO Card (Id, Owner, Title, Likes) VALUES (1, 1, 'a', 0), (2, 1, 'b', 0), (3, 2, 'c', 0);
         """;
 
-    private const string PostgresDdl = """
+    internal const string PostgresDdl = """
         CREATE TABLE "Card" ("Id" INTEGER PRIMARY KEY, "Owner" INTEGER NOT NULL, "Title" TEXT NOT NULL, "Likes" INTEGER NOT NULL,
             "Loud" TEXT GENERATED ALWAYS AS (upper("Title")) STORED);
         INSERT INTO "Card" ("Id", "Owner", "Title", "Likes") VALUES (1, 1, 'a', 0), (2, 1, 'b', 0), (3, 2, 'c', 0);
