@@ -161,13 +161,15 @@ internal sealed partial class EfEntityModel : IEntityModel
                 continue;
             }
 
-            // The database's own comparison rule (catalog) narrows what the model says; a non-string value in a column that
-            // does not compare ordinally (an enum stored as text under NOCASE) never forms a scheme.
-            var matching = property.ClrType == typeof(string)
-                ? Facts.Restrict(store.Name, column, ColumnRules.StringMatchingOf(property, store, Store, DesignModel))
+            // The database's own comparison rule (catalog) coarsens what the model says; a value converted to text in a column
+            // that does not compare ordinally (an enum stored as text under NOCASE) never forms a scheme.
+            var text = property.ClrType == typeof(string) || (Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType) == typeof(char);
+            var matching = text
+                ? Facts.Restrict(store.Name, column, property.ClrType == typeof(string) ? ColumnRules.StringMatchingOf(property, store, Store, DesignModel) : StringMatching.Ordinal)
                 : StringMatching.Ordinal;
+            var storedAsText = !text && property.GetTypeMapping().Converter?.ProviderClrType == typeof(string);
             var excluded = ColumnRules.ExcludeFromSchemes(property, store, Store, DesignModel)
-                || (property.ClrType != typeof(string) && Facts.IsKnown && Facts.Restrict(store.Name, column, StringMatching.Ordinal) != StringMatching.Ordinal);
+                || (storedAsText && Facts.Restrict(store.Name, column, StringMatching.Ordinal) != StringMatching.Ordinal);
             columns.Add(new Linq.Providers.ColumnModel(member, column, property.IsPrimaryKey(), matching, excluded, ColumnRules.TemporalPrecisionTicks(Store)));
         }
 

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using CacheBot.Linq.Providers;
 using CacheBot.Linq.Providers.Sql;
 using Microsoft.EntityFrameworkCore;
@@ -8,8 +9,9 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace CacheBot.EntityFrameworkCore.Model;
 
 /// <summary>
-/// Reads <see cref="StoreFacts"/> from the catalog of SQLite (<c>sqlite_master</c>: views, triggers, and the column collations
-/// of each <c>CREATE TABLE</c>) and PostgreSQL (<c>pg_class</c> views and materialized views, user triggers in
+/// Reads <see cref="StoreFacts"/> from the catalog of SQLite (<c>sqlite_master</c>: views, triggers and the tables they
+/// write, the column collations and <c>ON CONFLICT REPLACE</c> of each <c>CREATE TABLE</c>, read by the core's
+/// <see cref="SqliteCatalogSql"/>; <c>pragma_table_xinfo</c> for declared types) and PostgreSQL (<c>pg_class</c> views and materialized views, user triggers in
 /// <c>pg_trigger</c>, rules in <c>pg_rewrite</c>, and the string columns that do not compare ordinally: <c>citext</c>,
 /// <c>character(n)</c>, domains, non-deterministic collations), in the schemas the connection's search path sees and those
 /// the model names; and the foreign keys with actions (SQLite <c>pragma_foreign_key_list</c> per table, PostgreSQL
@@ -32,11 +34,18 @@ internal static class StoreCatalog
         "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
         "WHERE c.relkind IN ('v', 'm') AND " + VisibleSchema;
 
+    // The events as WriteEvents flags: tgtype bits INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32; a rule's ev_type 2 UPDATE,
+    // 3 INSERT, 4 DELETE (anything else: every event).
     private const string PostgresTriggered =
-        "SELECT c.relname FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid " +
+        "SELECT c.relname, (CASE WHEN t.tgtype::int & 4 <> 0 THEN 1 ELSE 0 END) | (CASE WHEN t.tgtype::int & 16 <> 0 THEN 2 ELSE 0 END) | " +
+        "(CASE WHEN t.tgtype::int & 8 <> 0 THEN 4 ELSE 0 END) | (CASE WHEN t.tgtype::int & 32 <> 0 THEN 8 ELSE 0 END) " +
+        "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid " +
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND " + VisibleSchema +
-        " UNION SELECT c.relname FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class " +
+        " UNION ALL SELECT c.relname, CASE r.ev_type WHEN '2' THEN 2 WHEN '3' THEN 1 WHEN '4' THEN 4 ELSE 15 END " +
+        "FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class " +
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND " + VisibleSchema;
+
+    private const string SqliteColumns = "SELECT name, type FROM pragma_table_xinfo(@table)";
 
     private const string SqliteForeignKeys = "SELECT \"table\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(@table)";
 
@@ -92,10 +101,8 @@ internal static class StoreCatalog
     private static StoreFacts ReadSqlite(DbConnection connection, DbTransaction? transaction)
     {
         var views = new List<string>();
-        var triggered = new List<string>();
-        var columns = new Dictionary<string, StringMatching>(StringComparer.OrdinalIgnoreCase);
-        var tables = new List<string>();
-        var replacing = new List<string>();
+        var triggers = new List<(string Table, TriggerFacts Trigger)>();
+        var tables = new List<(string Name, string? Sql)>();
         foreach (var row in Query(connection, transaction, SqliteMaster, null))
         {
             var (type, name, table, sql) = ((string)row[0]!, (string)row[1]!, (string)row[2]!, row[3] as string);
@@ -105,28 +112,41 @@ internal static class StoreCatalog
                     views.Add(name);
                     break;
                 case "trigger":
-                    triggered.Add(table);
+                    triggers.Add((table, sql is null ? new TriggerFacts(WriteEvents.All, null) : SqliteCatalogSql.ParseTrigger(sql)));
                     break;
                 default:
-                    AddSqliteCollations(name, sql, columns);
-                    tables.Add(name);
-                    if (DeclaresReplace(sql))
-                    {
-                        replacing.Add(name);
-                    }
-
+                    tables.Add((name, sql));
                     break;
             }
         }
 
-        // One foreign key spans several rows (one per column); "to" is null when it references the parent's primary key.
+        var columns = new Dictionary<string, StringMatching>(StringComparer.OrdinalIgnoreCase);
+        var replacing = new List<string>();
         var actions = new List<ForeignKeyAction>();
-        foreach (var child in tables)
+        foreach (var (table, sql) in tables)
         {
-            foreach (var fk in Query(connection, transaction, SqliteForeignKeys, null, ("table", child)).GroupBy(r => (string)r[0]!, StringComparer.OrdinalIgnoreCase))
+            // How text compares on each column: its declared type (numeric affinity converts '05' to 5) and collation.
+            var collations = sql is null ? null : SqliteCatalogSql.ColumnCollations(sql);
+            foreach (var column in Query(connection, transaction, SqliteColumns, null, ("table", table)))
+            {
+                var name = (string)column[0]!;
+                var matching = collations is null ? StringMatching.Excluded : SqliteCatalogSql.MatchingFor(column[1] as string ?? string.Empty, collations.GetValueOrDefault(name));
+                if (matching != StringMatching.Ordinal)
+                {
+                    columns[StoreFacts.Column(table, name)] = matching;
+                }
+            }
+
+            if (sql is null || SqliteCatalogSql.DeclaresReplace(sql))
+            {
+                replacing.Add(table);
+            }
+
+            // One foreign key spans several rows (one per column); "to" is null when it references the parent's primary key.
+            foreach (var fk in Query(connection, transaction, SqliteForeignKeys, null, ("table", table)).GroupBy(r => (string)r[0]!, StringComparer.OrdinalIgnoreCase))
             {
                 var parentColumns = fk.Any(r => r[1] is null) ? null : fk.Select(r => (string)r[1]!).ToList();
-                var action = new ForeignKeyAction(child, fk.Key, parentColumns, ForeignKeyAction.Parse(fk.First()[3] as string), ForeignKeyAction.Parse(fk.First()[2] as string));
+                var action = new ForeignKeyAction(table, fk.Key, parentColumns, ForeignKeyAction.Parse(fk.First()[3] as string), ForeignKeyAction.Parse(fk.First()[2] as string));
                 if (ForeignKeyAction.Changes(action.OnDelete) || ForeignKeyAction.Changes(action.OnUpdate))
                 {
                     actions.Add(action);
@@ -134,108 +154,30 @@ internal static class StoreCatalog
             }
         }
 
-        return new StoreFacts(views, triggered, columns, actions) { Replacing = replacing };
-    }
-
-    /// <summary>
-    /// Whether a <c>CREATE TABLE</c> declares <c>ON CONFLICT REPLACE</c> on a constraint: an INSERT or UPDATE may then delete
-    /// the rows it conflicts with (unreadable text counts as yes).
-    /// </summary>
-    internal static bool DeclaresReplace(string? createTable)
-    {
-        var text = createTable is null ? null : SqlTokenizer.Tokenize(createTable, SqlDialect.Sqlite);
-        if (text is null || text.Ambiguous)
-        {
-            return true;
-        }
-
-        for (var i = 0; i + 1 < text.Count; i++)
-        {
-            if (text.IsWord(i, "CONFLICT") && text.IsWord(i + 1, "REPLACE"))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// Files how each column of a <c>CREATE TABLE</c> compares: a <c>COLLATE</c> in its definition gives SQLite's rule for that
-    /// collation (BINARY ordinal, NOCASE ASCII case, RTRIM trailing spaces, anything else excluded); a statement CacheBot
-    /// cannot read (no column list, text the lexer finds ambiguous) excludes every string column of the table.
-    /// </summary>
-    internal static void AddSqliteCollations(string table, string? createTable, Dictionary<string, StringMatching> columns)
-    {
-        var text = createTable is null ? null : SqlTokenizer.Tokenize(createTable, SqlDialect.Sqlite);
-        var open = -1;
-        var unreadable = text is null || text.Ambiguous;
-        for (var i = 0; !unreadable && i < text!.Count && open < 0; i++)
-        {
-            unreadable = text.IsWord(i, "AS") || text.IsWord(i, "VIRTUAL");
-            open = text.IsKind(i, SqlTokenKind.OpenParen) && text[i].Depth == 0 ? i : -1;
-        }
-
-        if (unreadable || open < 0)
-        {
-            columns[StoreFacts.Column(table, "*")] = StringMatching.Excluded;
-            return;
-        }
-
-        var start = open + 1;
-        for (var i = start; i < text!.Count; i++)
-        {
-            var end = text.IsKind(i, SqlTokenKind.Comma) && text[i].Depth == 1 || text.IsKind(i, SqlTokenKind.CloseParen) && text[i].Depth == 0;
-            if (!end)
-            {
-                continue;
-            }
-
-            if (text.Name(start) is { } column && !text.IsAnyWord(start, ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]))
-            {
-                for (var j = start + 1; j < i - 1; j++)
-                {
-                    if (text[j].Depth == 1 && text.IsWord(j, "COLLATE"))
-                    {
-                        var matching = (text.Name(j + 1) ?? string.Empty).ToUpperInvariant() switch
-                        {
-                            "BINARY" => StringMatching.Ordinal,
-                            "NOCASE" => StringMatching.AsciiIgnoreCase,
-                            "RTRIM" => StringMatching.TrailingSpaces,
-                            _ => StringMatching.Excluded,
-                        };
-                        columns[StoreFacts.Column(table, column)] = matching;
-                    }
-                }
-            }
-
-            if (text[i].Depth == 0)
-            {
-                break;
-            }
-
-            start = i + 1;
-        }
+        return new StoreFacts(views, triggers, columns, actions) { Replacing = replacing };
     }
 
     private static StoreFacts ReadPostgres(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<string> modelSchemas)
     {
         var schemas = modelSchemas.ToArray();
         var views = Query(connection, transaction, PostgresViews, schemas).Select(r => (string)r[0]!).ToList();
-        var triggered = Query(connection, transaction, PostgresTriggered, schemas).Select(r => (string)r[0]!).ToList();
+        // A trigger function or rule is code CacheBot cannot read: it may write any table.
+        var triggers = Query(connection, transaction, PostgresTriggered, schemas)
+            .Select(r => ((string)r[0]!, new TriggerFacts(Convert.ToInt32(r[1], CultureInfo.InvariantCulture) is var events and not 0 ? (WriteEvents)events : WriteEvents.All, null)))
+            .ToList();
         var columns = new Dictionary<string, StringMatching>(StringComparer.OrdinalIgnoreCase);
         foreach (var row in Query(connection, transaction, PostgresColumns, schemas))
         {
             // character(n) ignores trailing spaces under a deterministic collation; citext, domains and non-deterministic
             // collations compare by rules CacheBot does not reproduce.
-            var excluded = Convert.ToInt32(row[3], System.Globalization.CultureInfo.InvariantCulture) == 1 || (string)row[2]! != "bpchar";
+            var excluded = Convert.ToInt32(row[3], CultureInfo.InvariantCulture) == 1 || (string)row[2]! != "bpchar";
             columns[StoreFacts.Column((string)row[0]!, (string)row[1]!)] = excluded ? StringMatching.Excluded : StringMatching.TrailingSpaces;
         }
 
         var actions = Query(connection, transaction, PostgresForeignKeys, schemas)
             .Select(r => new ForeignKeyAction((string)r[0]!, (string)r[1]!, (string[])r[4]!, ForeignKeyAction.Parse((string)r[2]!), ForeignKeyAction.Parse((string)r[3]!)))
             .ToList();
-        return new StoreFacts(views, triggered, columns, actions);
+        return new StoreFacts(views, triggers, columns, actions);
     }
 
     private static List<object?[]> Query(DbConnection connection, DbTransaction? transaction, string sql, string[]? schemas, (string Name, object Value)? argument = null)

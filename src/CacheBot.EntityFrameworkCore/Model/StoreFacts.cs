@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CacheBot.Linq.Providers;
+using CacheBot.Linq.Providers.Sql;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace CacheBot.EntityFrameworkCore.Model;
@@ -12,8 +13,8 @@ namespace CacheBot.EntityFrameworkCore.Model;
 /// <remarks>
 /// <para>A database created by migrations agrees with its model, but a database first made by hand, scaffolded, or changed by
 /// raw SQL may have an audit trigger, a view mapped with <c>ToTable</c>, or a <c>COLLATE NOCASE</c> column the model never
-/// mentions. Each fact makes CacheBot do more, never less: a write to a table with a trigger or rule (or to a view) is a
-/// write of the whole database; a relation that is a view is invalidated by every write; a string column the catalog
+/// mentions. Each fact makes CacheBot do more, never less: a write to a table with a trigger also writes what the trigger
+/// writes (the whole database when that cannot be read); a write to a view is a write of the whole database; a relation that is a view is invalidated by every write; a string column the catalog
 /// compares otherwise than ordinally narrows by the database's rule, or not at all.</para>
 /// <para>Unknown facts (a provider without a catalog reader, a catalog that could not be read) are treated as the worst case:
 /// every write is a write of the whole database and no string column narrows.</para>
@@ -26,16 +27,27 @@ internal sealed class StoreFacts
     private static readonly ConcurrentDictionary<string, StoreFacts> ByDatabase = new(StringComparer.Ordinal);
 
     private readonly HashSet<string> _views;
-    private readonly HashSet<string> _triggered;
+    private readonly Dictionary<string, List<TriggerFacts>> _triggers;
     private readonly Dictionary<string, StringMatching> _columns;
     private readonly Dictionary<string, List<ForeignKeyAction>> _actionsByParent;
     private readonly HashSet<string> _replacing = new(StringComparer.OrdinalIgnoreCase);
     private volatile bool _current = true;
 
-    public StoreFacts(IEnumerable<string> views, IEnumerable<string> triggered, Dictionary<string, StringMatching> columns, IEnumerable<ForeignKeyAction>? actions = null)
+    public StoreFacts(
+        IEnumerable<string> views, IEnumerable<(string Table, TriggerFacts Trigger)> triggers, Dictionary<string, StringMatching> columns, IEnumerable<ForeignKeyAction>? actions = null)
     {
         _views = new HashSet<string>(views, StringComparer.OrdinalIgnoreCase);
-        _triggered = new HashSet<string>(triggered, StringComparer.OrdinalIgnoreCase);
+        _triggers = new Dictionary<string, List<TriggerFacts>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (table, trigger) in triggers)
+        {
+            if (!_triggers.TryGetValue(table, out var list))
+            {
+                _triggers[table] = list = [];
+            }
+
+            list.Add(trigger);
+        }
+
         _columns = new Dictionary<string, StringMatching>(columns, StringComparer.OrdinalIgnoreCase);
         _actionsByParent = new Dictionary<string, List<ForeignKeyAction>>(StringComparer.OrdinalIgnoreCase);
         foreach (var action in actions ?? [])
@@ -54,7 +66,7 @@ internal sealed class StoreFacts
     private StoreFacts(bool retry)
     {
         _views = [];
-        _triggered = [];
+        _triggers = [];
         _columns = [];
         _actionsByParent = [];
         IsKnown = false;
@@ -108,10 +120,16 @@ internal sealed class StoreFacts
     public bool IsView(string name) => _views.Contains(name);
 
     /// <summary>
-    /// Returns whether a write to <paramref name="name"/> may change relations CacheBot cannot name: the table has a trigger
-    /// or a rule, or is a view (its base tables change), or the catalog is unknown.
+    /// Returns whether a write to <paramref name="name"/> may change relations CacheBot cannot name: it is a view (its base
+    /// tables change), or the catalog is unknown. Triggers are <see cref="TriggersOn"/>.
     /// </summary>
-    public bool WritesBeyond(string name) => !IsKnown || _triggered.Contains(name) || _views.Contains(name);
+    public bool WritesBeyond(string name) => !IsKnown || _views.Contains(name);
+
+    /// <summary>
+    /// Returns the triggers (and PostgreSQL rules) on <paramref name="table"/>: the writes they fire on and the tables their
+    /// bodies write (SQLite, read from the trigger's SQL), or unknown targets (PostgreSQL functions and rules: the whole database).
+    /// </summary>
+    public IReadOnlyList<TriggerFacts> TriggersOn(string table) => _triggers.TryGetValue(table, out var triggers) ? triggers : [];
 
     /// <summary>
     /// How the database compares the string column <paramref name="column"/> of <paramref name="table"/>, given what the
@@ -149,7 +167,7 @@ internal sealed class StoreFacts
     public IReadOnlyList<ForeignKeyAction> ActionsOf(string parent) =>
         _actionsByParent.TryGetValue(parent, out var actions) ? actions : [];
 
-    /// <summary>The key of a column in <see cref="StoreFacts(IEnumerable{string}, IEnumerable{string}, Dictionary{string, StringMatching}, IEnumerable{ForeignKeyAction})"/>.</summary>
+    /// <summary>The key of a column in the comparison rules a catalog reader passes to the constructor.</summary>
     public static string Column(string table, string column) => table + "\u0001" + column;
 
     /// <summary>The matching that makes at least the strings equal that either makes equal (or none, when they disagree otherwise).</summary>

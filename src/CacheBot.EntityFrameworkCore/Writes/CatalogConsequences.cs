@@ -1,6 +1,7 @@
 using CacheBot.EntityFrameworkCore.Infrastructure;
 using CacheBot.EntityFrameworkCore.Model;
 using CacheBot.Linq.Providers;
+using CacheBot.Linq.Providers.Sql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -8,14 +9,15 @@ namespace CacheBot.EntityFrameworkCore.Writes;
 
 /// <summary>
 /// What the database does beyond a batch of writes that only its catalog tells (<see cref="StoreFacts"/>): a write to a
-/// table with a trigger or rule, or to a view, writes the whole database; a delete of a parent row, or an update of its
+/// table with a trigger writes the tables the trigger's body writes (SQLite) or the whole database (a PostgreSQL trigger
+/// function or rule, a body that cannot be read); a write to a view writes the whole database; a delete of a parent row, or an update of its
 /// referenced columns, changes the child rows of every foreign key whose action the database takes and the model does not
 /// already follow (<see cref="Cascades"/> follows the model's own delete actions, row by row); a write of rows of a SQLite
 /// table with an <c>ON CONFLICT REPLACE</c> constraint may delete the rows it conflicts with (a table write).
 /// </summary>
 /// <remarks>
-/// Child rows changed by the database are unknown rows: a table write of the child, followed in turn (cascades of cascades,
-/// triggers of children). An update whose images show the referenced columns unchanged changes no child.
+/// Rows changed by the database (a trigger's targets, a foreign key's children) are unknown rows: a table write, followed
+/// in turn (cascades of cascades, triggers of targets). An update whose images show the referenced columns unchanged changes no child.
 /// </remarks>
 internal static class CatalogConsequences
 {
@@ -39,13 +41,36 @@ internal static class CatalogConsequences
                 return;
             }
 
+            var events = Events(write);
+            foreach (var trigger in facts.TriggersOn(write.Table.Name))
+            {
+                if ((trigger.Events & events) == 0)
+                {
+                    continue;
+                }
+
+                if (trigger.Targets is null)
+                {
+                    writes.Add(WriteRecord.ForDatabase(state.DatabaseId));
+                    return;
+                }
+
+                foreach (var target in trigger.Targets)
+                {
+                    if (followed.Add(target.Name))
+                    {
+                        writes.Add(WriteRecord.ForTable(ModelTable(state, target.Name)));
+                    }
+                }
+            }
+
             if (!write.IsTableWrite && facts.ReplacesOnConflict(write.Table.Name))
             {
                 // ON CONFLICT REPLACE: the statement may have deleted rows it conflicted with (unknown rows of the table).
                 writes.Add(WriteRecord.ForTable(write.Table));
             }
 
-            var (deletes, updates) = Events(write);
+            var (deletes, updates) = ((events & WriteEvents.Delete) != 0, (events & WriteEvents.Update) != 0);
             foreach (var action in facts.ActionsOf(write.Table.Name))
             {
                 var original = i < reported;
@@ -59,20 +84,25 @@ internal static class CatalogConsequences
         }
     }
 
-    /// <summary>Whether the write may delete rows, and whether it may update them.</summary>
-    private static (bool Deletes, bool Updates) Events(WriteRecord write)
+    /// <summary>What the write may do to rows: insert (images without an old row), delete, update; anything for a table write.</summary>
+    private static WriteEvents Events(WriteRecord write)
     {
-        if (!write.IsTableWrite && write.OldRow is null && write.NewRow is RowValues)
+        if (write.IsTableWrite || write.OldRow is not RowValues && write.NewRow is not RowValues)
         {
-            return (false, false); // an inserted row: no child references it yet
+            return WriteEvents.All;
         }
 
-        if (write.IsTableWrite || write.OldRow is not RowValues)
+        if (write.OldRow is null)
         {
-            return (true, true);
+            return WriteEvents.Insert;
         }
 
-        return write.NewRow is null ? (true, false) : (false, true);
+        if (write.OldRow is not RowValues)
+        {
+            return WriteEvents.All;
+        }
+
+        return write.NewRow is null ? WriteEvents.Delete : WriteEvents.Update;
     }
 
     /// <summary>Whether an update may change the columns <paramref name="action"/> references (unknown columns or images: yes).</summary>

@@ -1,3 +1,4 @@
+using CacheBot.Linq.Providers.Sql;
 using System.Collections.Concurrent;
 
 namespace CacheBot.Linq2Db.Schema;

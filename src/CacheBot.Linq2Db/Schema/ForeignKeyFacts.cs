@@ -1,3 +1,5 @@
+using CacheBot.Linq.Providers.Sql;
+
 namespace CacheBot.Linq2Db.Schema;
 
 /// <summary>A foreign key from <see cref="Child"/> to the table whose facts hold it.</summary>

@@ -1,3 +1,5 @@
+using CacheBot.Linq.Providers.Sql;
+
 namespace CacheBot.Linq2Db.Schema;
 
 /// <summary>Reads the facts of one relation from one dialect's catalog.</summary>

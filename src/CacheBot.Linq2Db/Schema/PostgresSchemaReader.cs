@@ -1,3 +1,4 @@
+using CacheBot.Linq.Providers.Sql;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CacheBot.Linq.Providers;
@@ -106,7 +107,7 @@ internal sealed partial class PostgresSchemaReader : ISchemaReader
             var matching = chain.Contains("citext") || row[3] is false ? StringMatching.Excluded
                 : chain.Contains("bpchar") ? StringMatching.TrailingSpaces
                 : StringMatching.Ordinal;
-            var hasConstant = SqliteSql.TryParseConstant(row[4] as string, out var constant, CacheBot.Linq.Providers.Sql.SqlDialect.PostgreSql);
+            var hasConstant = SqliteCatalogSql.TryParseConstant(row[4] as string, out var constant, CacheBot.Linq.Providers.Sql.SqlDialect.PostgreSql);
             columns.Add(new ColumnFacts((string)row[0]!, row[1] as string ?? string.Empty, matching, constant, hasConstant));
         }
 

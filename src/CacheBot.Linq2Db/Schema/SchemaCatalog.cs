@@ -1,3 +1,4 @@
+using CacheBot.Linq.Providers.Sql;
 using System.Collections.Concurrent;
 using System.Data.Common;
 using CacheBot.Linq.Providers;

@@ -1,3 +1,4 @@
+using CacheBot.Linq.Providers.Sql;
 using System.Globalization;
 using CacheBot.Linq.Providers;
 
@@ -6,7 +7,7 @@ namespace CacheBot.Linq2Db.Schema;
 /// <summary>
 /// SQLite's catalog: <c>sqlite_master</c> (main and temp) and <c>pragma_foreign_key_list</c> read once per snapshot,
 /// <c>pragma_table_xinfo</c> per relation; collations, triggers and view references parsed from the stored SQL
-/// (<see cref="SqliteSql"/>). Attached databases are not read: a relation named through one is unknown.
+/// (<see cref="SqliteCatalogSql"/>). Attached databases are not read: a relation named through one is unknown.
 /// </summary>
 internal sealed class SqliteSchemaReader : ISchemaReader
 {
@@ -49,7 +50,7 @@ internal sealed class SqliteSchemaReader : ISchemaReader
             "SELECT name, type, dflt_value, pk FROM pragma_table_xinfo(@name, @schema) ORDER BY cid",
             ("name", entry.Name),
             ("schema", entry.Schema)).ConfigureAwait(false);
-        var collations = kind == RelationKind.Table && entry.Sql is not null ? SqliteSql.ColumnCollations(entry.Sql) : null;
+        var collations = kind == RelationKind.Table && entry.Sql is not null ? SqliteCatalogSql.ColumnCollations(entry.Sql) : null;
         var columns = new List<ColumnFacts>(rows.Count);
         var keys = new List<(long Order, string Name)>();
         foreach (var row in rows)
@@ -64,10 +65,10 @@ internal sealed class SqliteSchemaReader : ISchemaReader
             }
             else
             {
-                matching = SqliteSql.MatchingFor(declared, collation);
+                matching = SqliteCatalogSql.MatchingFor(declared, collation);
             }
 
-            var hasConstant = SqliteSql.TryParseConstant(row[2] as string, out var constant);
+            var hasConstant = SqliteCatalogSql.TryParseConstant(row[2] as string, out var constant);
             columns.Add(new ColumnFacts(name, declared, matching, constant, hasConstant));
             var pk = Convert.ToInt64(row[3], CultureInfo.InvariantCulture);
             if (pk > 0)
@@ -84,7 +85,7 @@ internal sealed class SqliteSchemaReader : ISchemaReader
         {
             if (string.Equals(trigger.TableName, entry.Name, StringComparison.OrdinalIgnoreCase) && trigger.Sql is not null)
             {
-                triggers.Add(SqliteSql.ParseTrigger(trigger.Sql));
+                triggers.Add(SqliteCatalogSql.ParseTrigger(trigger.Sql));
             }
         }
 
@@ -113,7 +114,7 @@ internal sealed class SqliteSchemaReader : ISchemaReader
         var opaque = kind == RelationKind.Other || (kind == RelationKind.View && state.IsOpaqueView(entry));
         return new TableFacts(new RelationRef(null, entry.Name), kind, opaque, columns, primaryKey, children, triggers, dependents, [])
         {
-            ReplacesOnConflict = kind != RelationKind.View && (entry.Sql is null || SqliteSql.DeclaresReplace(entry.Sql)),
+            ReplacesOnConflict = kind != RelationKind.View && (entry.Sql is null || SqliteCatalogSql.DeclaresReplace(entry.Sql)),
         };
     }
 
@@ -197,7 +198,7 @@ internal sealed class SqliteSchemaReader : ISchemaReader
             foreignKeys.Where(fk => string.Equals(fk.Parent, parent, StringComparison.OrdinalIgnoreCase));
 
         public (List<string> Names, bool Opaque) ReferencesOf(Entry view) =>
-            _references.GetOrAdd(view, static (v, self) => SqliteSql.ViewReferences(v.Sql ?? string.Empty, self.IsRelation), this);
+            _references.GetOrAdd(view, static (v, self) => SqliteCatalogSql.ViewReferences(v.Sql ?? string.Empty, self.IsRelation), this);
 
         /// <summary>A view is opaque when it, or a view it reads (transitively), is.</summary>
         public bool IsOpaqueView(Entry view)

@@ -1,3 +1,4 @@
+using CacheBot.Linq.Providers.Sql;
 using System.Text;
 
 namespace CacheBot.Linq2Db.Schema;

@@ -1,4 +1,4 @@
-namespace CacheBot.Linq2Db.Schema;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>The kinds of <see cref="CatalogToken"/>.</summary>
 internal enum CatalogTokenKind

@@ -1,6 +1,4 @@
-using CacheBot.Linq.Providers.Sql;
-
-namespace CacheBot.Linq2Db.Schema;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>One token of catalog SQL, decoded from the write path's <see cref="SqlTokenizer"/> (see <see cref="Tokenize"/>).</summary>
 /// <param name="Kind">What the token is.</param>

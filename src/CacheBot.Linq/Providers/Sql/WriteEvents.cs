@@ -1,8 +1,8 @@
-namespace CacheBot.Linq2Db.Schema;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>The kinds of write a trigger or rule fires on.</summary>
 [Flags]
-internal enum WriteEvents
+public enum WriteEvents
 {
     /// <summary>No write.</summary>
     None = 0,

@@ -1,9 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using CacheBot.Linq.Providers;
-using CacheBot.Linq.Providers.Sql;
 
-namespace CacheBot.Linq2Db.Schema;
+namespace CacheBot.Linq.Providers.Sql;
 
 /// <summary>
 /// Reads the facts SQLite keeps only as SQL text in <c>sqlite_master</c>: column collations of <c>CREATE TABLE</c>, the
@@ -15,7 +13,7 @@ namespace CacheBot.Linq2Db.Schema;
 /// every token that names a table or view (a column spelled like a table only adds a dependency); a view that calls a
 /// function not known to be deterministic, or reads the clock, is opaque (its queries are not cached).
 /// </remarks>
-internal static class SqliteSql
+public static class SqliteCatalogSql
 {
     private static readonly FrozenSet<string> DeterministicFunctions = new[]
     {
