@@ -198,9 +198,19 @@ internal sealed partial class EfEntityModel : IEntityModel
             }
         }
 
+        if (Facts.IsOpaque(store.Name) || (!Facts.IsKnown && type.GetViewName() is not null))
+        {
+            return null; // its answers can change without a write (row-level security, a volatile view, a foreign table)
+        }
+
         var companions = new List<TableModel>();
         foreach (var (schema, name) in TablesReadBy(type))
         {
+            if (Facts.IsOpaque(name))
+            {
+                return null;
+            }
+
             if (!(string.Equals(name, store.Name, StringComparison.Ordinal) && string.Equals(schema, store.Schema, StringComparison.Ordinal)))
             {
                 companions.Add(TableNamed(schema, name));

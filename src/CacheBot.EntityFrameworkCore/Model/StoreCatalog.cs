@@ -56,6 +56,24 @@ internal static class StoreCatalog
         "JOIN pg_catalog.pg_class pc ON pc.oid = con.confrelid JOIN pg_catalog.pg_namespace n ON n.oid = cc.relnamespace " +
         "WHERE con.contype = 'f' AND (con.confdeltype IN ('c', 'n', 'd') OR con.confupdtype IN ('c', 'n', 'd')) AND " + VisibleSchema;
 
+    private const string PostgresOpaque =
+        "SELECT c.relname, c.relkind::text, c.relrowsecurity, " +
+        "(SELECT r.ev_action::text FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename = '_RETURN') " +
+        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
+        "WHERE (c.relkind IN ('v', 'f') OR c.relrowsecurity) AND " + VisibleSchema;
+
+    private const string PostgresUnsafeFunctions =
+        "SELECT p.oid::bigint FROM pg_catalog.pg_proc p WHERE p.oid::bigint = ANY (@ids) " +
+        "AND (p.provolatile <> 'i' OR p.pronamespace <> 'pg_catalog'::regnamespace)";
+
+    // What each view (or materialized view) reads, and whether that relation is itself opaque wherever it lives.
+    private const string PostgresViewReads =
+        "SELECT DISTINCT v.relname, b.relname, (b.relrowsecurity OR b.relkind = 'f') FROM pg_catalog.pg_depend d " +
+        "JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid JOIN pg_catalog.pg_class v ON v.oid = r.ev_class " +
+        "JOIN pg_catalog.pg_class b ON b.oid = d.refobjid JOIN pg_catalog.pg_namespace n ON n.oid = v.relnamespace " +
+        "WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass " +
+        "AND v.relkind = 'v' AND v.oid <> b.oid AND " + VisibleSchema;
+
     private const string PostgresColumns =
         "SELECT c.relname, a.attname, t.typname, CASE WHEN t.typtype = 'd' OR NOT COALESCE(co.collisdeterministic, true) THEN 1 ELSE 0 END " +
         "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid " +
@@ -100,7 +118,7 @@ internal static class StoreCatalog
 
     private static StoreFacts ReadSqlite(DbConnection connection, DbTransaction? transaction)
     {
-        var views = new List<string>();
+        var views = new List<(string Name, string? Sql)>();
         var triggers = new List<(string Table, TriggerFacts Trigger)>();
         var tables = new List<(string Name, string? Sql)>();
         foreach (var row in Query(connection, transaction, SqliteMaster, null))
@@ -109,7 +127,7 @@ internal static class StoreCatalog
             switch (type)
             {
                 case "view":
-                    views.Add(name);
+                    views.Add((name, sql));
                     break;
                 case "trigger":
                     triggers.Add((table, sql is null ? new TriggerFacts(WriteEvents.All, null) : SqliteCatalogSql.ParseTrigger(sql)));
@@ -154,7 +172,38 @@ internal static class StoreCatalog
             }
         }
 
-        return new StoreFacts(views, triggers, columns, actions) { Replacing = replacing };
+        // A view that calls a function not known to be deterministic or reads the clock is opaque, and so is a view over one.
+        var relations = new HashSet<string>(tables.Select(t => t.Name).Concat(views.Select(v => v.Name)), StringComparer.OrdinalIgnoreCase);
+        var reads = new List<(string View, string Relation)>();
+        var opaque = new List<string>();
+        foreach (var (view, sql) in views)
+        {
+            var (names, calls) = sql is null ? (new List<string>(), true) : SqliteCatalogSql.ViewReferences(sql, relations.Contains);
+            if (calls)
+            {
+                opaque.Add(view);
+            }
+
+            reads.AddRange(names.Select(n => (view, n)));
+        }
+
+        return new StoreFacts(views.Select(v => v.Name), triggers, columns, actions) { Replacing = replacing, Opaque = Closure(opaque, reads) };
+    }
+
+    /// <summary>The opaque relations and every view that reads one, transitively.</summary>
+    private static List<string> Closure(List<string> opaque, List<(string View, string Relation)> reads)
+    {
+        var result = new HashSet<string>(opaque, StringComparer.OrdinalIgnoreCase);
+        for (var grown = true; grown;)
+        {
+            grown = false;
+            foreach (var (view, relation) in reads)
+            {
+                grown |= result.Contains(relation) && result.Add(view);
+            }
+        }
+
+        return [.. result];
     }
 
     private static StoreFacts ReadPostgres(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<string> modelSchemas)
@@ -177,7 +226,51 @@ internal static class StoreCatalog
         var actions = Query(connection, transaction, PostgresForeignKeys, schemas)
             .Select(r => new ForeignKeyAction((string)r[0]!, (string)r[1]!, (string[])r[4]!, ForeignKeyAction.Parse((string)r[2]!), ForeignKeyAction.Parse((string)r[3]!)))
             .ToList();
-        return new StoreFacts(views, triggers, columns, actions);
+        return new StoreFacts(views, triggers, columns, actions) { Opaque = ReadPostgresOpaque(connection, transaction, schemas) };
+    }
+
+    /// <summary>
+    /// Tables with row-level security and foreign tables; views whose rule reads session state or calls a function that is
+    /// not an immutable built-in (<see cref="PostgresRuleTree"/>); views over any of these (materialized views change only
+    /// at REFRESH, a write CacheBot sees).
+    /// </summary>
+    private static List<string> ReadPostgresOpaque(DbConnection connection, DbTransaction? transaction, string[] schemas)
+    {
+        var opaque = new List<string>();
+        var calls = new List<(string View, IReadOnlyList<long> Functions)>();
+        foreach (var row in Query(connection, transaction, PostgresOpaque, schemas))
+        {
+            var (name, kind) = ((string)row[0]!, (string)row[1]!);
+            if (kind != "v" || row[2] is true || row[3] is not string tree || PostgresRuleTree.ReadsSessionState(tree))
+            {
+                opaque.Add(name);
+            }
+            else
+            {
+                calls.Add((name, PostgresRuleTree.FunctionIds(tree)));
+            }
+        }
+
+        var ids = calls.SelectMany(c => c.Functions).Distinct().ToArray();
+        if (ids.Length > 0)
+        {
+            var unsafeIds = Query(connection, transaction, PostgresUnsafeFunctions, null, ("ids", ids))
+                .Select(r => Convert.ToInt64(r[0], CultureInfo.InvariantCulture)).ToHashSet();
+            opaque.AddRange(calls.Where(c => c.Functions.Any(unsafeIds.Contains)).Select(c => c.View));
+        }
+
+        var reads = new List<(string View, string Relation)>();
+        foreach (var row in Query(connection, transaction, PostgresViewReads, schemas))
+        {
+            if (row[2] is true)
+            {
+                opaque.Add((string)row[0]!);
+            }
+
+            reads.Add(((string)row[0]!, (string)row[1]!));
+        }
+
+        return Closure(opaque, reads);
     }
 
     private static List<object?[]> Query(DbConnection connection, DbTransaction? transaction, string sql, string[]? schemas, (string Name, object Value)? argument = null)

@@ -31,6 +31,7 @@ internal sealed class StoreFacts
     private readonly Dictionary<string, StringMatching> _columns;
     private readonly Dictionary<string, List<ForeignKeyAction>> _actionsByParent;
     private readonly HashSet<string> _replacing = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _opaque = new(StringComparer.OrdinalIgnoreCase);
     private volatile bool _current = true;
 
     public StoreFacts(
@@ -159,6 +160,20 @@ internal sealed class StoreFacts
         get => _replacing;
         init => _replacing = new HashSet<string>(value, StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>
+    /// Gets the relations whose answers can change without a write CacheBot sees, so queries reading them are not cached:
+    /// PostgreSQL tables with row-level security and foreign tables, views that read session state or call functions that
+    /// are not immutable built-ins (SQLite: not known to be deterministic), and views over any of these.
+    /// </summary>
+    public IReadOnlyCollection<string> Opaque
+    {
+        get => _opaque;
+        init => _opaque = new HashSet<string>(value, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Returns whether queries reading <paramref name="relation"/> must not be cached (<see cref="Opaque"/>).</summary>
+    public bool IsOpaque(string relation) => _opaque.Contains(relation);
 
     /// <summary>Returns whether a write of rows of <paramref name="table"/> may delete other rows (<see cref="Replacing"/>).</summary>
     public bool ReplacesOnConflict(string table) => _replacing.Contains(table);

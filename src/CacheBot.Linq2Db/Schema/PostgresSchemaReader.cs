@@ -1,6 +1,5 @@
 using CacheBot.Linq.Providers.Sql;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq2Db.Schema;
@@ -199,22 +198,12 @@ internal sealed partial class PostgresSchemaReader : ISchemaReader
             return true;
         }
 
-        if (tree.Contains("{SQLVALUEFUNCTION", StringComparison.Ordinal) || tree.Contains("{NEXTVALUEEXPR", StringComparison.Ordinal)
-            || tree.Contains("{COERCEVIAIO", StringComparison.Ordinal) || tree.Contains("{CURRENTOFEXPR", StringComparison.Ordinal))
+        if (PostgresRuleTree.ReadsSessionState(tree))
         {
             return true;
         }
 
-        var functions = new List<long>();
-        foreach (Match match in FunctionIds().Matches(tree))
-        {
-            var id = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            if (id != 0 && !functions.Contains(id))
-            {
-                functions.Add(id);
-            }
-        }
-
+        var functions = PostgresRuleTree.FunctionIds(tree);
         if (functions.Count == 0)
         {
             return false;
@@ -251,7 +240,4 @@ internal sealed partial class PostgresSchemaReader : ISchemaReader
         "d" => ForeignKeyAction.SetDefault,
         _ => ForeignKeyAction.None,
     };
-
-    [GeneratedRegex(@":(?:funcid|opfuncid|aggfnoid|winfnoid|funcid2) (\d+)", RegexOptions.CultureInvariant)]
-    private static partial Regex FunctionIds();
 }

@@ -54,6 +54,28 @@ public sealed class CTag
     public string Name { get; set; } = "";
 }
 
+/// <summary>A row of a view whose answer changes without any write (it reads the clock).</summary>
+public sealed class CNow
+{
+    public int Id { get; set; }
+
+    public string Stamp { get; set; } = "";
+}
+
+/// <summary>A row of a view over <see cref="CNow"/>'s view.</summary>
+public sealed class CNowAgain
+{
+    public int Id { get; set; }
+}
+
+/// <summary>A row of a table with row-level security on PostgreSQL: what a connection sees depends on its session.</summary>
+public sealed class CSecret
+{
+    public int Id { get; set; }
+
+    public string Owner { get; set; } = "";
+}
+
 /// <summary>A row of the view "CActiveItems", which the model maps as if it were a table.</summary>
 public sealed class CActiveItem
 {
@@ -83,6 +105,12 @@ public sealed class CatalogContext(DbContextOptions<CatalogContext> options) : D
             "CREATE TABLE \"CChild\" (\"Id\" serial PRIMARY KEY, \"ParentId\" int REFERENCES \"CParent\" (\"Id\") ON DELETE CASCADE, " +
             "\"ParentCode\" text REFERENCES \"CParent\" (\"Code\") ON UPDATE CASCADE ON DELETE SET NULL)",
             "CREATE TABLE \"CTag\" (\"Id\" int PRIMARY KEY, \"Name\" text NOT NULL)",
+            "CREATE VIEW \"CNow\" AS SELECT 1 AS \"Id\", clock_timestamp()::text AS \"Stamp\"",
+            "CREATE VIEW \"CNowAgain\" AS SELECT \"Id\" FROM \"CNow\"",
+            "CREATE TABLE \"CSecret\" (\"Id\" int PRIMARY KEY, \"Owner\" text NOT NULL)",
+            "ALTER TABLE \"CSecret\" ENABLE ROW LEVEL SECURITY",
+            "ALTER TABLE \"CSecret\" FORCE ROW LEVEL SECURITY",
+            "CREATE POLICY csecret_owner ON \"CSecret\" USING (\"Owner\" = current_setting('app.owner', true))",
         ]
         :
         [
@@ -95,6 +123,9 @@ public sealed class CatalogContext(DbContextOptions<CatalogContext> options) : D
             "CREATE TABLE \"CChild\" (\"Id\" INTEGER PRIMARY KEY AUTOINCREMENT, \"ParentId\" INTEGER REFERENCES \"cparent\" (\"Id\") ON DELETE CASCADE, " +
             "\"ParentCode\" TEXT REFERENCES \"CParent\" (\"Code\") ON UPDATE CASCADE ON DELETE SET NULL)",
             "CREATE TABLE \"CTag\" (\"Id\" INTEGER PRIMARY KEY, \"Name\" TEXT NOT NULL UNIQUE ON CONFLICT REPLACE)",
+            "CREATE VIEW \"CNow\" AS SELECT 1 AS \"Id\", strftime('%Y-%m-%d %H:%M:%f', 'now') AS \"Stamp\"",
+            "CREATE VIEW \"CNowAgain\" AS SELECT \"Id\" FROM \"CNow\"",
+            "CREATE TABLE \"CSecret\" (\"Id\" INTEGER PRIMARY KEY, \"Owner\" TEXT NOT NULL)",
         ];
 
     /// <summary>The trigger a test creates later, through a CacheBot context: an insert into CAudit logs into CLog.</summary>
@@ -112,5 +143,8 @@ public sealed class CatalogContext(DbContextOptions<CatalogContext> options) : D
         modelBuilder.Entity<CParent>().ToTable("CParent").Property(p => p.Id).ValueGeneratedNever();
         modelBuilder.Entity<CChild>().ToTable("CChild");
         modelBuilder.Entity<CTag>().ToTable("CTag").Property(t => t.Id).ValueGeneratedNever();
+        modelBuilder.Entity<CNow>().ToView("CNow");
+        modelBuilder.Entity<CNowAgain>().ToTable("CNowAgain");
+        modelBuilder.Entity<CSecret>().ToTable("CSecret").Property(t => t.Id).ValueGeneratedNever();
     }
 }

@@ -272,6 +272,64 @@ public sealed class CatalogFactsTests
         Assert.Equal([5], f.Plain().Set<CTag>().Select(t => t.Id).ToList());
     }
 
+    [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
+    public void ViewReadingTheClock_AndAViewOverIt_AreNotCached(string kind)
+    {
+        using var f = new Fixture(kind);
+        using var db = f.Cached();
+        var hits = f.Cache.Statistics.Hits;
+        var first = db.Set<CNow>().AsCacheBot().Cache().Select(n => n.Stamp).Single();
+        Thread.Sleep(5);
+        var second = db.Set<CNow>().AsCacheBot().Cache().Select(n => n.Stamp).Single();
+        Assert.NotEqual(first, second); // the clock moved, with no write at all
+        Assert.Equal(1, db.Set<CNowAgain>().AsCacheBot().Cache().Count());
+        Assert.Equal(1, db.Set<CNowAgain>().AsCacheBot().Cache().Count());
+        Assert.Equal(hits, f.Cache.Statistics.Hits);
+    }
+
+    [Fact]
+    public void RowLevelSecurity_TwoSessionsSeeTheirOwnRows_NeverEachOthers()
+    {
+        using var f = new Fixture("postgres");
+        var role = "cb_rls_" + Guid.NewGuid().ToString("N")[..12];
+        using (var admin = f.Plain())
+        {
+            admin.AddRange(new CSecret { Id = 1, Owner = "ann" }, new CSecret { Id = 2, Owner = "bob" }, new CSecret { Id = 3, Owner = "bob" });
+            admin.SaveChanges();
+            var schema = admin.Database.SqlQueryRaw<string>("SELECT current_schema() AS \"Value\"").Single();
+            // A role that is not a superuser, so the policy applies (superusers bypass row-level security).
+            Run(admin, "CREATE ROLE " + role + " LOGIN PASSWORD 'rls'");
+            Run(admin, "GRANT USAGE ON SCHEMA " + schema + " TO " + role);
+            Run(admin, "GRANT SELECT ON \"CSecret\" TO " + role);
+        }
+
+        try
+        {
+            // Two sessions that differ only in a setting the policy reads: one database identity, different rows.
+            CatalogContext As(string owner)
+            {
+                var builder = new Npgsql.NpgsqlConnectionStringBuilder(f.Database.ConnectionString) { Username = role, Password = "rls", Options = "-c app.owner=" + owner, Pooling = false };
+                return new(new DbContextOptionsBuilder<CatalogContext>().UseNpgsql(builder.ConnectionString).UseCacheBot(f.Cache).Options);
+            }
+
+            using var ann = As("ann");
+            using var bob = As("bob");
+            Assert.Equal(1, ann.Set<CSecret>().AsCacheBot().Cache().Count());
+            Assert.Equal(2, bob.Set<CSecret>().AsCacheBot().Cache().Count());
+            Assert.Equal(1, ann.Set<CSecret>().AsCacheBot().Cache().Count());
+            Assert.Equal(["bob", "bob"], bob.Set<CSecret>().AsCacheBot().Cache().Select(s => s.Owner).ToList());
+        }
+        finally
+        {
+            using var admin = f.Plain();
+            Run(admin, "DROP OWNED BY " + role);
+            Run(admin, "DROP ROLE " + role);
+        }
+    }
+
+    /// <summary>Runs DDL built from a generated role name (no user input).</summary>
+    private static void Run(DbContext db, string ddl) => db.Database.ExecuteSqlRaw(ddl);
+
     [Fact]
     public void CatalogReadThatFails_GivesTheWorstCase_AndIsReadAgainOnTheNextUse()
     {
