@@ -1,3 +1,4 @@
+using CacheBot.Linq.Providers;
 using System.Diagnostics.Contracts;
 using CacheBot.Linq;
 using CacheBot.Linq2Db.Querying;
@@ -59,14 +60,14 @@ public static class CacheBotDataOptionsExtensions
         {
             // A factory's identity is the factory; one connection it makes (not opened) tells whether its database is private.
             using var probe = factory!(options);
-            var kind = DatabaseIdentity.Resolve(provider.Name, probe, probe.ConnectionString).Kind;
+            var kind = DatabaseIdentity.Resolve(provider.Name, Transactions.ProviderConnections.DialectOf(provider.Name), probe, probe.ConnectionString).Kind;
             identity = new DatabaseIdentityInfo(provider.Name + ":factory:" + factory.GetHashCode(), kind, DependsOnDirectory: false);
         }
         else
         {
             // An unopened connection of the provider finds its connection-string builder (the provider's own aliases).
             using var probe = provider.CreateConnection(connectionString);
-            identity = DatabaseIdentity.Resolve(provider.Name, probe, connectionString);
+            identity = DatabaseIdentity.Resolve(provider.Name, Transactions.ProviderConnections.DialectOf(provider.Name), probe, connectionString);
         }
 
         if (databaseName is not null)

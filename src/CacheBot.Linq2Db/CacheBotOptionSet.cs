@@ -1,3 +1,4 @@
+using CacheBot.Linq.Providers;
 using System.Data.Common;
 using CacheBot.Linq2Db.Schema;
 using CacheBot.Linq2Db.Transactions;
@@ -92,12 +93,12 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
         if (kind == DatabaseKind.Shared && _connectionString is null)
         {
             // A connection factory: the connection it made tells whether its database is private.
-            var resolved = DatabaseIdentity.Resolve(ProviderName, inner, inner.ConnectionString);
+            var resolved = DatabaseIdentity.Resolve(ProviderName, ProviderConnections.DialectOf(ProviderName), inner, inner.ConnectionString);
             kind = resolved.Kind == DatabaseKind.PerConnection ? DatabaseKind.PerConnection : kind;
         }
         else if (_directory is not null && !string.Equals(_directory, Environment.CurrentDirectory, StringComparison.Ordinal))
         {
-            var resolved = DatabaseIdentity.Resolve(ProviderName, inner, _connectionString);
+            var resolved = DatabaseIdentity.Resolve(ProviderName, ProviderConnections.DialectOf(ProviderName), inner, _connectionString);
             if (resolved.Id != DatabaseId)
             {
                 return new CacheBotOptionSet(Cache!, resolved.Id, DatabaseKind.Uncacheable, ProviderName, SchemaCatalog.ForDatabase(resolved.Id, ProviderName, null),

@@ -3,6 +3,7 @@ using CacheBot.EntityFrameworkCore.Model;
 using CacheBot.EntityFrameworkCore.Querying;
 using CacheBot.EntityFrameworkCore.Transactions;
 using CacheBot.Linq;
+using CacheBot.Linq.Providers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -25,6 +26,9 @@ internal sealed class CacheBotContextState : IResettableService
 {
     private static readonly object Marker = new();
 
+    /// <summary>An identity per connection object of a private database (each connection to <c>:memory:</c> is its own database).</summary>
+    private static readonly ConditionalWeakTable<System.Data.Common.DbConnection, string> PrivateDatabases = new();
+
     private readonly ICurrentDbContext _current;
     private readonly CacheBotOptionsExtension _extension;
     private string? _databaseId;
@@ -34,6 +38,8 @@ internal sealed class CacheBotContextState : IResettableService
     private ConditionalWeakTable<object, object> _fromDatabase = new();
     private EventHandler<EntityTrackedEventArgs>? _trackedHandler;
     private bool _schemaChangeInTransaction;
+    private System.Data.Common.DbConnection? _identityConnection;
+    private string? _identityText;
 
     public CacheBotContextState(ICurrentDbContext current, IDbContextOptions options)
     {
@@ -46,9 +52,36 @@ internal sealed class CacheBotContextState : IResettableService
 
     public QueryCache Cache => _extension.Cache;
 
-    /// <summary>Gets the logical database name: the one given to <c>UseCacheBot</c>, or the provider and connection identity.</summary>
-    public string DatabaseId => _databaseId ??= _extension.DatabaseName
-        ?? DatabaseIdentity.Create(Context.Database.ProviderName ?? "ef", Context.Database.GetConnectionString());
+    /// <summary>
+    /// Gets the logical database name: the one given to <c>UseCacheBot</c>, or the provider and the connection string's
+    /// identity as the core resolves it (<see cref="DatabaseIdentity"/>: the provider's own connection-string builder, every
+    /// setting that may change the data a connection sees, PostgreSQL <c>Options</c> and <c>PGOPTIONS</c> included). A
+    /// private database (SQLite <c>:memory:</c>) is the connection object's own; several PostgreSQL hosts that may be
+    /// standbys make reads bypass the cache (<see cref="ReadsUncacheable"/>). Resolved again when the connection or its
+    /// string changes (<c>SetConnectionString</c>, <c>SetDbConnection</c>, a pooled context).
+    /// </summary>
+    public string DatabaseId
+    {
+        get
+        {
+            var connection = Context.Database.GetDbConnection();
+            var text = Context.Database.GetConnectionString();
+            if (_databaseId is null || !ReferenceEquals(connection, _identityConnection) || !string.Equals(text, _identityText, StringComparison.Ordinal))
+            {
+                var store = StoreKinds.FromProviderName(Context.Database.ProviderName);
+                var info = DatabaseIdentity.Resolve(Context.Database.ProviderName ?? "ef", CommandWritesDialect(store), connection, text);
+                var id = _extension.DatabaseName ?? info.Id;
+                ReadsUncacheable = info.Kind == DatabaseKind.Uncacheable;
+                _databaseId = info.Kind == DatabaseKind.PerConnection ? id + ":connection:" + PrivateDatabases.GetValue(connection, static _ => Guid.NewGuid().ToString("N")) : id;
+                (_identityConnection, _identityText) = (connection, text);
+            }
+
+            return _databaseId;
+        }
+    }
+
+    /// <summary>Gets whether this context's connections may reach different data under one identity (several hosts that may be standbys): reads bypass the cache.</summary>
+    public bool ReadsUncacheable { get; private set; }
 
     /// <summary>
     /// Gets the entity model on this database, built on the database's catalog facts (<see cref="StoreFacts"/>, read once per
@@ -135,6 +168,8 @@ internal sealed class CacheBotContextState : IResettableService
 
     /// <summary>Records that <paramref name="entity"/> holds database values (after it was saved).</summary>
     public void MarkFromDatabase(object entity) => _fromDatabase.AddOrUpdate(entity, Marker);
+
+    private static Linq.Providers.Sql.SqlDialect CommandWritesDialect(StoreKind store) => Writes.CommandWrites.DialectOf(store);
 
     private List<string> ModelSchemas()
     {

@@ -42,7 +42,7 @@ internal sealed class EfQueryContext : CacheBotQueryContext
     public EfCacheBotProvider Provider { get; }
 
     /// <inheritdoc/>
-    public override bool IsInTransaction => _bypass || State.IsInTransaction;
+    public override bool IsInTransaction => _bypass || State.IsInTransaction || State.ReadsUncacheable;
 
     /// <inheritdoc/>
     public override IQueryable<T> CreateQueryable<T>(Expression expression) => new EfCacheBotQueryable<T>(this, expression);

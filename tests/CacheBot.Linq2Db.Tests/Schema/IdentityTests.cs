@@ -1,4 +1,6 @@
 using CacheBot.Linq;
+using CacheBot.Linq.Providers;
+using CacheBot.Linq.Providers.Sql;
 using CacheBot.Linq2Db.Tests.Infrastructure;
 using LinqToDB;
 using LinqToDB.Data;
@@ -18,13 +20,13 @@ public sealed class IdentityTests
     private static string SqliteId(string connectionString)
     {
         using var probe = new SqliteConnection();
-        return DatabaseIdentity.Resolve("SQLite.MS", probe, connectionString).Id;
+        return DatabaseIdentity.Resolve("SQLite.MS", SqlDialect.Sqlite, probe, connectionString).Id;
     }
 
     private static DatabaseIdentityInfo Postgres(string connectionString)
     {
         using var probe = new NpgsqlConnection();
-        return DatabaseIdentity.Resolve("PostgreSQL.15", probe, connectionString);
+        return DatabaseIdentity.Resolve("PostgreSQL.15", SqlDialect.PostgreSql, probe, connectionString);
     }
 
     private static List<int> Ids(DataConnection db, bool cached)
@@ -59,7 +61,7 @@ public sealed class IdentityTests
     public void Resolve_SqlitePrivateDatabases_ArePerConnection_SharedMemoryIsShared()
     {
         using var probe = new SqliteConnection();
-        DatabaseKind Kind(string cs) => DatabaseIdentity.Resolve("SQLite.MS", probe, cs).Kind;
+        DatabaseKind Kind(string cs) => DatabaseIdentity.Resolve("SQLite.MS", SqlDialect.Sqlite, probe, cs).Kind;
 
         Assert.Equal(DatabaseKind.PerConnection, Kind("Data Source=:memory:"));
         Assert.Equal(DatabaseKind.PerConnection, Kind("Data Source="));

@@ -1,7 +1,7 @@
-namespace CacheBot.Linq2Db;
+namespace CacheBot.Linq.Providers;
 
 /// <summary>Whether the connections of one configuration reach one shared database.</summary>
-internal enum DatabaseKind
+public enum DatabaseKind
 {
     /// <summary>Every connection reaches the same data: they share entries and invalidations.</summary>
     Shared = 0,

@@ -3,10 +3,10 @@ using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
 
-namespace CacheBot.Linq2Db;
+namespace CacheBot.Linq.Providers;
 
 /// <summary>
-/// The logical database a linq2db connection reaches: the linq2db provider name and a hash of the connection string,
+/// The logical database a connection reaches: the ORM's provider name and a hash of the connection string,
 /// normalised with the provider's own connection-string builder, so every alias the provider accepts (<c>DB=</c>,
 /// <c>userid</c>, <c>Server</c>/<c>Host</c>, key case and spacing) maps to its canonical key. Settings that do not change
 /// which data a connection sees (password, timeouts, pooling, TLS, buffers) are left out, so two configurations of one
@@ -25,7 +25,7 @@ namespace CacheBot.Linq2Db;
 /// several hosts are <see cref="DatabaseKind.Uncacheable"/> unless <c>Target Session Attributes</c> is <c>primary</c> or
 /// <c>read-write</c> (a standby may serve data older than a write CacheBot already invalidated).</para>
 /// </remarks>
-internal static class DatabaseIdentity
+public static class DatabaseIdentity
 {
     private static readonly string ProcessNonce = Guid.NewGuid().ToString("N");
 
@@ -45,10 +45,12 @@ internal static class DatabaseIdentity
     };
 
     /// <summary>Resolves the identity of the connections <paramref name="connection"/> describes.</summary>
-    /// <param name="providerName">The linq2db provider name (part of the identity).</param>
-    /// <param name="connection">A connection created by the provider (not opened): its type finds the provider's builder.</param>
+    /// <param name="providerName">The ORM's provider name (the prefix of the identity).</param>
+    /// <param name="dialect">The database's dialect: SQLite and PostgreSQL get their own rules; any other is keyed by every setting.</param>
+    /// <param name="connection">A connection of the provider (need not be open): its type finds the provider's own connection-string builder.</param>
     /// <param name="connectionString">The connection string, or <see langword="null"/> for a connection factory.</param>
-    public static DatabaseIdentityInfo Resolve(string providerName, DbConnection? connection, string? connectionString)
+    /// <returns>The identity, and whether the connections share one database.</returns>
+    public static DatabaseIdentityInfo Resolve(string providerName, Sql.SqlDialect dialect, DbConnection? connection, string? connectionString)
     {
         ArgumentNullException.ThrowIfNull(providerName);
         if (connectionString is null)
@@ -68,12 +70,12 @@ internal static class DatabaseIdentity
         }
 
         var defaults = CreateBuilder(connection);
-        if (providerName.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase))
+        if (dialect == Sql.SqlDialect.Sqlite)
         {
             return Sqlite(providerName, builder, defaults);
         }
 
-        if (providerName.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase))
+        if (dialect == Sql.SqlDialect.PostgreSql)
         {
             return Postgres(providerName, builder, defaults);
         }
