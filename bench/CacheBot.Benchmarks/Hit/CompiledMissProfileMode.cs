@@ -8,7 +8,7 @@ using LinqToDB.Data;
 namespace CacheBot.Benchmarks.Hit;
 
 /// <summary>
-/// <c>--compiled-miss-profile [sqlite|postgres] [loop]</c>: the compiled PK-get and list misses of
+/// <c>--compiled-miss-profile [sqlite|postgres] [loop [list]]</c>: the compiled PK-get and list misses of
 /// <see cref="CompiledHitBenchmarks"/> (<see cref="QueryCache.InvalidateAll"/>, then the call) against linq2db's
 /// <c>CompiledQuery</c> on the same query, in alternating rounds, best round of each in CPU time of the calling thread
 /// (<see cref="ThreadCpu"/>: a shared host's other processes do not count, and the best round has the fewest cache and GC
@@ -61,9 +61,10 @@ internal static class CompiledMissProfileMode
         if (args.Contains("loop"))
         {
             var deadline = Stopwatch.GetTimestamp() + (15 * Stopwatch.Frequency);
+            var miss = args.Contains("list") ? listMiss : pkMiss;
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                pkMiss();
+                miss();
             }
 
             return;

@@ -7,7 +7,9 @@ using CacheBot.Linq2Db.Querying;
 using CacheBot.Linq2Db.Transactions;
 using LinqToDB;
 using LinqToDB.Async;
+using LinqToDB.Interceptors;
 using LinqToDB.Internal.Async;
+using LinqToDB.Internal.Interceptors;
 
 namespace CacheBot.Linq2Db.Compiled;
 
@@ -171,7 +173,7 @@ internal sealed class CompiledCacheQuery
     {
         var context = Context(db, options, model);
         var expression = Bind(db, args);
-        Func<bool, CancellationToken, ValueTask<TResult>>? runInner = _inner?.Adapter(async) is null
+        Func<bool, CancellationToken, ValueTask<TResult>>? runInner = UsesExpressionPath(db, async)
             ? null
             : (a, ct) => InnerScalar<TResult, TArgs>(context, expression, args, a, ct);
         return context.ExecuteCompiledAsync(expression, key, async, cancellationToken, runInner);
@@ -183,11 +185,20 @@ internal sealed class CompiledCacheQuery
     {
         var context = Context(db, options, model);
         var expression = Bind(db, args);
-        Func<bool, CancellationToken, ValueTask<List<T>>>? runInner = _inner?.Adapter(async) is null
+        Func<bool, CancellationToken, ValueTask<List<T>>>? runInner = UsesExpressionPath(db, async)
             ? null
             : (a, ct) => InnerSequence<T, TArgs>(context, expression, args, a, ct);
         return context.ExecuteCompiledSequenceAsync(expression, key, async, cancellationToken, runInner);
     }
+
+    /// <summary>
+    /// Whether this call's inner query runs the bound expression on linq2db's ordinary provider: the body is not keyed by its
+    /// parameters, linq2db's compiled query cannot take it in this mode, or the data context has an
+    /// <see cref="IQueryExpressionInterceptor"/>, which linq2db's ordinary path applies to every query and its
+    /// <see cref="CompiledQuery"/> never does (the interceptor keeps seeing every miss, as before compiled inner queries).
+    /// </summary>
+    private bool UsesExpressionPath(IDataContext db, bool async) =>
+        _inner is null || db is IInterceptable<IQueryExpressionInterceptor> { Interceptor: not null } || _inner.Adapter(async) is null;
 
     /// <summary>
     /// Runs a scalar body's inner query through linq2db's compiled query with the call's values; if linq2db cannot translate
