@@ -28,6 +28,12 @@ if (args.Contains("--hit-profile"))
     return;
 }
 
+if (args.Contains("--compiled-miss-profile"))
+{
+    CacheBot.Benchmarks.Hit.CompiledMissProfileMode.Run(args);
+    return;
+}
+
 if (args.Contains("--precision-ef"))
 {
     EfPrecisionMode.Run(Paths.Results, args.Contains("--quick"));

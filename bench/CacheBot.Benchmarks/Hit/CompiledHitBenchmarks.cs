@@ -15,10 +15,12 @@ namespace CacheBot.Benchmarks.Hit;
 /// <item>Hit: <c>CacheBotQuery.Compile</c> (target at most 300 ns for the get; the copy is its only allocation) vs an
 /// <c>AsCacheBot()</c> hit vs linq2db's <c>CompiledQuery</c> (uncached) vs plain linq2db (uncached, baseline).</item>
 /// <item>Miss: <c>CacheBotQuery.Compile</c> after <see cref="QueryCache.InvalidateAll"/> (every call misses: analysis, stamps,
-/// the inner query, the store) vs linq2db's <c>CompiledQuery</c> (baseline; target at most 1.1x). <c>InvalidateAll</c> itself
-/// is one counter increment.</item>
+/// the inner query through linq2db's <c>CompiledQuery</c> of the body, the store) vs linq2db's <c>CompiledQuery</c>
+/// (baseline; target at most 1.1x). <c>InvalidateAll</c> itself is one counter increment.</item>
 /// </list>
-/// Command: <c>dotnet run -c Release --project bench/CacheBot.Benchmarks -- --filter '*Compiled*'</c>.
+/// Command: <c>dotnet run -c Release --project bench/CacheBot.Benchmarks -- --filter '*CompiledHitBenchmarks*'</c> (with
+/// <c>CACHEBOT_BENCH_PG</c> set for PostgreSQL). A best-of-rounds CPU comparison of the misses on a busy host:
+/// <c>--compiled-miss-profile [postgres]</c> (<see cref="CompiledMissProfileMode"/>).
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 public class CompiledHitBenchmarks

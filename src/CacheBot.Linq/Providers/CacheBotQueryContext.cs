@@ -185,9 +185,17 @@ public class CacheBotQueryContext : IKeyHashPolicy
     /// </param>
     /// <param name="async">Whether the caller is asynchronous; with <see langword="false"/> the task is complete on return.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
+    /// <param name="runInner">
+    /// Runs this call's inner query (the expression without markers, with the same values, on the same connection) the
+    /// integration's own fast way, such as the ORM's compiled query, given whether to run asynchronously (with
+    /// <see langword="false"/> the task must be complete) and the cancellation token; called wherever the cache would run
+    /// the expression on the inner provider (a miss, a bypass, a query that is not cached) and nowhere else. The protocol
+    /// around it is unchanged. <see langword="null"/> (the default) runs the expression through <see cref="ExecuteInnerAsync{TResult}"/>.
+    /// </param>
     /// <returns>The result (a copy the caller may change, unless the query asked for shared results).</returns>
-    public ValueTask<TResult> ExecuteCompiledAsync<TResult>(Expression expression, QueryKey? key, bool async, CancellationToken cancellationToken) =>
-        CachedQueryRunner.ExecuteScalarAsync<TResult>(this, expression, async, cancellationToken, new CachedQueryRunner.Precomputed(true, key));
+    public ValueTask<TResult> ExecuteCompiledAsync<TResult>(
+        Expression expression, QueryKey? key, bool async, CancellationToken cancellationToken, Func<bool, CancellationToken, ValueTask<TResult>>? runInner = null) =>
+        CachedQueryRunner.ExecuteScalarAsync<TResult>(this, expression, async, cancellationToken, new CachedQueryRunner.Precomputed(true, key, runInner));
 
     /// <summary>
     /// Runs a sequence query of a compiled query through the cache: as <see cref="ExecuteCompiledAsync{TResult}"/>, for a
@@ -198,9 +206,15 @@ public class CacheBotQueryContext : IKeyHashPolicy
     /// <param name="key">The key the integration computed for this call, or <see langword="null"/> to key the expression itself.</param>
     /// <param name="async">Whether the caller is asynchronous; with <see langword="false"/> the task is complete on return.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
+    /// <param name="runInner">
+    /// Runs this call's inner query and returns its rows the integration's own fast way (see
+    /// <see cref="ExecuteCompiledAsync{TResult}"/>), or <see langword="null"/> (the default) to run the expression through
+    /// <see cref="ExecuteInnerSequenceAsync{T}"/>.
+    /// </param>
     /// <returns>The rows (copies the caller may change, unless the query asked for shared results).</returns>
-    public ValueTask<List<T>> ExecuteCompiledSequenceAsync<T>(Expression expression, QueryKey? key, bool async, CancellationToken cancellationToken) =>
-        CachedQueryRunner.ExecuteSequenceAsync<T>(this, expression, async, cancellationToken, new CachedQueryRunner.Precomputed(true, key));
+    public ValueTask<List<T>> ExecuteCompiledSequenceAsync<T>(
+        Expression expression, QueryKey? key, bool async, CancellationToken cancellationToken, Func<bool, CancellationToken, ValueTask<List<T>>>? runInner = null) =>
+        CachedQueryRunner.ExecuteSequenceAsync<T>(this, expression, async, cancellationToken, new CachedQueryRunner.Precomputed(true, key, runInner));
 
     /// <summary>Runs a sequence query through the cache.</summary>
     /// <typeparam name="T">The element type.</typeparam>

@@ -53,13 +53,17 @@ internal static class CachedQueryRunner
     private static async ValueTask<TResult> ExecuteScalarSlowAsync<TResult>(
         CacheBotQueryContext context, Expression expression, ExpressionHash hash, Precomputed precomputed, bool async, CancellationToken cancellationToken)
     {
+        Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<TResult>> runInner =
+            precomputed.Inner is Func<bool, CancellationToken, ValueTask<TResult>> inner
+                ? (_, _, a, ct) => inner(a, ct)
+                : static (ctx, e, a, ct) => ctx.ExecuteInnerAsync<TResult>(e, a, ct);
         var (value, fromCache, shared) = await RunAsync(
             context,
             expression,
             hash,
             KindScalar,
             precomputed,
-            static (ctx, e, a, ct) => ctx.ExecuteInnerAsync<TResult>(e, a, ct),
+            runInner,
             static _ => 1,
             static v => ResultCopier.Copy(v),
             async,
@@ -70,13 +74,17 @@ internal static class CachedQueryRunner
     private static async ValueTask<List<T>> ExecuteSequenceSlowAsync<T>(
         CacheBotQueryContext context, Expression expression, ExpressionHash hash, Precomputed precomputed, bool async, CancellationToken cancellationToken)
     {
+        Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<T[]>> runInner =
+            precomputed.Inner is Func<bool, CancellationToken, ValueTask<List<T>>> inner
+                ? async (_, _, a, ct) => (await inner(a, ct).ConfigureAwait(false)).ToArray()
+                : static async (ctx, e, a, ct) => (await ctx.ExecuteInnerSequenceAsync<T>(e, a, ct).ConfigureAwait(false)).ToArray();
         var (array, fromCache, shared) = await RunAsync(
             context,
             expression,
             hash,
             KindSequence,
             precomputed,
-            static async (ctx, e, a, ct) => (await ctx.ExecuteInnerSequenceAsync<T>(e, a, ct).ConfigureAwait(false)).ToArray(),
+            runInner,
             static v => v.Length + 1,
             static v => CopyArrayForStore(v),
             async,
@@ -358,10 +366,18 @@ internal static class CachedQueryRunner
         return LookupResult.Valid;
     }
 
-    /// <summary>How a compiled query runs: cached by default (<see cref="Compiled"/>), and under its own key when it has one.</summary>
+    /// <summary>
+    /// How a compiled query runs: cached by default (<see cref="Compiled"/>), under its own key when it has one, and its inner
+    /// query through the integration's own compiled query when it has one (<see cref="Inner"/>).
+    /// </summary>
     /// <param name="Compiled">Whether the query asked for caching when it was compiled (as <c>Cache()</c> does).</param>
     /// <param name="Key">The key the integration computed for this call, or <see langword="null"/> to key the expression.</param>
-    internal readonly record struct Precomputed(bool Compiled, QueryKey? Key);
+    /// <param name="Inner">
+    /// Runs the inner query of this call with its values bound (a <c>Func&lt;bool, CancellationToken, ValueTask&lt;TResult&gt;&gt;</c>
+    /// for a scalar, <c>...ValueTask&lt;List&lt;T&gt;&gt;</c> for a sequence), used wherever the expression path would run the
+    /// expression without markers (miss, bypass, uncached); <see langword="null"/> runs the expression on the inner provider.
+    /// </param>
+    internal readonly record struct Precomputed(bool Compiled, QueryKey? Key, Delegate? Inner = null);
 
     internal enum LookupResult
     {

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using CacheBot.Linq.Providers;
+using LinqToDB;
 
 namespace CacheBot.Linq2Db.Compiled;
 
@@ -12,6 +13,9 @@ internal interface ICompiledArgs
 
     /// <summary>Returns the expression the body reads for parameter <paramref name="index"/>: a captured value, as a C# closure gives linq2db (a SQL parameter).</summary>
     Expression Bind(int index);
+
+    /// <summary>Calls a <see cref="CompiledInnerQuery"/> adapter (<c>Func&lt;IDataContext, T1, ..., Tn, CancellationToken, TOut&gt;</c>) with these values.</summary>
+    TOut Invoke<TOut>(Delegate adapter, IDataContext db, CancellationToken cancellationToken);
 }
 
 /// <summary>Binds a value as a captured variable (a field of a constant holder), which linq2db turns into a SQL parameter and CacheBot keys by value.</summary>
@@ -27,6 +31,9 @@ internal readonly struct Args0 : ICompiledArgs
     }
 
     public Expression Bind(int index) => throw new ArgumentOutOfRangeException(nameof(index));
+
+    public TOut Invoke<TOut>(Delegate adapter, IDataContext db, CancellationToken cancellationToken) =>
+        ((Func<IDataContext, CancellationToken, TOut>)adapter)(db, cancellationToken);
 }
 
 internal readonly struct Args1<T1>(T1 a1) : ICompiledArgs
@@ -34,6 +41,9 @@ internal readonly struct Args1<T1>(T1 a1) : ICompiledArgs
     public void AppendTo(ref PrecomputedKeyBuilder builder) => builder.Add(a1);
 
     public Expression Bind(int index) => index == 0 ? CapturedValue.Of(a1) : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public TOut Invoke<TOut>(Delegate adapter, IDataContext db, CancellationToken cancellationToken) =>
+        ((Func<IDataContext, T1, CancellationToken, TOut>)adapter)(db, a1, cancellationToken);
 }
 
 internal readonly struct Args2<T1, T2>(T1 a1, T2 a2) : ICompiledArgs
@@ -50,6 +60,9 @@ internal readonly struct Args2<T1, T2>(T1 a1, T2 a2) : ICompiledArgs
         1 => CapturedValue.Of(a2),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
+
+    public TOut Invoke<TOut>(Delegate adapter, IDataContext db, CancellationToken cancellationToken) =>
+        ((Func<IDataContext, T1, T2, CancellationToken, TOut>)adapter)(db, a1, a2, cancellationToken);
 }
 
 internal readonly struct Args3<T1, T2, T3>(T1 a1, T2 a2, T3 a3) : ICompiledArgs
@@ -68,6 +81,9 @@ internal readonly struct Args3<T1, T2, T3>(T1 a1, T2 a2, T3 a3) : ICompiledArgs
         2 => CapturedValue.Of(a3),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
+
+    public TOut Invoke<TOut>(Delegate adapter, IDataContext db, CancellationToken cancellationToken) =>
+        ((Func<IDataContext, T1, T2, T3, CancellationToken, TOut>)adapter)(db, a1, a2, a3, cancellationToken);
 }
 
 internal readonly struct Args4<T1, T2, T3, T4>(T1 a1, T2 a2, T3 a3, T4 a4) : ICompiledArgs
@@ -88,4 +104,7 @@ internal readonly struct Args4<T1, T2, T3, T4>(T1 a1, T2 a2, T3 a3, T4 a4) : ICo
         3 => CapturedValue.Of(a4),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
+
+    public TOut Invoke<TOut>(Delegate adapter, IDataContext db, CancellationToken cancellationToken) =>
+        ((Func<IDataContext, T1, T2, T3, T4, CancellationToken, TOut>)adapter)(db, a1, a2, a3, a4, cancellationToken);
 }

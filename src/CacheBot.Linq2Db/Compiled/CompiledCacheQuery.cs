@@ -6,7 +6,10 @@ using CacheBot.Linq2Db.Model;
 using CacheBot.Linq2Db.Querying;
 using CacheBot.Linq2Db.Transactions;
 using LinqToDB;
+using LinqToDB.Async;
+using LinqToDB.Interceptors;
 using LinqToDB.Internal.Async;
+using LinqToDB.Internal.Interceptors;
 
 namespace CacheBot.Linq2Db.Compiled;
 
@@ -18,16 +21,20 @@ namespace CacheBot.Linq2Db.Compiled;
 /// identity, the parameter values, the context's key values and the database identity into a key
 /// (<see cref="PrecomputedKeyBuilder"/>), and ask <see cref="PrecomputedResults"/> (one store probe, the entry's checks, the
 /// copy). No expression is built and linq2db is not called.</para>
-/// <para>Miss: bind the values into the body (as captured variables, so linq2db reuses its own compiled query) and run it
-/// through <see cref="CacheBotQueryContext.ExecuteCompiledAsync{TResult}"/>: the analysis, schemes, read position, inner query
+/// <para>Miss: bind the values into the body (as captured variables) and run it through
+/// <see cref="CacheBotQueryContext.ExecuteCompiledAsync{TResult}"/>: the analysis, schemes, read position, inner query
 /// and store of any <c>AsCacheBot()</c> query, stored under the call's key. Transactions, write scopes, refusals and
-/// unhashable parameter values run through the same path, which bypasses the cache.</para>
+/// unhashable parameter values run through the same path, which bypasses the cache. The bound expression serves the
+/// analysis; the inner query itself runs through linq2db's <c>CompiledQuery</c> of the body with the call's values
+/// (<see cref="CompiledInnerQuery"/>: translated once, not per call) when the body is keyed by its parameters and linq2db
+/// can compile it; otherwise the bound expression runs on linq2db's ordinary provider.</para>
 /// </remarks>
 internal sealed class CompiledCacheQuery
 {
     private readonly ParameterExpression _context;
     private readonly ParameterExpression[] _parameters;
     private readonly Func<IDataContext, IQueryProviderAsync> _provider;
+    private readonly CompiledInnerQuery? _inner;
 
     public CompiledCacheQuery(LambdaExpression query, bool sequence)
     {
@@ -44,6 +51,10 @@ internal sealed class CompiledCacheQuery
         var db = Expression.Parameter(typeof(IDataContext), "db");
         _provider = Expression.Lambda<Func<IDataContext, IQueryProviderAsync>>(
             Expression.Convert(Expression.Call(getTable, db), typeof(IQueryProviderAsync)), db).Compile();
+
+        // A body keyed by its parameters reads nothing but them and its tables: linq2db's CompiledQuery can run it with the
+        // call's values. Other bodies (context members, captured objects) keep the expression path.
+        _inner = Body.KeyedByParameters ? new CompiledInnerQuery(query, CacheBotQueryContext.RemoveMarkers(Body.Body), sequence) : null;
     }
 
     /// <summary>Gets the random identity of this compiled query (hashed into every key).</summary>
@@ -158,13 +169,99 @@ internal sealed class CompiledCacheQuery
 
     private ValueTask<TResult> MissScalar<TResult, TArgs>(
         IDataContext db, CacheBotOptionSet options, Linq2DbEntityModel model, TArgs args, QueryKey? key, bool async, CancellationToken cancellationToken)
-        where TArgs : struct, ICompiledArgs =>
-        Context(db, options, model).ExecuteCompiledAsync<TResult>(Bind(db, args), key, async, cancellationToken);
+        where TArgs : struct, ICompiledArgs
+    {
+        var context = Context(db, options, model);
+        var expression = Bind(db, args);
+        Func<bool, CancellationToken, ValueTask<TResult>>? runInner = UsesExpressionPath(db, async)
+            ? null
+            : (a, ct) => InnerScalar<TResult, TArgs>(context, expression, args, a, ct);
+        return context.ExecuteCompiledAsync(expression, key, async, cancellationToken, runInner);
+    }
 
     private ValueTask<List<T>> MissSequence<T, TArgs>(
         IDataContext db, CacheBotOptionSet options, Linq2DbEntityModel model, TArgs args, QueryKey? key, bool async, CancellationToken cancellationToken)
-        where TArgs : struct, ICompiledArgs =>
-        Context(db, options, model).ExecuteCompiledSequenceAsync<T>(Bind(db, args), key, async, cancellationToken);
+        where TArgs : struct, ICompiledArgs
+    {
+        var context = Context(db, options, model);
+        var expression = Bind(db, args);
+        Func<bool, CancellationToken, ValueTask<List<T>>>? runInner = UsesExpressionPath(db, async)
+            ? null
+            : (a, ct) => InnerSequence<T, TArgs>(context, expression, args, a, ct);
+        return context.ExecuteCompiledSequenceAsync(expression, key, async, cancellationToken, runInner);
+    }
+
+    /// <summary>
+    /// Whether this call's inner query runs the bound expression on linq2db's ordinary provider: the body is not keyed by its
+    /// parameters, linq2db's compiled query cannot take it in this mode, or the data context has an
+    /// <see cref="IQueryExpressionInterceptor"/>, which linq2db's ordinary path applies to every query and its
+    /// <see cref="CompiledQuery"/> never does (the interceptor keeps seeing every miss, as before compiled inner queries).
+    /// </summary>
+    private bool UsesExpressionPath(IDataContext db, bool async) =>
+        _inner is null || db is IInterceptable<IQueryExpressionInterceptor> { Interceptor: not null } || _inner.Adapter(async) is null;
+
+    /// <summary>
+    /// Runs a scalar body's inner query through linq2db's compiled query with the call's values; if linq2db cannot translate
+    /// the body (a <see cref="LinqToDBException"/> before any row is read), stops using it for this query and runs the
+    /// expression path instead, which gives the answer (or the error) the query gave before compiled inner queries.
+    /// </summary>
+    private ValueTask<TResult> InnerScalar<TResult, TArgs>(Linq2DbQueryContext context, Expression expression, TArgs args, bool async, CancellationToken cancellationToken)
+        where TArgs : struct, ICompiledArgs
+    {
+        if (_inner!.Adapter(async) is { } adapter)
+        {
+            try
+            {
+                if (!async)
+                {
+                    return new(args.Invoke<TResult>(adapter, context.DataContext, cancellationToken));
+                }
+
+                var task = args.Invoke<Task<TResult>>(adapter, context.DataContext, cancellationToken);
+                if (!(task.IsFaulted && task.Exception?.InnerException is LinqToDBException))
+                {
+                    return new(task); // linq2db translates before its first await: a translation failure is a faulted task here
+                }
+            }
+            catch (LinqToDBException)
+            {
+            }
+
+            _inner.Disable(async);
+        }
+
+        return context.ExecuteInnerAsync<TResult>(CacheBotQueryContext.RemoveMarkers(expression), async, cancellationToken);
+    }
+
+    /// <summary>Runs a sequence body's inner query through linq2db's compiled query, as <see cref="InnerScalar{TResult, TArgs}"/>.</summary>
+    private ValueTask<List<T>> InnerSequence<T, TArgs>(Linq2DbQueryContext context, Expression expression, TArgs args, bool async, CancellationToken cancellationToken)
+        where TArgs : struct, ICompiledArgs
+    {
+        if (_inner!.Adapter(async) is { } adapter)
+        {
+            try
+            {
+                var query = args.Invoke<IQueryable<T>>(adapter, context.DataContext, cancellationToken);
+                if (!async)
+                {
+                    return new(query.ToList());
+                }
+
+                var task = AsyncExtensions.ToListAsync(query, cancellationToken);
+                if (!(task.IsFaulted && task.Exception?.InnerException is LinqToDBException))
+                {
+                    return new(task);
+                }
+            }
+            catch (LinqToDBException)
+            {
+            }
+
+            _inner.Disable(async);
+        }
+
+        return context.ExecuteInnerSequenceAsync<T>(CacheBotQueryContext.RemoveMarkers(expression), async, cancellationToken);
+    }
 
     private Linq2DbQueryContext Context(IDataContext db, CacheBotOptionSet options, Linq2DbEntityModel model) =>
         new(options.Cache!, _provider(db), db, options, model);
