@@ -92,7 +92,7 @@ internal sealed class CacheBotContextState : IResettableService
         get
         {
             var model = _model;
-            if (model is null || !model.Facts.IsCurrent)
+            if (model is null || !model.Facts.IsCurrent || !string.Equals(model.Database, DatabaseId, StringComparison.Ordinal))
             {
                 var store = StoreKinds.FromProviderName(Context.Database.ProviderName);
                 var facts = StoreFacts.For(DatabaseId, () => StoreCatalog.Read(Context, store, ModelSchemas()));
@@ -104,10 +104,17 @@ internal sealed class CacheBotContextState : IResettableService
     }
 
     /// <summary>Gets the query context of this DbContext (one per context: it holds no per-query state).</summary>
-    public EfQueryContext QueryContext => _queryContext ??= new EfQueryContext(this, Context.GetService<IAsyncQueryProvider>(), Context.GetService<IQueryCompiler>(), bypass: false);
+    /// <remarks>Made again when the model changed (another database after <c>SetConnectionString</c>, or DDL).</remarks>
+    public EfQueryContext QueryContext =>
+        _queryContext is { } current && ReferenceEquals(current.EfModel, Model)
+            ? current
+            : _queryContext = new EfQueryContext(this, Context.GetService<IAsyncQueryProvider>(), Context.GetService<IQueryCompiler>(), bypass: false);
 
     /// <summary>Gets a query context whose reads always bypass the cache (tracking queries that return entities).</summary>
-    public EfQueryContext BypassContext => _bypassContext ??= new EfQueryContext(this, Context.GetService<IAsyncQueryProvider>(), Context.GetService<IQueryCompiler>(), bypass: true);
+    public EfQueryContext BypassContext =>
+        _bypassContext is { } current && ReferenceEquals(current.EfModel, Model)
+            ? current
+            : _bypassContext = new EfQueryContext(this, Context.GetService<IAsyncQueryProvider>(), Context.GetService<IQueryCompiler>(), bypass: true);
 
     /// <summary>Gets the writes made inside the open transaction, applied after its commit.</summary>
     public PendingWrites Pending { get; } = new();

@@ -63,6 +63,30 @@ public sealed class DatabaseIdentityTests
         Assert.Equal(hits + 1, cache.Statistics.Hits); // the same connection (the same database) still shares its entries
     }
 
+    [Fact]
+    public void SetConnectionString_OnALiveContext_ReadsTheNewDatabase()
+    {
+        using var cache = new QueryCache(new QueryCacheOptions());
+        var a = "Data Source=" + TestDatabasesName("a") + ";Mode=Memory;Cache=Shared";
+        var b = "Data Source=" + TestDatabasesName("b") + ";Mode=Memory;Cache=Shared";
+        using var keepA = new SqliteConnection(a);
+        using var keepB = new SqliteConnection(b);
+        keepA.Open();
+        keepB.Open();
+        Seed(new CatalogContext(new DbContextOptionsBuilder<CatalogContext>().UseSqlite(a).Options), SqliteTable, 1);
+        Seed(new CatalogContext(new DbContextOptionsBuilder<CatalogContext>().UseSqlite(b).Options), SqliteTable, 3);
+
+        // One context moved from one tenant's database to another's (as a pooled context per tenant is).
+        using var db = new CatalogContext(new DbContextOptionsBuilder<CatalogContext>().UseSqlite(a).UseCacheBot(cache).Options);
+        Assert.Equal(1, db.Set<CItem>().AsCacheBot().Cache().Count());
+        db.Database.SetConnectionString(b);
+        Assert.Equal(3, db.Set<CItem>().AsCacheBot().Cache().Count());
+        db.Database.SetConnectionString(a);
+        Assert.Equal(1, db.Set<CItem>().AsCacheBot().Cache().Count());
+    }
+
+    private static string TestDatabasesName(string suffix) => "efident" + suffix + Guid.NewGuid().ToString("N");
+
     private static void Seed(CatalogContext db, string ddl, int rows)
     {
         using (db)
