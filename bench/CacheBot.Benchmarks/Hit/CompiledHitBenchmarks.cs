@@ -27,16 +27,16 @@ public class CompiledHitBenchmarks
 {
     private const string PkGetHit = "PkGetHit", PkGetMiss = "PkGetMiss", ListHit = "ListHit", ListMiss = "ListMiss";
 
-    private static readonly Func<DataConnection, int, Photo> Linq2DbPk =
+    internal static readonly Func<DataConnection, int, Photo> Linq2DbPk =
         CompiledQuery.Compile((DataConnection db, int id) => db.GetTable<Photo>().First(p => p.Id == id));
 
-    private static readonly Func<DataConnection, int, int, IQueryable<Photo>> Linq2DbList =
+    internal static readonly Func<DataConnection, int, int, IQueryable<Photo>> Linq2DbList =
         CompiledQuery.Compile((DataConnection db, int u, int s) => db.GetTable<Photo>().Where(p => p.UserId == u && p.Status == s));
 
-    private static readonly Func<DataConnection, int, Photo> CacheBotPk =
+    internal static readonly Func<DataConnection, int, Photo> CacheBotPk =
         CacheBotQuery.Compile((DataConnection db, int id) => db.GetTable<Photo>().First(p => p.Id == id));
 
-    private static readonly Func<DataConnection, int, int, List<Photo>> CacheBotList =
+    internal static readonly Func<DataConnection, int, int, List<Photo>> CacheBotList =
         CacheBotQuery.Compile((DataConnection db, int u, int s) => db.GetTable<Photo>().Where(p => p.UserId == u && p.Status == s));
 
     private IBenchDatabase _database = null!;
