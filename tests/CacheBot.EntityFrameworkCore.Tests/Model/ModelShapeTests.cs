@@ -22,7 +22,8 @@ public sealed class ModelShapeTests
                 new Tenanted { TenantId = 1 }, new Tenanted { TenantId = 2 }, new Tenanted { TenantId = 2 },
                 new SoftDeleted { Group = 1 }, new SoftDeleted { Group = 1, IsDeleted = true },
                 new Venue { Name = "hall", Spot = new Spot { City = "Oslo", Zip = 1 } },
-                new Parcel { Label = "p1", Courier = new Courier { Name = "dhl", Depot = new Depot { City = "Oslo" } } });
+                new Parcel { Label = "p1", Courier = new Courier { Name = "dhl", Depot = new Depot { City = "Oslo", Zones = [new Zone { Name = "north" }] } } },
+                new Zone { Name = "south" });
             db.SaveChanges();
         }
 
@@ -94,6 +95,19 @@ public sealed class ModelShapeTests
         }
 
         Assert.Equal("Bergen", db.Set<Parcel>().AsCacheBot().Cache().Single(p => p.Label == "p1").Courier.Depot.City);
+
+        // An auto-included many-to-many navigation: a new link row (the join table only) changes every depot and parcel read.
+        Assert.Equal(["north"], db.Set<Depot>().AsCacheBot().Cache().Single().Zones.Select(z => z.Name).ToList());
+        Assert.Equal(["north"], db.Set<Parcel>().AsCacheBot().Cache().Single().Courier.Depot.Zones.Select(z => z.Name).ToList());
+        using (var w = f.Cached())
+        {
+            var depot = w.Set<Depot>().AsTracking().Single();
+            depot.Zones.Add(w.Set<Zone>().AsTracking().Single(z => z.Name == "south"));
+            w.SaveChanges();
+        }
+
+        Assert.Equal(["north", "south"], db.Set<Depot>().AsCacheBot().Cache().Single().Zones.Select(z => z.Name).Order().ToList());
+        Assert.Equal(["north", "south"], db.Set<Parcel>().AsCacheBot().Cache().Single().Courier.Depot.Zones.Select(z => z.Name).Order().ToList());
     }
 
     [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]

@@ -172,6 +172,18 @@ public sealed class Depot
     public int Id { get; set; }
 
     public string City { get; set; } = "";
+
+    /// <summary>A many-to-many navigation, auto-included: every query on a depot (or a parcel) reads its join table.</summary>
+    public List<Zone> Zones { get; set; } = [];
+}
+
+public sealed class Zone
+{
+    public int Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public List<Depot> Depots { get; set; } = [];
 }
 
 public sealed class Parcel
@@ -231,5 +243,7 @@ public sealed class ShapesContext(DbContextOptions options, bool postgres) : DbC
         modelBuilder.Entity<Parcel>().Navigation(p => p.Courier).AutoInclude();
         modelBuilder.Entity<Venue>().ComplexProperty(v => v.Spot);
         modelBuilder.Entity<Courier>().Navigation(c => c.Depot).AutoInclude();
+        modelBuilder.Entity<Depot>().HasMany(d => d.Zones).WithMany(z => z.Depots);
+        modelBuilder.Entity<Depot>().Navigation(d => d.Zones).AutoInclude();
     }
 }
