@@ -69,7 +69,7 @@ internal sealed class CacheBotContextState : IResettableService
             if (_databaseId is null || !ReferenceEquals(connection, _identityConnection) || !string.Equals(text, _identityText, StringComparison.Ordinal))
             {
                 var store = StoreKinds.FromProviderName(Context.Database.ProviderName);
-                var info = DatabaseIdentity.Resolve(Context.Database.ProviderName ?? "ef", CommandWritesDialect(store), connection, text);
+                var info = DatabaseIdentity.Resolve(Context.Database.ProviderName ?? "ef", Writes.CommandWrites.DialectOf(store), connection, text);
                 var id = _extension.DatabaseName ?? info.Id;
                 ReadsUncacheable = info.Kind == DatabaseKind.Uncacheable;
                 _databaseId = info.Kind == DatabaseKind.PerConnection ? id + ":connection:" + PrivateDatabases.GetValue(connection, static _ => Guid.NewGuid().ToString("N")) : id;
@@ -175,8 +175,6 @@ internal sealed class CacheBotContextState : IResettableService
 
     /// <summary>Records that <paramref name="entity"/> holds database values (after it was saved).</summary>
     public void MarkFromDatabase(object entity) => _fromDatabase.AddOrUpdate(entity, Marker);
-
-    private static Linq.Providers.Sql.SqlDialect CommandWritesDialect(StoreKind store) => Writes.CommandWrites.DialectOf(store);
 
     private List<string> ModelSchemas()
     {

@@ -59,7 +59,7 @@ internal static class CatalogConsequences
                 {
                     if (followed.Add(target.Name))
                     {
-                        writes.Add(WriteRecord.ForTable(ModelTable(state, target.Name)));
+                        writes.AddRange(ModelTables(state, target.Name).Select(WriteRecord.ForTable));
                     }
                 }
             }
@@ -78,7 +78,7 @@ internal static class CatalogConsequences
                 var onUpdate = updates && ForeignKeyAction.Changes(action.OnUpdate) && KeyMayChange(write, action);
                 if ((onDelete || onUpdate) && followed.Add(action.Child))
                 {
-                    writes.Add(WriteRecord.ForTable(ModelTable(state, action.Child)));
+                    writes.AddRange(ModelTables(state, action.Child).Select(WriteRecord.ForTable));
                 }
             }
         }
@@ -127,7 +127,8 @@ internal static class CatalogConsequences
     /// <summary>Whether the model declares the same delete action from the child to the parent (then <see cref="Cascades"/> follows it).</summary>
     private static bool ModelFollows(CacheBotContextState state, ForeignKeyAction action)
     {
-        if (FindTable(state, action.Parent) is not { } parent)
+        // One model table of that name, or none is assumed (several: more invalidation, never less).
+        if (CommandWrites.FindTable(state, new SqlTableName(null, action.Parent)) is not { } parent)
         {
             return false;
         }
@@ -143,19 +144,25 @@ internal static class CatalogConsequences
         return false;
     }
 
-    private static TableModel ModelTable(CacheBotContextState state, string name) =>
-        FindTable(state, name) is { } table ? state.Model.TableNamed(table.Schema, table.Name) : state.Model.TableNamed(null, name);
-
-    private static ITable? FindTable(CacheBotContextState state, string name)
+    /// <summary>
+    /// The model's tables of <paramref name="name"/> (every schema: a name the catalog gives without one may be any of them),
+    /// or the bare name when the model has none.
+    /// </summary>
+    private static IEnumerable<TableModel> ModelTables(CacheBotContextState state, string name)
     {
+        var found = false;
         foreach (var table in state.Model.EfModel.GetRelationalModel().Tables)
         {
             if (string.Equals(table.Name, name, StringComparison.OrdinalIgnoreCase))
             {
-                return table;
+                found = true;
+                yield return state.Model.TableNamed(table.Schema, table.Name);
             }
         }
 
-        return null;
+        if (!found)
+        {
+            yield return state.Model.TableNamed(null, name);
+        }
     }
 }
