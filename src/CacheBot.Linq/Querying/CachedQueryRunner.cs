@@ -180,9 +180,17 @@ internal static class CachedQueryRunner
         }
 
         // A monotone existence test keeps the keys of one direction, picked by its answer (registered both ways first).
+        // Its witness scheme is registered whenever it applies (before the position), so a shared result stored with a witness
+        // key is checkable here even when this miss runs a compiled query's own inner query, which answers without a witness.
         var existence = cache.Options.Granularity == InvalidationGranularity.Conjunctive && MonotoneExistence.Applies(choices.Stripped, analysis);
+        var witness = existence ? ExistenceWitness.TryCreate(cache, choices.Stripped, analysis) : null;
         var (keysByDirection, position, generation, sharedSince) = StampReader.RegisterAndRead(
             cache, analysis, existence ? [SchemeDirection.Removals, SchemeDirection.Arrivals] : [SchemeDirection.Both]);
+        if (witness is not null)
+        {
+            sharedSince = Math.Max(sharedSince, Volatile.Read(ref witness.Scheme.RegisteredAt));
+        }
+
         var dependencyKeys = keysByDirection[0];
         var ttl = choices.TimeToLiveTicks > 0 ? TimeSpan.FromTicks(choices.TimeToLiveTicks) : cache.Options.DefaultTimeToLive;
         var shared = cache.Options.SharedResultStore is { } sharedStore && cache.Coordinator is not null ? SharedResults.Prepare(sharedStore, expression, context, analysis, kind, typeof(TStored)) : default;
@@ -202,15 +210,27 @@ internal static class CachedQueryRunner
             }
         }
 
+        object? witnessKey = null;
+        if (witness is not null && precomputed.Inner is null && typeof(TStored) == typeof(bool))
+        {
+            // The expression path asks for one matching row's key instead of the bool (the same answer).
+            runInner = async (ctx, _, a, ct) =>
+            {
+                var (found, key) = await witness.RunAsync(ctx, a, ct).ConfigureAwait(false);
+                witnessKey = key;
+                return (TStored)(object)found;
+            };
+        }
+
         var value = await QueryTelemetry.RunInner(runInner, context, choices.Stripped, async, probe.Activity, cancellationToken).ConfigureAwait(false);
         cache.Statistics.Miss();
         if (existence)
         {
-            // true: only a matching row leaving can change it (removals); false: only one arriving (arrivals); anything else
-            // (not reached: Any answers a bool) depends on both.
+            // true: only a matching row leaving can change it (removals), and with a witness only that row leaving; false: only
+            // one arriving (arrivals); anything else (not reached: Any answers a bool) depends on both.
             dependencyKeys = value switch
             {
-                true => keysByDirection[0],
+                true => (witnessKey is not null ? witness!.KeysFor(witnessKey, analysis) : null) ?? keysByDirection[0],
                 false => keysByDirection[1],
                 _ => [.. keysByDirection[0].Union(keysByDirection[1])],
             };

@@ -26,23 +26,70 @@ public sealed class ExistenceRuleTests
     }
 
     [Fact]
-    public void TrueAnswer_IsDropped_WhenAMatchingRowLeaves()
+    public void TrueAnswer_IsKeptWhenAnotherMatchLeaves_AndDroppedWhenItsWitnessLeaves()
     {
+        // The inner query asks for one matching row's key (over lists: the first match); the entry depends on that row only.
         using var db = new TestDb();
-        db.Prime(AnyOfUser1Status2);
-        var leaver = db.PhotoRows.First(p => p.UserId == 1 && p.Status == 2).Id;
-        db.Update<Photo>(p => p.Id == leaver, p => p.Status = 0);
-        db.Expect(Outcome.Miss, AnyOfUser1Status2);
-        db.Expect(Outcome.Hit, AnyOfUser1Status2);
-
-        // Delete every remaining match: the answer turns false, and the cached true must not survive any of the deletes.
-        foreach (var id in db.PhotoRows.Where(p => p.UserId == 1 && p.Status == 2).Select(p => p.Id).ToList())
+        for (var id = 200; id < 204; id++)
         {
-            db.Delete<Photo>(p => p.Id == id);
-            db.Expect(Outcome.Miss, AnyOfUser1Status2);
+            db.Insert(new Photo { Id = id, UserId = 1, Status = 2, Title = "match " + id });
         }
 
+        db.Prime(AnyOfUser1Status2);
+        var matches = db.PhotoRows.Where(p => p.UserId == 1 && p.Status == 2).Select(p => p.Id).ToList();
+        Assert.True(matches.Count >= 4);
+        var witness = matches[0];
+
+        // Every other match leaves, one way or another: the answer stays true, and so does the entry.
+        db.Update<Photo>(p => p.Id == matches[^1], p => p.Status = 0);
+        Assert.Equal(true, db.Expect(Outcome.Hit, AnyOfUser1Status2));
+        db.Update<Photo>(p => p.Id == matches[^2], p => p.UserId = 3);
+        Assert.Equal(true, db.Expect(Outcome.Hit, AnyOfUser1Status2));
+        foreach (var id in matches.Skip(1).SkipLast(2))
+        {
+            db.Delete<Photo>(p => p.Id == id);
+            Assert.Equal(true, db.Expect(Outcome.Hit, AnyOfUser1Status2));
+        }
+
+        // The witness changing a column the test does not read changes nothing.
+        db.Update<Photo>(p => p.Id == witness, p => p.Title = "renamed");
+        Assert.Equal(true, db.Expect(Outcome.Hit, AnyOfUser1Status2));
+
+        // The witness leaving: the last match is gone, the answer turns false, and the cached true must not survive.
+        db.Delete<Photo>(p => p.Id == witness);
+        Assert.Equal(false, db.Expect(Outcome.Miss, AnyOfUser1Status2));
         Assert.Equal(false, db.Expect(Outcome.Hit, AnyOfUser1Status2));
+    }
+
+    [Theory]
+    [InlineData("status")]
+    [InlineData("user")]
+    [InlineData("key")]
+    public void TrueAnswer_IsDropped_WhenItsWitnessChangesAReadColumnOrItsKey(string change)
+    {
+        // Only the witness matches; it leaves by an update of a column the test reads, or keeps matching under a new key
+        // (then a later delete under the new key must still reach the entry, so the key change itself drops it).
+        using var db = new TestDb();
+        var matches = db.PhotoRows.Where(p => p.UserId == 1 && p.Status == 2).Select(p => p.Id).ToList();
+        foreach (var id in matches.Skip(1))
+        {
+            db.Delete<Photo>(p => p.Id == id);
+        }
+
+        db.Prime(AnyOfUser1Status2);
+        Action<Photo> update = change switch
+        {
+            "status" => p => p.Status = 1,
+            "user" => p => p.UserId = 2,
+            _ => p => p.Id = 900,
+        };
+        db.Update<Photo>(p => p.Id == matches[0], update);
+        Assert.Equal(change == "key", db.Expect(Outcome.Miss, AnyOfUser1Status2));
+        if (change == "key")
+        {
+            db.Delete<Photo>(p => p.Id == 900);
+            Assert.Equal(false, db.Expect(Outcome.Miss, AnyOfUser1Status2));
+        }
     }
 
     [Fact]
