@@ -39,14 +39,16 @@ internal sealed class AnalysisPlan
     private readonly int[] _slotClasses;
     private readonly TableModel[] _tables;
     private readonly GroupTemplate[] _groups;
+    private readonly IReadOnlyList<TableModel> _readOnce;
 
     // Weak: a private database's model (one per SQLite in-memory connection) must not outlive its connection through a plan.
     private readonly WeakReference<IEntityModel> _model;
 
     private AnalysisPlan(
-        Site[] sites, int[] queryConstants, int[] slotSites, int[] slotClasses, TableModel[] tables, GroupTemplate[] groups,
+        Site[] sites, int[] queryConstants, int[] slotSites, int[] slotClasses, TableModel[] tables, GroupTemplate[] groups, IReadOnlyList<TableModel> readOnce,
         IEntityModel model, IQueryDialect? dialect, AnalysisSettings settings, string? paths)
     {
+        _readOnce = readOnce;
         _sites = sites;
         _positions = Array.ConvertAll(sites, static s => s.Position);
         _queryConstants = queryConstants;
@@ -239,7 +241,7 @@ internal sealed class AnalysisPlan
         }
 
         return new AnalysisPlan(
-            sorted, queryConstants, slotSitesSorted, Classes(slotValues), [.. analysis.Tables], groups, model, dialect, settings, paths);
+            sorted, queryConstants, slotSitesSorted, Classes(slotValues), [.. analysis.Tables], groups, analysis.ReadOnce, model, dialect, settings, paths);
     }
 
     /// <summary>
@@ -316,7 +318,7 @@ internal sealed class AnalysisPlan
             groups[g] = group;
         }
 
-        return QueryAnalysis.Cacheable(_tables, groups);
+        return QueryAnalysis.Cacheable(_tables, groups, _readOnce);
     }
 
     private bool SitesAgree(bool[] evaluated, object?[] values)

@@ -19,6 +19,16 @@ internal static class DependencyBuilder
     {
         var tables = new List<TableModel>();
         var groups = new Dictionary<(ulong Table, string Columns), DependencyGroup>();
+        var readMoreThanOnce = new HashSet<TableModel>();
+        var occurring = new HashSet<TableModel>();
+        foreach (var occurrence in occurrences)
+        {
+            if (!occurring.Add(occurrence.Table))
+            {
+                readMoreThanOnce.Add(occurrence.Table);
+            }
+        }
+
         foreach (var occurrence in occurrences)
         {
             var table = occurrence.Table;
@@ -32,12 +42,12 @@ internal static class DependencyBuilder
                 tables.Add(table);
             }
 
-            if (AddAnyRowTables(table, table.CompanionTables, tables, groups, settings) is { } ignored)
+            if (AddAnyRowTables(table, table.CompanionTables, tables, groups, settings, readMoreThanOnce) is { } ignored)
             {
                 return QueryAnalysis.Refused(RefusalReason.IgnoredTable, "table " + ignored.QualifiedName + " (read with " + table.QualifiedName + ") is in IgnoredTables");
             }
 
-            if (occurrence.Via is { ThroughTables.Count: > 0 } via && AddAnyRowTables(table, via.ThroughTables, tables, groups, settings) is { } through)
+            if (occurrence.Via is { ThroughTables.Count: > 0 } via && AddAnyRowTables(table, via.ThroughTables, tables, groups, settings, readMoreThanOnce) is { } through)
             {
                 return QueryAnalysis.Refused(RefusalReason.IgnoredTable, "table " + through.QualifiedName + " (read through " + via.Member.Name + ") is in IgnoredTables");
             }
@@ -69,7 +79,7 @@ internal static class DependencyBuilder
             }
         }
 
-        return QueryAnalysis.Cacheable(tables, [.. groups.Values]);
+        return QueryAnalysis.Cacheable(tables, [.. groups.Values], [.. tables.Where(t => !readMoreThanOnce.Contains(t))]);
     }
 
     /// <summary>
@@ -82,7 +92,8 @@ internal static class DependencyBuilder
         IReadOnlyList<TableModel> start,
         List<TableModel> tables,
         Dictionary<(ulong Table, string Columns), DependencyGroup> groups,
-        AnalysisSettings settings)
+        AnalysisSettings settings,
+        HashSet<TableModel> readMoreThanOnce)
     {
         if (start.Count == 0)
         {
@@ -98,6 +109,8 @@ internal static class DependencyBuilder
             {
                 continue;
             }
+
+            readMoreThanOnce.Add(companion);
 
             if (settings.IgnoredTables.Contains(companion.Name) || settings.IgnoredTables.Contains(companion.QualifiedName))
             {

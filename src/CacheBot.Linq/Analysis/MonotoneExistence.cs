@@ -43,7 +43,7 @@ internal static class MonotoneExistence
     }
 
     /// <summary>A table itself: a constant queryable, or a provider's <c>GetTable</c> call that holds no query or lambda.</summary>
-    private static bool IsTableRoot(Expression root) => root switch
+    internal static bool IsTableRoot(Expression root) => root switch
     {
         ConstantExpression { Value: IQueryable } => true,
         MethodCallExpression { Method.Name: "GetTable" } call => call.Arguments.All(IsContext) && (call.Object is null || IsContext(call.Object)),

@@ -25,12 +25,13 @@ internal sealed class DependencyGroup(TableModel table, ColumnModel[] columns, u
 /// <summary>The outcome of analysing a query: refused (with the reason), or its tables and dependency groups.</summary>
 internal sealed class QueryAnalysis
 {
-    private QueryAnalysis(RefusalReason refusal, string? detail, IReadOnlyList<TableModel> tables, IReadOnlyList<DependencyGroup> groups)
+    private QueryAnalysis(RefusalReason refusal, string? detail, IReadOnlyList<TableModel> tables, IReadOnlyList<DependencyGroup> groups, IReadOnlyList<TableModel> readOnce)
     {
         Refusal = refusal;
         Detail = detail;
         Tables = tables;
         Groups = groups;
+        ReadOnce = readOnce;
     }
 
     public RefusalReason Refusal { get; }
@@ -44,10 +45,16 @@ internal sealed class QueryAnalysis
 
     public IReadOnlyList<DependencyGroup> Groups { get; }
 
-    public static QueryAnalysis Refused(RefusalReason reason, string detail) => new(reason, detail, [], []);
+    /// <summary>
+    /// Gets the tables read at exactly one place of the query (one occurrence, and no other table's companion or through
+    /// table): every group of such a table comes from that one place (structural, the same for every query of a shape).
+    /// </summary>
+    public IReadOnlyList<TableModel> ReadOnce { get; }
 
-    public static QueryAnalysis Cacheable(IReadOnlyList<TableModel> tables, IReadOnlyList<DependencyGroup> groups) =>
-        new(RefusalReason.None, null, tables, groups);
+    public static QueryAnalysis Refused(RefusalReason reason, string detail) => new(reason, detail, [], [], []);
+
+    public static QueryAnalysis Cacheable(IReadOnlyList<TableModel> tables, IReadOnlyList<DependencyGroup> groups, IReadOnlyList<TableModel> readOnce) =>
+        new(RefusalReason.None, null, tables, groups, readOnce);
 
     public override string ToString() =>
         IsCacheable ? string.Join("; ", Groups) : Refusal + ": " + Detail;

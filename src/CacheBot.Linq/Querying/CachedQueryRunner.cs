@@ -184,11 +184,22 @@ internal static class CachedQueryRunner
         // key is checkable here even when this miss runs a compiled query's own inner query, which answers without a witness.
         var existence = cache.Options.Granularity == InvalidationGranularity.Conjunctive && MonotoneExistence.Applies(choices.Stripped, analysis);
         var witness = existence ? ExistenceWitness.TryCreate(cache, choices.Stripped, analysis) : null;
+
+        // A list whose rows narrow its own dependencies (removals by its keys, loaded children by their parents' keys): its
+        // schemes are registered here, before the position, though the keys are known only after the query.
+        var answer = sequence && !existence && cache.Options.Granularity == InvalidationGranularity.Conjunctive
+            ? AnswerDependencies.TryCreate(cache, choices.Stripped, analysis, context.Dialect)
+            : null;
         var (keysByDirection, position, generation, sharedSince) = StampReader.RegisterAndRead(
             cache, analysis, existence ? [SchemeDirection.Removals, SchemeDirection.Arrivals] : [SchemeDirection.Both]);
         if (witness is not null)
         {
             sharedSince = Math.Max(sharedSince, Volatile.Read(ref witness.Scheme.RegisteredAt));
+        }
+
+        if (answer is not null)
+        {
+            sharedSince = Math.Max(sharedSince, answer.RegisteredAt);
         }
 
         var dependencyKeys = keysByDirection[0];
@@ -234,6 +245,11 @@ internal static class CachedQueryRunner
                 false => keysByDirection[1],
                 _ => [.. keysByDirection[0].Union(keysByDirection[1])],
             };
+        }
+
+        if (answer?.KeysFor(cache, analysis, value) is { } narrowed)
+        {
+            dependencyKeys = narrowed;
         }
 
         var stored = choices.SharedResults ? value : copyForStore(value);
