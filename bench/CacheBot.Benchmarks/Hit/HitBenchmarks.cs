@@ -22,7 +22,7 @@ namespace CacheBot.Benchmarks.Hit;
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 public class HitBenchmarks
 {
-    private const string PkGet = "PkGet", List = "List";
+    private const string PkGet = "PkGet", List = "List", Window = "Window";
 
     private static readonly Func<DataConnection, int, Photo> CompiledPk =
         CompiledQuery.Compile((DataConnection db, int id) => db.GetTable<Photo>().First(p => p.Id == id));
@@ -62,6 +62,8 @@ public class HitBenchmarks
         List_CacheBotHit();
         PkGet_SqlTextCacheHit();
         List_SqlTextCacheHit();
+        Window_CacheBotHit();
+        Check(Window_CacheBotHit().Count == 20, "expected a window of 20 rows");
         var hits = _cache.Statistics.Hits;
         Check(PkGet_CacheBotHit().Title == expected.Title && List_CacheBotHit().Count == rows, "CacheBot returned other rows");
         Check(_cache.Statistics.Hits == hits + 2, $"CacheBot did not hit (hits {_cache.Statistics.Hits}, misses {_cache.Statistics.Misses}, bypasses {_cache.Statistics.Bypasses})");
@@ -161,6 +163,21 @@ public class HitBenchmarks
         var u = _userId;
         var s = _status;
         return p => p.UserId == u && p.Status == s;
+    }
+
+    /// <summary>The latest 20 photos of a user: a window whose entry depends on its 20 rows' keys (removals) and the filter (arrivals).</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory(Window)]
+    public List<Photo> Window_Linq2Db()
+    {
+        var u = _userId;
+        return _raw.GetTable<Photo>().Where(p => p.UserId == u).OrderByDescending(p => p.Id).Take(20).ToList();
+    }
+
+    [Benchmark, BenchmarkCategory(Window)]
+    public List<Photo> Window_CacheBotHit()
+    {
+        var u = _userId;
+        return Cached.Photos(_cached).Cache().Where(p => p.UserId == u).OrderByDescending(p => p.Id).Take(20).ToList();
     }
 
     private static void Check(bool condition, string message)

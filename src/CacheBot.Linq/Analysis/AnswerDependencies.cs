@@ -16,17 +16,21 @@ namespace CacheBot.Linq.Analysis;
 /// <item><b>Removals of the root table by the answer's keys.</b> A list that filters one table (its root, read nowhere else in
 /// the query) through <c>Where</c>, orderings and loads, with a projection that keeps the primary key (or none): a row that is
 /// not in the answer does not match, so it leaving (a delete, an update away) changes nothing. The root's own dependencies
-/// then hold for arrivals only (new images), and removals (old images) hit the keys of the rows in the answer.</item>
+/// then hold for arrivals only (new images, and only changes of the columns the filter and the ordering read), and removals
+/// (old images) hit the keys of the rows in the answer. The same holds for a window, <c>OrderBy(...).Take(n)</c> over such a
+/// filter, when the ordering includes the primary key (no ties): a row outside the window enters it only by arriving in
+/// the filter or changing its ordering columns, or when a row of the window leaves.</item>
 /// <item><b>Loaded children by their parents' keys.</b> <c>LoadWith(p =&gt; p.Tags)</c> / <c>Include</c> loads the rows whose
 /// foreign key holds a key of a parent in the answer (the parents' own changes are the root's dependencies): the child table,
 /// read nowhere else, depends on those key values only, instead of any row.</item>
 /// </list>
 /// </summary>
 /// <remarks>
-/// Anything else keeps the analysis' own keys: <c>Take</c>/<c>Skip</c>/<c>Distinct</c>, joins, set operations, aggregates, a
-/// root table read twice (a subquery over the same table can make a row match when another leaves), a composite or
-/// unencodable key, loaded paths deeper than one navigation, many-to-many loads, and answers above 64 rows (each key is a slot read
-/// on every hit). Removals by the answer's keys apply only where the root has an "any row" group: equalities already narrow them.
+/// Anything else keeps the analysis' own keys: <c>Skip</c>, a filter after <c>Take</c>, <c>Distinct</c>, joins, set operations,
+/// aggregates, a root table read twice (a subquery over the same table can make a row match when another leaves), a composite
+/// or unencodable key in a load, loaded paths deeper than one navigation, many-to-many loads, and answers above 64 rows (each
+/// key is a slot read on every hit). Removals by the answer's keys apply only to windows and where the root has an "any row"
+/// group: an equality alone already keeps removals of other rows away.
 /// </remarks>
 internal sealed class AnswerDependencies
 {
@@ -37,13 +41,15 @@ internal sealed class AnswerDependencies
     private readonly TableModel? _root;
     private readonly Func<object, (bool Known, object? Value)>[]? _rootKey;
     private readonly Scheme? _removals;
+    private readonly ulong _arrivalsMask;
     private readonly List<(Scheme Scheme, ColumnModel[] ParentColumns)> _loaded;
 
-    private AnswerDependencies(TableModel? root, Func<object, (bool, object?)>[]? rootKey, Scheme? removals, List<(Scheme, ColumnModel[])> loaded)
+    private AnswerDependencies(TableModel? root, Func<object, (bool, object?)>[]? rootKey, Scheme? removals, ulong arrivalsMask, List<(Scheme, ColumnModel[])> loaded)
     {
         _root = root;
         _rootKey = rootKey;
         _removals = removals;
+        _arrivalsMask = arrivalsMask;
         _loaded = loaded;
     }
 
@@ -54,10 +60,9 @@ internal sealed class AnswerDependencies
     /// The answer dependencies of a list query <paramref name="query"/> (markers stripped), with their schemes registered;
     /// <see langword="null"/> when neither rule applies.
     /// </summary>
-    public static AnswerDependencies? TryCreate(QueryCache cache, Expression query, QueryAnalysis analysis, IQueryDialect? dialect)
+    public static AnswerDependencies? TryCreate(QueryCache cache, Expression query, QueryAnalysis analysis, IEntityModel model, IQueryDialect? dialect)
     {
-        if (!TryReadChain(query, dialect, out var rootType, out var projection, out var loads)
-            || FindReadOnce(analysis, rootType) is not { } root)
+        if (ReadChain(query, dialect) is not { } chain || FindReadOnce(analysis, chain.RootType) is not { } root)
         {
             return null;
         }
@@ -70,34 +75,39 @@ internal sealed class AnswerDependencies
             return scheme;
         }
 
-        // Removals by the answer's keys: the root's groups are registered for arrivals, the key for removals.
+        // Removals by the answer's keys: the root's groups are registered for arrivals, the key for removals. Only where the
+        // root's own keys cannot tell rows apart (an "any row" group: ranges, inequalities, navigations), or for a window,
+        // whose rows outside the answer may match: an equality alone already keeps removals of other rows away, and every
+        // key costs a slot read on each hit. A scheme's columns are in ordinal order; so are the key's readers.
         Scheme? removals = null;
-        // A scheme's columns are in ordinal order; so are the key's readers.
+        var arrivalsMask = 0UL;
         ColumnModel[] key = [.. root.PrimaryKey.OrderBy(static c => c.Ordinal)];
-        // Only where the root's own keys cannot tell rows apart (an "any row" group: ranges, inequalities, navigations): an
-        // equality already keeps removals of other rows away, and every key costs a slot read on each hit.
-        var coarse = analysis.Groups.Any(g => g.Table == root && g.Columns.Length == 0);
-        var rootKey = coarse && key.Length > 0 && key.All(static c => c.CanFormScheme) ? KeyReaders(key, projection) : null;
+        var coarse = chain.Window || analysis.Groups.Any(g => g.Table == root && g.Columns.Length == 0);
+        var rootKey = coarse && key.Length > 0 && key.All(static c => c.CanFormScheme) && (!chain.Window || OrdersUniquely(chain.Orderings, key))
+            ? KeyReaders(key, chain.Projection)
+            : null;
         if (rootKey is not null)
         {
-            var mask = ColumnMask.Of(key);
+            // A row outside the answer arrives only by a change of a column the filter or the ordering reads (or as a new row).
+            arrivalsMask = FilterMask(chain, root, analysis, model, dialect) | ColumnMask.Of(key);
+            var removalsMask = ColumnMask.Of(key);
             foreach (var group in analysis.Groups)
             {
                 if (group.Table == root)
                 {
-                    mask |= group.ReadMask;
-                    Register(root, group.Columns, group.ReadMask, SchemeDirection.Arrivals);
+                    removalsMask |= group.ReadMask;
+                    Register(root, group.Columns, arrivalsMask, SchemeDirection.Arrivals);
                 }
             }
 
-            removals = Register(root, key, mask, SchemeDirection.Removals);
+            removals = Register(root, key, removalsMask, SchemeDirection.Removals);
         }
 
         // Loaded children by their parents' keys (entity answers only: a projection drops the loaded rows' parents).
         var loaded = new List<(Scheme, ColumnModel[])>();
-        if (projection is null)
+        if (chain.Projection is null)
         {
-            foreach (var load in loads)
+            foreach (var load in chain.Loads)
             {
                 if (LoadedChild(load, root, analysis) is { } child)
                 {
@@ -114,7 +124,7 @@ internal sealed class AnswerDependencies
 
         return removals is null && loaded.Count == 0
             ? null
-            : new AnswerDependencies(rootKey is null ? null : root, rootKey, removals, loaded) { RegisteredAt = registeredAt };
+            : new AnswerDependencies(rootKey is null ? null : root, rootKey, removals, arrivalsMask, loaded) { RegisteredAt = registeredAt };
     }
 
     /// <summary>
@@ -151,7 +161,9 @@ internal sealed class AnswerDependencies
                 continue;
             }
 
-            var scheme = cache.Schemes.Register(group.Table, group.Columns, group.ReadMask, group.Table == _root ? SchemeDirection.Arrivals : SchemeDirection.Both);
+            var scheme = group.Table == _root
+                ? cache.Schemes.Register(group.Table, group.Columns, _arrivalsMask, SchemeDirection.Arrivals)
+                : cache.Schemes.Register(group.Table, group.Columns, group.ReadMask, SchemeDirection.Both);
             foreach (var tuple in group.Tuples)
             {
                 if (!DependencyKeys.TryForTuple(scheme, tuple, out var key))
@@ -234,14 +246,13 @@ internal sealed class AnswerDependencies
     }
 
     /// <summary>
-    /// Reads <c>[Select](orderings | Where | loads | pass-through)* root</c>; anything else on the chain (positions, joins, set
-    /// operations, groupings, distinct) is not a filter of the root's rows.
+    /// Reads <c>[Select] [Take(n)] (orderings | Where | loads | pass-through)* root</c>, a window (<c>Take</c>) needing an
+    /// ordering; anything else on the chain (<c>Skip</c>, joins, set operations, groupings, distinct) is not a filter of the
+    /// root's rows whose rows outside the answer can be told apart.
     /// </summary>
-    private static bool TryReadChain(Expression query, IQueryDialect? dialect, out Type rootType, out LambdaExpression? projection, out List<LambdaExpression> loads)
+    private static Chain? ReadChain(Expression query, IQueryDialect? dialect)
     {
-        rootType = typeof(object);
-        projection = null;
-        loads = [];
+        LambdaExpression? projection = null;
         var node = query;
         if (node is MethodCallExpression { Method.Name: nameof(Queryable.Select), Arguments.Count: 2 } select
             && select.Method.DeclaringType == typeof(Queryable) && Lambda(select.Arguments[1]) is { Parameters.Count: 1 } selector)
@@ -250,15 +261,40 @@ internal sealed class AnswerDependencies
             node = select.Arguments[0];
         }
 
+        var window = false;
+        if (node is MethodCallExpression { Method.Name: nameof(Queryable.Take), Arguments.Count: 2 } take
+            && take.Method.DeclaringType == typeof(Queryable) && take.Arguments[1].Type == typeof(int))
+        {
+            window = true;
+            node = take.Arguments[0];
+        }
+
+        var loads = new List<LambdaExpression>();
+        var filters = new List<MethodCallExpression>();
+        var orderings = new List<LambdaExpression>();
+        var ordered = false;
         while (node is MethodCallExpression call && !MonotoneExistence.IsTableRoot(call))
         {
+            if (call.Arguments.Count == 0)
+            {
+                return null;
+            }
+
             if (call.Method.DeclaringType == typeof(Queryable))
             {
                 if (call.Method.Name is not (nameof(Queryable.Where) or nameof(Queryable.OrderBy) or nameof(Queryable.OrderByDescending)
                         or nameof(Queryable.ThenBy) or nameof(Queryable.ThenByDescending))
-                    || call.Arguments.Count != 2 || Lambda(call.Arguments[1]) is not { Parameters.Count: 1 })
+                    || call.Arguments.Count != 2 || Lambda(call.Arguments[1]) is not { Parameters.Count: 1 } lambda)
                 {
-                    return false;
+                    return null;
+                }
+
+                filters.Add(call);
+                if (call.Method.Name != nameof(Queryable.Where) && !ordered)
+                {
+                    // The last OrderBy and the ThenBys after it decide the order (an earlier OrderBy is overridden).
+                    orderings.Add(lambda);
+                    ordered = call.Method.Name is nameof(Queryable.OrderBy) or nameof(Queryable.OrderByDescending);
                 }
             }
             else
@@ -275,24 +311,57 @@ internal sealed class AnswerDependencies
                     case ChainMethodKind.PassThrough:
                         break;
                     default:
-                        return false;
+                        return null;
                 }
             }
 
-            node = call.Arguments.Count > 0 ? call.Arguments[0] : node;
-            if (call.Arguments.Count == 0)
+            node = call.Arguments[0];
+        }
+
+        if (!MonotoneExistence.IsTableRoot(node) || ElementType(node.Type) is not { } element
+            || (projection is not null && projection.Parameters[0].Type != element) || (window && !ordered))
+        {
+            return null;
+        }
+
+        filters.Reverse();
+        return new Chain(element, node, projection, loads, filters, window, orderings);
+    }
+
+    /// <summary>Whether the ordering's keys are plain columns that include the primary key (no ties: the window is one set of rows).</summary>
+    private static bool OrdersUniquely(List<LambdaExpression> orderings, ColumnModel[] key)
+    {
+        foreach (var column in key)
+        {
+            var found = false;
+            foreach (var ordering in orderings)
+            {
+                found |= IsColumn(ordering.Body, ordering.Parameters[0], column);
+            }
+
+            if (!found)
             {
                 return false;
             }
         }
 
-        if (!MonotoneExistence.IsTableRoot(node) || ElementType(node.Type) is not { } element)
+        return true;
+    }
+
+    /// <summary>
+    /// The columns of <paramref name="root"/> the filters and orderings read: <c>Count()</c> of the chain without its
+    /// projection, window and loads, through <see cref="ColumnUsage"/> (a navigation reads its key, a row used whole all).
+    /// </summary>
+    private static ulong FilterMask(Chain chain, TableModel root, QueryAnalysis analysis, IEntityModel model, IQueryDialect? dialect)
+    {
+        var source = chain.Root;
+        foreach (var call in chain.Filters)
         {
-            return false;
+            source = Expression.Call(call.Method, [source, .. call.Arguments.Skip(1)]);
         }
 
-        rootType = element;
-        return projection is null || projection.Parameters[0].Type == element;
+        var count = Expression.Call(typeof(Queryable), nameof(Queryable.Count), [chain.RootType], source);
+        return ColumnUsage.Compute(count, analysis.Tables, dialect, model).TryGetValue(root, out var mask) ? mask : ColumnMask.All;
     }
 
     private static TableModel? FindReadOnce(QueryAnalysis analysis, Type rootType)
@@ -401,6 +470,10 @@ internal sealed class AnswerDependencies
         var order = Enumerable.Range(0, columns.Length).OrderBy(i => columns[i].Ordinal).ToArray();
         return (child, [.. order.Select(i => columns[i])], [.. order.Select(i => parents[i])]);
     }
+
+    private sealed record Chain(
+        Type RootType, Expression Root, LambdaExpression? Projection, List<LambdaExpression> Loads, List<MethodCallExpression> Filters, bool Window,
+        List<LambdaExpression> Orderings);
 
     private static LambdaExpression? Lambda(Expression argument) =>
         (argument is UnaryExpression { NodeType: ExpressionType.Quote } quote ? quote.Operand : argument) as LambdaExpression;

@@ -42,6 +42,49 @@ internal static class MonotoneExistence
         return IsTableRoot(source);
     }
 
+    /// <summary>
+    /// Whether <paramref name="expression"/> is a get that finds at most one row: <c>First</c>/<c>FirstOrDefault</c>/
+    /// <c>Single</c>/<c>SingleOrDefault</c> over <c>Where</c> calls on the table itself with row-local predicates, whose one
+    /// dependency tuple pins every column of the table's <see cref="Providers.TableModel.EnforcedUniqueKey"/> to a non-null value. Such
+    /// a result is monotone too: a found row changes only by its own old image, a missing one appears only by an arrival.
+    /// </summary>
+    public static bool IsUniqueLookup(Expression expression, QueryAnalysis analysis)
+    {
+        if (analysis.Tables.Count != 1 || analysis.Tables[0].EnforcedUniqueKey is not { Count: > 0 } unique
+            || expression is not MethodCallExpression
+            {
+                Method.Name: nameof(Queryable.First) or nameof(Queryable.FirstOrDefault) or nameof(Queryable.Single) or nameof(Queryable.SingleOrDefault),
+            } get
+            || get.Method.DeclaringType != typeof(Queryable) || get.Type.IsValueType
+            || (get.Arguments.Count == 2 && !IsRowLocal(get.Arguments[1])) || get.Arguments.Count > 2
+            || analysis.Groups is not [{ Tuples: [var tuple] } group])
+        {
+            return false;
+        }
+
+        foreach (var column in unique)
+        {
+            var at = Array.IndexOf(group.Columns, column);
+            if (at < 0 || tuple[at] is null)
+            {
+                return false;
+            }
+        }
+
+        var source = get.Arguments[0];
+        while (source is MethodCallExpression call && call.Method.DeclaringType == typeof(Queryable))
+        {
+            if (call.Method.Name != nameof(Queryable.Where) || !IsRowLocal(call.Arguments[1]))
+            {
+                return false;
+            }
+
+            source = call.Arguments[0];
+        }
+
+        return IsTableRoot(source);
+    }
+
     /// <summary>A table itself: a constant queryable, or a provider's <c>GetTable</c> call that holds no query or lambda.</summary>
     internal static bool IsTableRoot(Expression root) => root switch
     {

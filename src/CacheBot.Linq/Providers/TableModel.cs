@@ -109,6 +109,20 @@ public sealed class TableModel
     /// </remarks>
     public IReadOnlyList<ColumnModel>? ImplicitlyReadColumns { get; init; }
 
+    /// <summary>
+    /// Gets columns the database itself keeps unique (its primary key or a unique constraint, read from the catalog), or
+    /// <see langword="null"/> (the default) when the integration cannot vouch for one: the model's key alone is not enough
+    /// (a view or a table without the constraint may hold duplicates).
+    /// </summary>
+    /// <remarks>
+    /// A get (<c>First</c>/<c>Single</c>, with or without <c>OrDefault</c>) whose predicates pin all of these columns to
+    /// non-null values finds at most one row. A row it found can then change only through writes whose old image has that
+    /// row's values (an arrival cannot duplicate the key), and a row it did not find can appear only by an arrival, so its entry
+    /// holds the keys of one direction: a found row survives inserts of rows CacheBot cannot see (PostgreSQL's binary
+    /// COPY). Setting it is a promise that the database rejects a second row with the same values.
+    /// </remarks>
+    public IReadOnlyList<ColumnModel>? EnforcedUniqueKey { get; init; }
+
     /// <summary>Gets the navigations.</summary>
     public IEnumerable<AssociationModel> Associations => _associations.Values;
 

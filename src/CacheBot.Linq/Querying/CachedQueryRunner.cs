@@ -185,13 +185,16 @@ internal static class CachedQueryRunner
         var existence = cache.Options.Granularity == InvalidationGranularity.Conjunctive && MonotoneExistence.Applies(choices.Stripped, analysis);
         var witness = existence ? ExistenceWitness.TryCreate(cache, choices.Stripped, analysis) : null;
 
+        // A get by a key the database keeps unique is monotone the same way: found (removals), not found (arrivals).
+        var uniqueGet = !existence && cache.Options.Granularity == InvalidationGranularity.Conjunctive && MonotoneExistence.IsUniqueLookup(choices.Stripped, analysis);
+
         // A list whose rows narrow its own dependencies (removals by its keys, loaded children by their parents' keys): its
         // schemes are registered here, before the position, though the keys are known only after the query.
         var answer = sequence && !existence && cache.Options.Granularity == InvalidationGranularity.Conjunctive
-            ? AnswerDependencies.TryCreate(cache, choices.Stripped, analysis, context.Dialect)
+            ? AnswerDependencies.TryCreate(cache, choices.Stripped, analysis, context.Model, context.Dialect)
             : null;
         var (keysByDirection, position, generation, sharedSince) = StampReader.RegisterAndRead(
-            cache, analysis, existence ? [SchemeDirection.Removals, SchemeDirection.Arrivals] : [SchemeDirection.Both]);
+            cache, analysis, existence || uniqueGet ? [SchemeDirection.Removals, SchemeDirection.Arrivals] : [SchemeDirection.Both]);
         if (witness is not null)
         {
             sharedSince = Math.Max(sharedSince, Volatile.Read(ref witness.Scheme.RegisteredAt));
@@ -245,6 +248,10 @@ internal static class CachedQueryRunner
                 false => keysByDirection[1],
                 _ => [.. keysByDirection[0].Union(keysByDirection[1])],
             };
+        }
+        else if (uniqueGet)
+        {
+            dependencyKeys = value is null ? keysByDirection[1] : keysByDirection[0];
         }
 
         if (answer?.KeysFor(cache, analysis, value) is { } narrowed)

@@ -234,9 +234,36 @@ internal sealed class Linq2DbEntityModel : IEntityModel
         // it maps the base's discriminator column.
         var inheritance = descriptor.InheritanceMapping.Count > 0 || descriptor.Columns.Any(static c => c.IsDiscriminator);
         IReadOnlyList<ColumnModel>? implicitColumns = inheritance ? null : [];
+        var unique = EnforcedKey(columns, facts);
         return overridden
-            ? new TableModel(Database, schemaOverride, nameOverride!, type, columns, associations) { ImplicitlyReadColumns = implicitColumns }
-            : new TableModel(Database, descriptor.SchemaName, descriptor.TableName, type, columns, associations) { ImplicitlyReadColumns = implicitColumns };
+            ? new TableModel(Database, schemaOverride, nameOverride!, type, columns, associations) { ImplicitlyReadColumns = implicitColumns, EnforcedUniqueKey = unique }
+            : new TableModel(Database, descriptor.SchemaName, descriptor.TableName, type, columns, associations) { ImplicitlyReadColumns = implicitColumns, EnforcedUniqueKey = unique };
+    }
+
+    /// <summary>
+    /// The primary key the catalog reports for a table (not a view), as model columns: the database rejects a second row with
+    /// its values. Null without catalog facts, when a key column is not mapped, and for a table whose reads include other
+    /// tables' rows (PostgreSQL inheritance children or partitions: a parent's key does not span its children).
+    /// </summary>
+    private static ColumnModel[]? EnforcedKey(List<ColumnModel> columns, TableFacts? facts)
+    {
+        if (facts is not { Kind: RelationKind.Table, PrimaryKey.Count: > 0, WrittenWith.Count: 0 })
+        {
+            return null;
+        }
+
+        var key = new ColumnModel[facts.PrimaryKey.Count];
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (columns.Find(c => string.Equals(c.Name, facts.PrimaryKey[i], StringComparison.Ordinal)) is not { } column)
+            {
+                return null;
+            }
+
+            key[i] = column;
+        }
+
+        return key;
     }
 
     /// <summary>

@@ -40,6 +40,8 @@ internal sealed class TableFacts
             signature.Append('|').Append(column.Name).Append(':').Append((int)column.Matching);
         }
 
+        // The key too: the entity model promises uniqueness from it (TableModel.EnforcedUniqueKey), so dropping it rebuilds.
+        signature.Append("|pk:").AppendJoin(',', primaryKey);
         ColumnSignature = signature.ToString();
     }
 
@@ -76,7 +78,7 @@ internal sealed class TableFacts
     /// </summary>
     public bool ReplacesOnConflict { get; init; }
 
-    /// <summary>Gets a string that changes whenever a fact the entity model uses (kind, column comparison) changes.</summary>
+    /// <summary>Gets a string that changes whenever a fact the entity model uses (kind, column comparison, key) changes.</summary>
     public string ColumnSignature { get; }
 
     /// <summary>Finds a column by its exact name, else by a unique case-insensitive match.</summary>

@@ -88,6 +88,67 @@ public sealed class AnswerKeyTests
     }
 
     [Fact]
+    public void Window_RowOutsideItLeavingOrChangingOtherColumns_IsAHit_ARowEnteringOrLeavingIt_IsAMiss()
+    {
+        // User 2 has photos 1, 5 and 9: the first two by id are the window.
+        using var db = new TestDb();
+        Func<IQueryable<Photo>, object?> firstTwo = q => q.Where(p => p.UserId == 2).OrderBy(p => p.Id).Take(2).ToList();
+        db.Prime(firstTwo);
+
+        db.Update<Photo>(p => p.Id == 9, p => p.Title = "renamed");
+        db.Expect(Outcome.Hit, firstTwo);
+        db.Update<Photo>(p => p.Id == 9, p => p.UserId = 3);
+        db.Expect(Outcome.Hit, firstTwo);
+        db.Delete<Photo>(p => p.Id == 9);
+        db.Expect(Outcome.Hit, firstTwo);
+
+        // A row of the window changing (entities read every column), a row arriving before it, one of it leaving.
+        db.Update<Photo>(p => p.Id == 5, p => p.Title = "in the window");
+        db.Expect(Outcome.Miss, firstTwo);
+        db.Insert(new Photo { Id = 0, UserId = 2, Status = 0, Title = "first" });
+        db.Expect(Outcome.Miss, firstTwo);
+        db.Delete<Photo>(p => p.Id == 1);
+        db.Expect(Outcome.Miss, firstTwo);
+        db.Expect(Outcome.Hit, firstTwo);
+
+        // A row of another user moving into the filter arrives (the keys cannot tell where it sorts), then a row of the filter
+        // outside the window changing its ordering column moves in.
+        db.Update<Photo>(p => p.Id == 10, p => p.UserId = 2);
+        db.Expect(Outcome.Miss, firstTwo);
+        db.Expect(Outcome.Hit, firstTwo);
+        db.Update<Photo>(p => p.Id == 10, p => p.Id = -1);
+        Assert.Equal(-1, ((List<Photo>)db.Expect(Outcome.Miss, firstTwo)!)[0].Id);
+    }
+
+    [Fact]
+    public void WindowOrderedByAnotherColumn_ARowOutsideItChangingThatColumn_MovesIn()
+    {
+        // User 2's photos by likes (1: 10, 5: 50, 9: 90), then id: the window is {1, 5}; photo 9 dropping to 0 likes enters it.
+        using var db = new TestDb();
+        Func<IQueryable<Photo>, object?> leastLiked = q => q.Where(p => p.UserId == 2).OrderBy(p => p.Likes).ThenBy(p => p.Id).Take(2).Select(p => p.Id).ToList();
+        db.Prime(leastLiked);
+        db.Update<Photo>(p => p.Id == 9, p => p.Title = "not read");
+        db.Expect(Outcome.Hit, leastLiked);
+        db.Update<Photo>(p => p.Id == 9, p => p.Likes = 0);
+        Assert.Equal([9, 1], (List<int>)db.Expect(Outcome.Miss, leastLiked)!);
+    }
+
+    [Theory]
+    [InlineData("ties")]
+    [InlineData("skip")]
+    public void WindowWithTiesOrAnOffset_DependsOnEveryRowOfItsFilter(string shape)
+    {
+        // Ordered by status only, the window is one of several answers; after Skip, a row before the page leaving shifts it.
+        using var db = new TestDb();
+        Func<IQueryable<Photo>, object?> query = shape == "ties"
+            ? q => q.Where(p => p.UserId == 2).OrderBy(p => p.Status).Take(2).Select(p => p.Id).ToList()
+            : q => q.Where(p => p.UserId == 2).OrderBy(p => p.Id).Skip(1).Take(1).Select(p => p.Id).ToList();
+        db.Prime(query);
+        db.Delete<Photo>(p => p.Id == (shape == "ties" ? 5 : 1));
+        db.Expect(Outcome.Miss, query);
+    }
+
+    [Fact]
     public void LongAnswer_KeepsTheTableDependency()
     {
         // Above 64 rows the entry would hold too many keys: it depends on every row, as before.

@@ -255,23 +255,25 @@ public sealed class PredicateRuleTests
     }
 
     [Fact]
-    public void Exclusion_NotEqual_AnyWriteOnTheTableInvalidates()
+    public void Exclusion_NotEqual_NarrowsNothing_ButRowsOutsideTheAnswerMatterOnlyByTheFilteredColumn()
     {
+        // The exclusion forms no key: any row may arrive. A row outside the answer (a user 1 photo) changing another
+        // column cannot (docs/invalidation.md, "Answers narrow their own dependencies"); one moving into the filter can.
         using var db = new TestDb();
         Func<IQueryable<Photo>, object?> query = q => q.Where(p => p.UserId != 1).ToList();
         db.Prime(query);
         db.Update<User>(u => u.Id == 2, u => u.Age++);
         db.Expect(Outcome.Hit, query);
-
-        // Even a write that cannot change the answer (a user 1 photo stays user 1): the exclusion dropped out.
         db.Update<Photo>(p => p.UserId == 1, p => p.Likes++);
+        db.Expect(Outcome.Hit, query);
+        db.Update<Photo>(p => p.UserId == 1, p => p.UserId = 3);
         db.Expect(Outcome.Miss, query);
         db.Update<Photo>(p => p.UserId == 2, p => p.UserId = 1);
         db.Expect(Outcome.Miss, query);
     }
 
     [Fact]
-    public void Exclusion_NotContains_AnyWriteOnTheTableInvalidates()
+    public void Exclusion_NotContains_NarrowsNothing_ButRowsOutsideTheAnswerMatterOnlyByTheFilteredColumn()
     {
         using var db = new TestDb();
         List<int> ids = [1, 2];
@@ -280,6 +282,8 @@ public sealed class PredicateRuleTests
         db.Update<Tag>(t => t.Id == 1, t => t.Name = "other table");
         db.Expect(Outcome.Hit, query);
         db.Update<Photo>(p => p.UserId == 1, p => p.Likes++);
+        db.Expect(Outcome.Hit, query);
+        db.Update<Photo>(p => p.UserId == 3, p => p.Likes++);
         db.Expect(Outcome.Miss, query);
         db.Update<Photo>(p => p.UserId == 1, p => p.UserId = 3);
         db.Expect(Outcome.Miss, query);
@@ -309,7 +313,7 @@ public sealed class PredicateRuleTests
     }
 
     [Fact]
-    public void Range_AnyWriteOnTheTableInvalidates()
+    public void Range_NarrowsNothing_ButRowsOutsideTheAnswerMatterOnlyByTheFilteredColumn()
     {
         using var db = new TestDb();
         Func<IQueryable<Photo>, object?> query = q => q.Where(p => p.Likes > 50).ToList();
@@ -319,6 +323,8 @@ public sealed class PredicateRuleTests
         db.Update<Photo>(p => p.Likes == 10, p => p.Likes = 60);
         db.Expect(Outcome.Miss, query);
         db.Update<Photo>(p => p.Likes == 20, p => p.Title = "still below");
+        db.Expect(Outcome.Hit, query);
+        db.Update<Photo>(p => p.Likes == 20, p => p.Likes = 30);
         db.Expect(Outcome.Miss, query);
     }
 

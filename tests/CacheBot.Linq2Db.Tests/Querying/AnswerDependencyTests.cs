@@ -81,6 +81,33 @@ public sealed class AnswerDependencyTests
         Assert.Equal(new[] { 1, 10, 20 }, await Miss(test, OfAlice));
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task LatestTwo_OlderRowsChangingOrLeaving_AreHits_ANewRowIsAMiss(string provider)
+    {
+        // Alice's photos are 1, 4, 7, 10: the latest two by id are 10 and 7.
+        await using var test = await TestDb.CreateAsync(provider);
+        await using var db = test.Open();
+        var ct = TestContext.Current.CancellationToken;
+        async Task<string[]> Latest() =>
+            [.. (await db.GetTable<Photo>().AsCacheBot().Cache().Where(p => p.UserId == 1).OrderByDescending(p => p.Id).Take(2).ToListAsync(ct)).Select(p => p.Id + ":" + p.Title)];
+
+        Assert.Equal(["10:p10", "7:p7"], await Latest());
+        await Hit(test, Latest);
+        db.GetTable<Photo>().Where(p => p.Id == 4).Set(p => p.Title, "older").Update();
+        db.Delete(new Photo { Id = 1 });
+        db.Execute("UPDATE \"Photo\" SET \"Status\" = 5 WHERE \"UserId\" = 1 AND \"Id\" < 5");
+        Assert.Equal(["10:p10", "7:p7"], await Hit(test, Latest));
+
+        db.GetTable<Photo>().Where(p => p.Id == 7).Set(p => p.Title, "seven").Update();
+        Assert.Equal(["10:p10", "7:seven"], await Miss(test, Latest));
+        db.Insert(new Photo { Id = 13, UserId = 1, Status = 0, Title = "p13" });
+        Assert.Equal(["13:p13", "10:p10"], await Miss(test, Latest));
+        db.Execute("DELETE FROM \"Photo\" WHERE \"Id\" = 13");
+        Assert.Equal(["10:p10", "7:seven"], await Miss(test, Latest));
+    }
+
     private static async Task<T> Hit<T>(TestDb test, Func<Task<T>> read) => await Expect(test, read, hit: true);
 
     private static async Task<T> Miss<T>(TestDb test, Func<Task<T>> read) => await Expect(test, read, hit: false);
