@@ -62,7 +62,7 @@ internal sealed class AnswerDependencies
     /// </summary>
     public static AnswerDependencies? TryCreate(QueryCache cache, Expression query, QueryAnalysis analysis, IEntityModel model, IQueryDialect? dialect)
     {
-        if (ReadChain(query, dialect) is not { } chain || FindReadOnce(analysis, chain.RootType) is not { } root)
+        if (ReadChain(query, model, dialect) is not { } chain || FindReadOnce(analysis, chain.RootType) is not { } root)
         {
             return null;
         }
@@ -250,7 +250,7 @@ internal sealed class AnswerDependencies
     /// ordering; anything else on the chain (<c>Skip</c>, joins, set operations, groupings, distinct) is not a filter of the
     /// root's rows whose rows outside the answer can be told apart.
     /// </summary>
-    private static Chain? ReadChain(Expression query, IQueryDialect? dialect)
+    private static Chain? ReadChain(Expression query, IEntityModel model, IQueryDialect? dialect)
     {
         LambdaExpression? projection = null;
         var node = query;
@@ -273,7 +273,7 @@ internal sealed class AnswerDependencies
         var filters = new List<MethodCallExpression>();
         var orderings = new List<LambdaExpression>();
         var ordered = false;
-        while (node is MethodCallExpression call && !MonotoneExistence.IsTableRoot(call))
+        while (node is MethodCallExpression call && !MonotoneExistence.IsTableRoot(call, model, dialect))
         {
             if (call.Arguments.Count == 0)
             {
@@ -318,7 +318,7 @@ internal sealed class AnswerDependencies
             node = call.Arguments[0];
         }
 
-        if (!MonotoneExistence.IsTableRoot(node) || ElementType(node.Type) is not { } element
+        if (!MonotoneExistence.IsTableRoot(node, model, dialect) || ElementType(node.Type) is not { } element
             || (projection is not null && projection.Parameters[0].Type != element) || (window && !ordered))
         {
             return null;

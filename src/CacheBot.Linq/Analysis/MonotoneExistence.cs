@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Linq.Expressions;
 using CacheBot.Linq.Model;
+using CacheBot.Linq.Providers;
 
 namespace CacheBot.Linq.Analysis;
 
@@ -18,7 +19,7 @@ namespace CacheBot.Linq.Analysis;
 /// </remarks>
 internal static class MonotoneExistence
 {
-    public static bool Applies(Expression expression, QueryAnalysis analysis)
+    public static bool Applies(Expression expression, QueryAnalysis analysis, IEntityModel model, IQueryDialect? dialect)
     {
         if (analysis.Tables.Count != 1
             || expression is not MethodCallExpression { Method.Name: nameof(Queryable.Any) } any
@@ -28,18 +29,7 @@ internal static class MonotoneExistence
             return false;
         }
 
-        var source = any.Arguments[0];
-        while (source is MethodCallExpression call && call.Method.DeclaringType == typeof(Queryable))
-        {
-            if (call.Method.Name != nameof(Queryable.Where) || !IsRowLocal(call.Arguments[1]))
-            {
-                return false;
-            }
-
-            source = call.Arguments[0];
-        }
-
-        return IsTableRoot(source);
+        return IsFilteredTable(any.Arguments[0], model, dialect);
     }
 
     /// <summary>
@@ -48,7 +38,7 @@ internal static class MonotoneExistence
     /// dependency tuple pins every column of the table's <see cref="Providers.TableModel.EnforcedUniqueKey"/> to a non-null value. Such
     /// a result is monotone too: a found row changes only by its own old image, a missing one appears only by an arrival.
     /// </summary>
-    public static bool IsUniqueLookup(Expression expression, QueryAnalysis analysis)
+    public static bool IsUniqueLookup(Expression expression, QueryAnalysis analysis, IEntityModel model, IQueryDialect? dialect)
     {
         if (analysis.Tables.Count != 1 || analysis.Tables[0].EnforcedUniqueKey is not { Count: > 0 } unique
             || expression is not MethodCallExpression
@@ -71,7 +61,12 @@ internal static class MonotoneExistence
             }
         }
 
-        var source = get.Arguments[0];
+        return IsFilteredTable(get.Arguments[0], model, dialect);
+    }
+
+    /// <summary>The table itself behind <c>Where</c> calls whose predicates read only the row's own columns and captured values.</summary>
+    private static bool IsFilteredTable(Expression source, IEntityModel model, IQueryDialect? dialect)
+    {
         while (source is MethodCallExpression call && call.Method.DeclaringType == typeof(Queryable))
         {
             if (call.Method.Name != nameof(Queryable.Where) || !IsRowLocal(call.Arguments[1]))
@@ -82,14 +77,18 @@ internal static class MonotoneExistence
             source = call.Arguments[0];
         }
 
-        return IsTableRoot(source);
+        return IsTableRoot(source, model, dialect);
     }
 
-    /// <summary>A table itself: a constant queryable, or a provider's <c>GetTable</c> call that holds no query or lambda.</summary>
-    internal static bool IsTableRoot(Expression root) => root switch
+    /// <summary>
+    /// A table itself: a constant queryable, a provider's <c>GetTable</c> call that holds no query or lambda, or a provider's
+    /// own root node (EF Core's entity query root) that the dialect names as a table.
+    /// </summary>
+    internal static bool IsTableRoot(Expression root, IEntityModel model, IQueryDialect? dialect) => root switch
     {
         ConstantExpression { Value: IQueryable } => true,
         MethodCallExpression { Method.Name: "GetTable" } call => call.Arguments.All(IsContext) && (call.Object is null || IsContext(call.Object)),
+        { NodeType: ExpressionType.Extension } when dialect is not null => dialect.TryGetTableRoot(root, model, out var table) && table is not null,
         _ => false,
     };
 
