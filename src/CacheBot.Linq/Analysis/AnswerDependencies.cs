@@ -117,7 +117,8 @@ internal sealed class AnswerDependencies
                         mask |= group.Table == child.Table ? group.ReadMask : 0;
                     }
 
-                    loaded.Add((Register(child.Table, child.Columns, mask, SchemeDirection.Both), child.ParentColumns));
+                    // Loaded rows are materialized whole; a mask of nothing would let every update pass.
+                    loaded.Add((Register(child.Table, child.Columns, mask == 0 ? ColumnMask.All : mask, SchemeDirection.Both), child.ParentColumns));
                 }
             }
         }
