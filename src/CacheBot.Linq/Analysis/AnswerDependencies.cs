@@ -256,7 +256,7 @@ internal sealed class AnswerDependencies
         LambdaExpression? projection = null;
         var node = query;
         if (node is MethodCallExpression { Method.Name: nameof(Queryable.Select), Arguments.Count: 2 } select
-            && select.Method.DeclaringType == typeof(Queryable) && Lambda(select.Arguments[1]) is { Parameters.Count: 1 } selector)
+            && select.Method.DeclaringType == typeof(Queryable) && QueryAnalyzer.GetLambda(select.Arguments[1]) is { Parameters.Count: 1 } selector)
         {
             projection = selector.Body == selector.Parameters[0] ? null : selector;
             node = select.Arguments[0];
@@ -285,7 +285,7 @@ internal sealed class AnswerDependencies
             {
                 if (call.Method.Name is not (nameof(Queryable.Where) or nameof(Queryable.OrderBy) or nameof(Queryable.OrderByDescending)
                         or nameof(Queryable.ThenBy) or nameof(Queryable.ThenByDescending))
-                    || call.Arguments.Count != 2 || Lambda(call.Arguments[1]) is not { Parameters.Count: 1 } lambda)
+                    || call.Arguments.Count != 2 || QueryAnalyzer.GetLambda(call.Arguments[1]) is not { Parameters.Count: 1 } lambda)
                 {
                     return null;
                 }
@@ -303,7 +303,7 @@ internal sealed class AnswerDependencies
                 switch (dialect?.ClassifyChainMethod(call.Method))
                 {
                     case ChainMethodKind.LoadWith:
-                        if (call.Arguments.Count == 2 && Lambda(call.Arguments[1]) is { } path)
+                        if (call.Arguments.Count == 2 && QueryAnalyzer.GetLambda(call.Arguments[1]) is { } path)
                         {
                             loads.Add(path);
                         }
@@ -319,7 +319,7 @@ internal sealed class AnswerDependencies
             node = call.Arguments[0];
         }
 
-        if (!MonotoneExistence.IsTableRoot(node, model, dialect) || ElementType(node.Type) is not { } element
+        if (!MonotoneExistence.IsTableRoot(node, model, dialect) || TypeHelpers.GetSequenceElement(node.Type) is not { } element
             || (projection is not null && projection.Parameters[0].Type != element) || (window && !ordered))
         {
             return null;
@@ -475,20 +475,4 @@ internal sealed class AnswerDependencies
     private sealed record Chain(
         Type RootType, Expression Root, LambdaExpression? Projection, List<LambdaExpression> Loads, List<MethodCallExpression> Filters, bool Window,
         List<LambdaExpression> Orderings);
-
-    private static LambdaExpression? Lambda(Expression argument) =>
-        (argument is UnaryExpression { NodeType: ExpressionType.Quote } quote ? quote.Operand : argument) as LambdaExpression;
-
-    private static Type? ElementType(Type queryable)
-    {
-        foreach (var type in queryable.GetInterfaces().Prepend(queryable))
-        {
-            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IQueryable<>))
-            {
-                return type.GetGenericArguments()[0];
-            }
-        }
-
-        return null;
-    }
 }

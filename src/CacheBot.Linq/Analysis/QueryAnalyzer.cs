@@ -126,7 +126,7 @@ internal sealed partial class QueryAnalyzer
         return occurrence;
     }
 
-    private static LambdaExpression? GetLambda(Expression argument) =>
+    internal static LambdaExpression? GetLambda(Expression argument) =>
         argument is UnaryExpression { NodeType: ExpressionType.Quote } quote ? quote.Operand as LambdaExpression : argument as LambdaExpression;
 
     private static void MarkOptional(Binding binding) => Binding.MarkOptional(binding);
