@@ -15,8 +15,9 @@ namespace CacheBot.Linq2Db.Writes;
 /// SQLite <c>BEGIN IMMEDIATE</c>, which keeps every other writer out) and commits it; inside one (API, SQL text, or an
 /// enlisted <c>TransactionScope</c>, asked of the database when CacheBot cannot tell) it uses the caller's. PostgreSQL
 /// locks the pre-image rows (<c>SELECT ... FOR UPDATE</c>): under READ COMMITTED the UPDATE would otherwise re-read rows
-/// changed after the pre-image. The pre-image runs under a savepoint in PostgreSQL, so a pre-image the database rejects
-/// (a view, a privilege) never aborts the caller's transaction; the write then runs without images.</para>
+/// changed after the pre-image. In the caller's PostgreSQL transaction the pre-image runs under a savepoint, so a pre-image
+/// the database rejects (a view, a privilege) never aborts it; in CacheBot's own, a rejected pre-image rolls that
+/// transaction back. Either way the write then runs without images.</para>
 /// <para>Rows the write returns that were not in the pre-image (moved into the WHERE by a concurrent writer, or an upsert
 /// that PostgreSQL reports as an update of a row the pre-image did not hold: <c>xmax &lt;&gt; 0</c>) make it a table write.</para>
 /// </remarks>
@@ -226,7 +227,19 @@ internal static partial class WriteExecution
                 begun = true;
             }
 
-            var before = await ReadPreImageAsync(command, postgres ? select + " FOR UPDATE" + lockOf : select, postgres, async, cancellationToken).ConfigureAwait(false);
+            // A savepoint keeps a rejected pre-image from aborting the caller's transaction; CacheBot's own needs none (two
+            // round trips fewer): a rejected pre-image rolls it back, and the write then runs alone, without images.
+            var (before, rejected) = await ReadPreImageAsync(
+                command, postgres ? select + " FOR UPDATE" + lockOf : select, savepoint: postgres && !own, async, cancellationToken).ConfigureAwait(false);
+            if (rejected && own && postgres)
+            {
+                begun = false;
+                outcome.NothingWritten = true;
+                await RowImageReader.ExecuteSiblingAsync(command, "ROLLBACK", async, cancellationToken).ConfigureAwait(false);
+                outcome.NothingWritten = false;
+                return new AtomicResult(null, null, await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false));
+            }
+
             AfterPreImage.Value?.Invoke();
             AtomicResult result;
             if (before is null)
@@ -255,10 +268,12 @@ internal static partial class WriteExecution
     }
 
     /// <summary>
-    /// Runs the pre-image query; null when the query fails (under a savepoint in PostgreSQL, rolled back so the transaction
-    /// stays usable) or returns more than <see cref="RowImageReader.MaxRows"/> rows.
+    /// Runs the pre-image query; null rows when it returns more than <see cref="RowImageReader.MaxRows"/> rows or the
+    /// database rejects it (then <c>Rejected</c>; under a <paramref name="savepoint"/>, rolled back to it so the transaction
+    /// stays usable).
     /// </summary>
-    private static async ValueTask<List<RowValues>?> ReadPreImageAsync(DbCommand command, string select, bool savepoint, bool async, CancellationToken cancellationToken)
+    private static async ValueTask<(List<RowValues>? Rows, bool Rejected)> ReadPreImageAsync(
+        DbCommand command, string select, bool savepoint, bool async, CancellationToken cancellationToken)
     {
         if (savepoint)
         {
@@ -280,7 +295,7 @@ internal static partial class WriteExecution
                 await TryExecuteSiblingAsync(command, "RELEASE SAVEPOINT " + PreImageSavepoint, async, cancellationToken).ConfigureAwait(false);
             }
 
-            return null;
+            return (null, true);
         }
 
         if (savepoint)
@@ -288,7 +303,7 @@ internal static partial class WriteExecution
             await RowImageReader.ExecuteSiblingAsync(command, "RELEASE SAVEPOINT " + PreImageSavepoint, async, cancellationToken).ConfigureAwait(false);
         }
 
-        return rows;
+        return (rows, false);
     }
 
     /// <summary>Runs the command with RETURNING and reads each row's image, after a leading boolean "inserted" column when asked.</summary>
