@@ -34,6 +34,12 @@ if (args.Contains("--compiled-miss-profile"))
     return;
 }
 
+if (args.Contains("--write-profile"))
+{
+    CacheBot.Benchmarks.Writes.WriteProfileMode.Run(args);
+    return;
+}
+
 if (args.Contains("--precision-ef"))
 {
     EfPrecisionMode.Run(Paths.Results, args.Contains("--quick"));
