@@ -150,8 +150,9 @@ internal static class WriteProfileMode
             + "\"Views\" = @Views, \"Taken\" = @Taken, \"Title\" = @Title WHERE \"Id\" = @Id";
         var deletes = DeleteBase;
         var inserts = InsertBase;
+        // PostgreSQL: CacheBot's transaction rides on the pre-image and on the write, two round trips.
         string[] imagedUpdate = postgres
-            ? ["BEGIN", "SELECT * FROM \"Photo\" WHERE \"Id\" = @Id FOR UPDATE", Update + " RETURNING *", "COMMIT"]
+            ? ["BEGIN; SELECT * FROM \"Photo\" WHERE \"Id\" = @Id FOR UPDATE", Update + " RETURNING *; COMMIT"]
             : ["BEGIN IMMEDIATE", "SELECT * FROM \"Photo\" WHERE \"Id\" = @Id", Update + " RETURNING *", "COMMIT"];
         Floor("update", () => Updates(raw), connection, [Update], imagedUpdate);
         Floor("delete", () => Fresh(raw, DeleteBase, ref deletes, copy: true), connection,
@@ -173,7 +174,7 @@ internal static class WriteProfileMode
             bestImaged = Math.Min(bestImaged, Statements(batch(), connection, imaged));
         }
 
-        Console.WriteLine($"{name,-8} floor: {plain.Length} statement {bestPlain,8:F1}   CacheBot's {imaged.Length} statement(s) {bestImaged,8:F1}   ratio {bestImaged / bestPlain:F2}x");
+        Console.WriteLine($"{name,-8} floor: {plain.Length} command {bestPlain,8:F1}   CacheBot's {imaged.Length} command(s) {bestImaged,8:F1}   ratio {bestImaged / bestPlain:F2}x");
     }
 
     /// <summary>

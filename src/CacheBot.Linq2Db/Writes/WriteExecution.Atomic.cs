@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using CacheBot.Linq.Model;
 using CacheBot.Linq.Providers;
 using CacheBot.Linq.Providers.Sql;
@@ -12,7 +13,8 @@ namespace CacheBot.Linq2Db.Writes;
 /// </summary>
 /// <remarks>
 /// <para>Outside a database transaction CacheBot opens its own around the pair (PostgreSQL <c>BEGIN</c> ... <c>COMMIT</c>,
-/// SQLite <c>BEGIN IMMEDIATE</c>, which keeps every other writer out) and commits it; inside one (API, SQL text, or an
+/// sent in the same round trips as the pre-image and the write; SQLite <c>BEGIN IMMEDIATE</c>, which keeps every other
+/// writer out) and commits it; inside one (API, SQL text, or an
 /// enlisted <c>TransactionScope</c>, asked of the database when CacheBot cannot tell) it uses the caller's. PostgreSQL
 /// locks the pre-image rows (<c>SELECT ... FOR UPDATE</c>): under READ COMMITTED the UPDATE would otherwise re-read rows
 /// changed after the pre-image. In the caller's PostgreSQL transaction the pre-image runs under a savepoint, so a pre-image
@@ -25,8 +27,14 @@ internal static partial class WriteExecution
 {
     private const string PreImageSavepoint = "cachebot_pre";
 
+    /// <summary>PostgreSQL's SQLSTATE for a statement sent in a transaction that already failed.</summary>
+    private const string InFailedTransaction = "25P02";
+
     /// <summary>Test hook: runs between the pre-image and the write, on the writing flow only.</summary>
     internal static readonly AsyncLocal<Action?> AfterPreImage = new();
+
+    /// <summary>Test hook: runs after each returned row of an imaged UPDATE or upsert is read (a fault here is CacheBot's own).</summary>
+    internal static readonly AsyncLocal<Action?> AfterReturnedRow = new();
 
     private static async ValueTask<object?> RunUpdateAsync(
         WriteContext context, SqlStatement statement, TableModel table, WriteOutcome outcome, bool async, CancellationToken cancellationToken)
@@ -209,31 +217,45 @@ internal static partial class WriteExecution
         }
 
         var own = inTransaction == false;
+
+        // PostgreSQL: CacheBot's own transaction rides on its two statements (BEGIN; SELECT ... FOR UPDATE, then UPDATE ...
+        // RETURNING *; COMMIT), two round trips in all. A statement the server refuses skips the rest of its batch.
+        var pipelined = own && postgres;
+        var commitPipelined = false;
         var begun = false;
         try
         {
-            if (own)
+            if (own && !pipelined)
             {
                 try
                 {
-                    await RowImageReader.ExecuteSiblingAsync(command, postgres ? "BEGIN" : "BEGIN IMMEDIATE", async, cancellationToken).ConfigureAwait(false);
+                    await RowImageReader.ExecuteSiblingAsync(command, "BEGIN IMMEDIATE", async, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception)
                 {
                     outcome.NothingWritten = true;
                     throw;
                 }
-
-                begun = true;
             }
 
-            // A savepoint keeps a rejected pre-image from aborting the caller's transaction; CacheBot's own needs none (two
-            // round trips fewer): a rejected pre-image rolls it back, and the write then runs alone, without images.
-            var (before, rejected) = await ReadPreImageAsync(
-                command, postgres ? select + " FOR UPDATE" + lockOf : select, savepoint: postgres && !own, async, cancellationToken).ConfigureAwait(false);
-            if (rejected && own && postgres)
+            begun = own;
+
+            // A savepoint keeps a rejected pre-image from aborting the caller's transaction; CacheBot's own needs none: a
+            // rejected pre-image rolls it back, and the write then runs alone, without images.
+            var preImage = postgres ? select + " FOR UPDATE" + lockOf : select;
+            var (before, rejection) = await ReadPreImageAsync(
+                command, pipelined ? "BEGIN; " + preImage : preImage, savepoint: postgres && !own, async, cancellationToken).ConfigureAwait(false);
+            if (rejection is not null && pipelined)
             {
                 begun = false;
+                if (rejection.SqlState == InFailedTransaction)
+                {
+                    // BEGIN itself failed: the connection was in a failed transaction CacheBot did not know of. Nothing ran;
+                    // the caller's statement would have failed the same way.
+                    outcome.NothingWritten = true;
+                    ExceptionDispatchInfo.Throw(rejection);
+                }
+
                 outcome.NothingWritten = true;
                 await RowImageReader.ExecuteSiblingAsync(command, "ROLLBACK", async, cancellationToken).ConfigureAwait(false);
                 outcome.NothingWritten = false;
@@ -248,31 +270,39 @@ internal static partial class WriteExecution
             }
             else
             {
-                var (rows, count) = await ExecuteReturningFlaggedAsync(command, statement, returning, inserted, async, cancellationToken).ConfigureAwait(false);
+                commitPipelined = pipelined;
+                var (rows, count) = await ExecuteReturningFlaggedAsync(
+                    command, statement, commitPipelined ? returning + "; COMMIT" : returning, inserted, async, cancellationToken).ConfigureAwait(false);
                 result = new AtomicResult(before, rows, count);
             }
 
             if (own)
             {
                 begun = false;
-                await RowImageReader.ExecuteSiblingAsync(command, "COMMIT", async, cancellationToken).ConfigureAwait(false);
+                if (!commitPipelined)
+                {
+                    await RowImageReader.ExecuteSiblingAsync(command, "COMMIT", async, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return result;
         }
-        catch (Exception) when (begun)
+        catch (Exception exception) when (begun)
         {
-            outcome.NothingWritten = await TryExecuteSiblingAsync(command, "ROLLBACK", async, cancellationToken).ConfigureAwait(false);
+            // A pipelined COMMIT runs when its reader is disposed, even after a failure of CacheBot's own reading: only the
+            // server's refusal (of the write or of the COMMIT, which ends the transaction) proves that nothing was written.
+            var rolledBack = await TryExecuteSiblingAsync(command, "ROLLBACK", async, cancellationToken).ConfigureAwait(false);
+            outcome.NothingWritten = rolledBack && (!commitPipelined || exception is DbException { SqlState: not null });
             throw;
         }
     }
 
     /// <summary>
     /// Runs the pre-image query; null rows when it returns more than <see cref="RowImageReader.MaxRows"/> rows or the
-    /// database rejects it (then <c>Rejected</c>; under a <paramref name="savepoint"/>, rolled back to it so the transaction
-    /// stays usable).
+    /// database rejects it (then the <c>Rejection</c>; under a <paramref name="savepoint"/>, rolled back to it so the
+    /// transaction stays usable).
     /// </summary>
-    private static async ValueTask<(List<RowValues>? Rows, bool Rejected)> ReadPreImageAsync(
+    private static async ValueTask<(List<RowValues>? Rows, DbException? Rejection)> ReadPreImageAsync(
         DbCommand command, string select, bool savepoint, bool async, CancellationToken cancellationToken)
     {
         if (savepoint)
@@ -287,7 +317,7 @@ internal static partial class WriteExecution
         {
             (rows, _) = await SiblingCommands.WithParametersAsync(command, select, query => RowImageReader.ExecuteAndReadAllAsync(query, async, cancellationToken)).ConfigureAwait(false);
         }
-        catch (DbException)
+        catch (DbException exception)
         {
             if (savepoint)
             {
@@ -295,7 +325,7 @@ internal static partial class WriteExecution
                 await TryExecuteSiblingAsync(command, "RELEASE SAVEPOINT " + PreImageSavepoint, async, cancellationToken).ConfigureAwait(false);
             }
 
-            return (null, true);
+            return (null, exception);
         }
 
         if (savepoint)
@@ -303,7 +333,7 @@ internal static partial class WriteExecution
             await RowImageReader.ExecuteSiblingAsync(command, "RELEASE SAVEPOINT " + PreImageSavepoint, async, cancellationToken).ConfigureAwait(false);
         }
 
-        return (rows, false);
+        return (rows, null);
     }
 
     /// <summary>Runs the command with RETURNING and reads each row's image, after a leading boolean "inserted" column when asked.</summary>
@@ -324,6 +354,7 @@ internal static partial class WriteExecution
                 {
                     layout ??= RowImageReader.LayoutOf(reader, skip);
                     rows.Add((RowImageReader.ImageOf(reader, skip, layout), inserted ? !reader.IsDBNull(0) && reader.GetBoolean(0) : null));
+                    AfterReturnedRow.Value?.Invoke();
                 }
             }
 
