@@ -45,7 +45,7 @@ public class WriteBenchmarks
         _raw = new DataConnection(_database.RawOptions);
         _cached = new DataConnection(_database.CacheBotOptions(_cache));
         _maintenance = new DataConnection(_database.RawOptions);
-        RegisterCachedQueries();
+        RegisterCachedQueries(_cached, _cache);
         _rows = new Photo[Batch];
         _existing = _raw.GetTable<Photo>().Where(p => p.Id <= Batch * 4).OrderBy(p => p.Id).ToArray();
     }
@@ -114,25 +114,25 @@ public class WriteBenchmarks
         return photo;
     }
 
-    private void RegisterCachedQueries()
+    /// <summary>Cached queries on (UserId, Status) and on Id: writes to Photo must now read row images.</summary>
+    internal static void RegisterCachedQueries(DataConnection cached, QueryCache cache)
     {
-        // Cached queries on (UserId, Status) and on Id: writes to Photo must now read row images.
         for (var u = 1; u <= 10; u++)
         {
             for (var s = 0; s < PhotoData.StatusCount; s++)
             {
-                _ = Cached.Photos(_cached).Cache().Where(p => p.UserId == u && p.Status == s).ToList();
+                _ = Cached.Photos(cached).Cache().Where(p => p.UserId == u && p.Status == s).ToList();
             }
         }
 
         for (var id = 1; id <= 10; id++)
         {
-            _ = Cached.Photos(_cached).First(p => p.Id == id);
+            _ = Cached.Photos(cached).First(p => p.Id == id);
         }
 
-        if (_cache.Statistics.Stores < 40)
+        if (cache.Statistics.Stores < 40)
         {
-            throw new InvalidOperationException($"WriteBenchmarks setup: only {_cache.Statistics.Stores} queries were cached.");
+            throw new InvalidOperationException($"Write benchmarks setup: only {cache.Statistics.Stores} queries were cached.");
         }
     }
 }

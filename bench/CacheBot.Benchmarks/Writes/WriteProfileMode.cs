@@ -31,7 +31,7 @@ internal static class WriteProfileMode
         using var cached = new DataConnection(database.CacheBotOptions(cache));
         if (!args.Contains("uncached"))
         {
-            RegisterCachedQueries(cached, cache);
+            WriteBenchmarks.RegisterCachedQueries(cached, cache);
         }
 
         var existing = raw.GetTable<Photo>().Where(p => p.Id <= 2_000).OrderBy(p => p.Id).ToArray();
@@ -288,27 +288,5 @@ internal static class WriteProfileMode
         }
 
         return (GC.GetAllocatedBytesForCurrentThread() - before) / batch.Length;
-    }
-
-    private static void RegisterCachedQueries(DataConnection cached, QueryCache cache)
-    {
-        // The same cached queries as WriteBenchmarks: writes to Photo must read row images.
-        for (var u = 1; u <= 10; u++)
-        {
-            for (var s = 0; s < PhotoData.StatusCount; s++)
-            {
-                _ = Cached.Photos(cached).Cache().Where(p => p.UserId == u && p.Status == s).ToList();
-            }
-        }
-
-        for (var id = 1; id <= 10; id++)
-        {
-            _ = Cached.Photos(cached).First(p => p.Id == id);
-        }
-
-        if (cache.Statistics.Stores < 40)
-        {
-            throw new InvalidOperationException($"write-profile: only {cache.Statistics.Stores} queries were cached.");
-        }
     }
 }
