@@ -182,15 +182,16 @@ internal static class CachedQueryRunner
         // A monotone existence test keeps the keys of one direction, picked by its answer (registered both ways first).
         // Its witness scheme is registered whenever it applies (before the position), so a shared result stored with a witness
         // key is checkable here even when this miss runs a compiled query's own inner query, which answers without a witness.
-        var existence = cache.Options.Granularity == InvalidationGranularity.Conjunctive && MonotoneExistence.Applies(choices.Stripped, analysis, context.Model, context.Dialect);
+        var conjunctive = cache.Options.Granularity == InvalidationGranularity.Conjunctive;
+        var existence = conjunctive && MonotoneExistence.Applies(choices.Stripped, analysis, context.Model, context.Dialect);
         var witness = existence ? ExistenceWitness.TryCreate(cache, choices.Stripped, analysis) : null;
 
         // A get by a key the database keeps unique is monotone the same way: found (removals), not found (arrivals).
-        var uniqueGet = !existence && cache.Options.Granularity == InvalidationGranularity.Conjunctive && MonotoneExistence.IsUniqueLookup(choices.Stripped, analysis, context.Model, context.Dialect);
+        var uniqueGet = conjunctive && !existence && MonotoneExistence.IsUniqueLookup(choices.Stripped, analysis, context.Model, context.Dialect);
 
         // A list whose rows narrow its own dependencies (removals by its keys, loaded children by their parents' keys): its
         // schemes are registered here, before the position, though the keys are known only after the query.
-        var answer = sequence && !existence && cache.Options.Granularity == InvalidationGranularity.Conjunctive
+        var answer = conjunctive && sequence && !existence
             ? AnswerDependencies.TryCreate(cache, choices.Stripped, analysis, context.Model, context.Dialect)
             : null;
         var (keysByDirection, position, generation, sharedSince) = StampReader.RegisterAndRead(

@@ -234,10 +234,12 @@ internal sealed class Linq2DbEntityModel : IEntityModel
         // it maps the base's discriminator column.
         var inheritance = descriptor.InheritanceMapping.Count > 0 || descriptor.Columns.Any(static c => c.IsDiscriminator);
         IReadOnlyList<ColumnModel>? implicitColumns = inheritance ? null : [];
-        var unique = EnforcedKey(columns, facts);
-        return overridden
-            ? new TableModel(Database, schemaOverride, nameOverride!, type, columns, associations) { ImplicitlyReadColumns = implicitColumns, EnforcedUniqueKey = unique }
-            : new TableModel(Database, descriptor.SchemaName, descriptor.TableName, type, columns, associations) { ImplicitlyReadColumns = implicitColumns, EnforcedUniqueKey = unique };
+        var (schema, name) = overridden ? (schemaOverride, nameOverride!) : (descriptor.SchemaName, descriptor.TableName);
+        return new TableModel(Database, schema, name, type, columns, associations)
+        {
+            ImplicitlyReadColumns = implicitColumns,
+            EnforcedUniqueKey = EnforcedKey(columns, facts),
+        };
     }
 
     /// <summary>

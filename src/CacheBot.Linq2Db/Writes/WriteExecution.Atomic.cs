@@ -248,15 +248,14 @@ internal static partial class WriteExecution
             if (rejection is not null && pipelined)
             {
                 begun = false;
+                outcome.NothingWritten = true;
                 if (rejection.SqlState == InFailedTransaction)
                 {
                     // BEGIN itself failed: the connection was in a failed transaction CacheBot did not know of. Nothing ran;
                     // the caller's statement would have failed the same way.
-                    outcome.NothingWritten = true;
                     ExceptionDispatchInfo.Throw(rejection);
                 }
 
-                outcome.NothingWritten = true;
                 await RowImageReader.ExecuteSiblingAsync(command, "ROLLBACK", async, cancellationToken).ConfigureAwait(false);
                 outcome.NothingWritten = false;
                 return new AtomicResult(null, null, await ExecuteAsync(command, async, cancellationToken).ConfigureAwait(false));
