@@ -72,6 +72,39 @@ public sealed class OwnTransactionFailureTests
         AssertOutsideTransaction(test, db);
     }
 
+    /// <summary>
+    /// Every statement kind that reads a pre-image in CacheBot's own transaction, refused by the server (the unique
+    /// <c>Name</c>): a plain UPDATE, an UPDATE joining a list (<c>FROM</c>), an upsert.
+    /// </summary>
+    public static TheoryData<string, string> RefusedStatements => new()
+    {
+        { "sqlite", "UPDATE \"Item\" SET \"Name\" = 'a' WHERE \"Id\" = 2" },
+        { "postgres", "UPDATE \"Item\" SET \"Name\" = 'a' WHERE \"Id\" = 2" },
+        { "sqlite", "UPDATE \"Item\" SET \"Name\" = o.\"Name\" FROM \"Item\" o WHERE o.\"Id\" = 1 AND \"Item\".\"Id\" = 2" },
+        { "postgres", "UPDATE \"Item\" SET \"Name\" = o.\"Name\" FROM \"Item\" o WHERE o.\"Id\" = 1 AND \"Item\".\"Id\" = 2" },
+        { "sqlite", "INSERT INTO \"Item\" (\"Id\", \"Cat\", \"Name\") VALUES (2, 2, 'a') ON CONFLICT (\"Id\") DO UPDATE SET \"Cat\" = excluded.\"Cat\", \"Name\" = excluded.\"Name\"" },
+        { "postgres", "INSERT INTO \"Item\" (\"Id\", \"Cat\", \"Name\") VALUES (2, 2, 'a') ON CONFLICT (\"Id\") DO UPDATE SET \"Cat\" = excluded.\"Cat\", \"Name\" = excluded.\"Name\"" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedStatements))]
+    public void EveryImagedStatementKind_RefusedByTheServer_NothingStale_ConnectionOutsideTransaction(string provider, string sql)
+    {
+        using var test = SchemaDb.Create(provider, SqliteDdl, PostgresDdl);
+        using var db = test.Open();
+        Assert.Equal([1, 2], Probe.Warm(test.Cache, () => IdsOfCat(db, "Item", 1, cached: true)));
+        using var plainDb = test.OpenPlain();
+        var plainError = Record.Exception(() => plainDb.Execute(sql));
+
+        var error = Record.Exception(() => db.Execute(sql));
+
+        Assert.NotNull(plainError);
+        Assert.IsType(plainError.GetType(), error);
+        Assert.Equal([1, 2], IdsOfCat(plainDb, "Item", 1, cached: false));
+        Assert.Equal([1, 2], IdsOfCat(db, "Item", 1, cached: true));
+        AssertOutsideTransaction(test, db);
+    }
+
     [Fact]
     public void CommitRefusedByADeferredForeignKey_NothingWritten_EntriesKept_ConnectionOutsideTransaction()
     {
