@@ -38,19 +38,25 @@ internal sealed class AnswerDependencies
 
     private static readonly ConcurrentDictionary<MemberInfo, Func<object, object?>> Getters = new();
 
-    private readonly TableModel? _root;
+    private readonly TableModel _root;
     private readonly Func<object, (bool Known, object? Value)>[]? _rootKey;
     private readonly Scheme? _removals;
     private readonly ulong _arrivalsMask;
     private readonly List<(Scheme Scheme, ColumnModel[] ParentColumns)> _loaded;
+    private readonly JoinedArrivals? _join;
+    private readonly List<JoinedGroup>? _joinedGroups;
 
-    private AnswerDependencies(TableModel? root, Func<object, (bool, object?)>[]? rootKey, Scheme? removals, ulong arrivalsMask, List<(Scheme, ColumnModel[])> loaded)
+    private AnswerDependencies(
+        TableModel root, Func<object, (bool, object?)>[]? rootKey, Scheme? removals, ulong arrivalsMask, List<(Scheme, ColumnModel[])> loaded,
+        JoinedArrivals? join, List<JoinedGroup>? joinedGroups)
     {
         _root = root;
         _rootKey = rootKey;
         _removals = removals;
         _arrivalsMask = arrivalsMask;
         _loaded = loaded;
+        _join = join;
+        _joinedGroups = joinedGroups;
     }
 
     /// <summary>Gets the largest registration position of the schemes this registered (for results shared between processes).</summary>
@@ -123,26 +129,87 @@ internal sealed class AnswerDependencies
             }
         }
 
-        return removals is null && loaded.Count == 0
+        // Arrivals through a navigation filter (JoinedArrivals): each root group's arrivals are keyed with the join column too,
+        // by the keys a second query reads on the miss. Without removals by the answer's keys, the groups keep their removals.
+        var join = JoinedArrivals.TryFind(chain.Filters, chain.Root, root, analysis, model, dialect);
+        List<JoinedGroup>? joinedGroups = null;
+        if (join is not null)
+        {
+            joinedGroups = [];
+            var joinBit = ColumnMask.Bit(join.RootColumn);
+            foreach (var group in analysis.Groups)
+            {
+                if (group.Table != root)
+                {
+                    continue;
+                }
+
+                if (Array.IndexOf(group.Columns, join.RootColumn) >= 0)
+                {
+                    // The filter pins the join column already: nothing to narrow.
+                    joinedGroups = null;
+                    break;
+                }
+
+                ColumnModel[] columns = [.. group.Columns.Append(join.RootColumn).OrderBy(static c => c.Ordinal)];
+                var arrivals = Register(root, columns, (rootKey is null ? group.ReadMask : arrivalsMask) | joinBit, SchemeDirection.Arrivals);
+                var groupRemovals = rootKey is null ? Register(root, group.Columns, group.ReadMask, SchemeDirection.Removals) : null;
+                joinedGroups.Add(new JoinedGroup(group, arrivals, Array.IndexOf(columns, join.RootColumn), groupRemovals));
+            }
+
+            join = joinedGroups is { Count: > 0 } ? join : null;
+        }
+
+        return removals is null && loaded.Count == 0 && join is null
             ? null
-            : new AnswerDependencies(rootKey is null ? null : root, rootKey, removals, arrivalsMask, loaded) { RegisteredAt = registeredAt };
+            : new AnswerDependencies(root, rootKey, removals, arrivalsMask, loaded, join, join is null ? null : joinedGroups) { RegisteredAt = registeredAt };
     }
 
     /// <summary>
-    /// The entry's keys for <paramref name="answer"/> (the list's rows): the analysis' keys with the rules above applied;
-    /// <see langword="null"/> when a value cannot be read or encoded, or the answer is too long (the caller keeps the analysis' keys).
+    /// The entry's keys for <paramref name="answer"/>, reading the join keys first when a navigation filter narrows the root's
+    /// arrivals (<see cref="JoinedArrivals"/>); <see langword="null"/> when nothing narrows (the caller keeps the analysis' keys).
     /// </summary>
-    public ulong[]? KeysFor(QueryCache cache, QueryAnalysis analysis, object? answer)
+    public async ValueTask<ulong[]?> KeysForAsync(
+        QueryCache cache, QueryAnalysis analysis, object? answer, CacheBotQueryContext context, bool async, CancellationToken cancellationToken)
     {
         if (answer is not IList rows || rows.Count > MaxRows)
         {
             return null;
         }
 
+        List<object?>? joinKeys = null;
+        if (_join is not null)
+        {
+            try
+            {
+                joinKeys = await _join.ReadKeysAsync(context, async, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                Diagnostics.Log.JoinedKeysUnavailable(cache.Logger, _join.Target.QualifiedName, exception);
+            }
+
+            if (joinKeys is not null && _joinedGroups!.Any(g => g.Group.Tuples.Count * Math.Max(1, joinKeys.Count) > MaxRows))
+            {
+                joinKeys = null;
+            }
+        }
+
+        return joinKeys is null && _removals is null && _loaded.Count == 0 ? null : KeysFor(cache, analysis, rows, joinKeys);
+    }
+
+    /// <summary>
+    /// The entry's keys for <paramref name="rows"/> (the list's rows) and the join keys (<see langword="null"/> when not read):
+    /// the analysis' keys with the rules above applied; <see langword="null"/> when a value cannot be read or encoded (the
+    /// caller keeps the analysis' keys).
+    /// </summary>
+    private ulong[]? KeysFor(QueryCache cache, QueryAnalysis analysis, IList rows, List<object?>? joinKeys)
+    {
         var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count + rows.Count);
+        var directionalRoot = _removals is not null || joinKeys is not null;
         foreach (var table in analysis.Tables)
         {
-            if (table == _root)
+            if (table == _root && directionalRoot)
             {
                 DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table, SchemeDirection.Arrivals));
                 DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table, SchemeDirection.Removals));
@@ -162,7 +229,17 @@ internal sealed class AnswerDependencies
                 continue;
             }
 
-            var scheme = group.Table == _root
+            if (group.Table == _root && joinKeys is not null)
+            {
+                if (!TryAddJoinedKeys(keys, group, joinKeys))
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            var scheme = group.Table == _root && _removals is not null
                 ? cache.Schemes.Register(group.Table, group.Columns, _arrivalsMask, SchemeDirection.Arrivals)
                 : cache.Schemes.Register(group.Table, group.Columns, group.ReadMask, SchemeDirection.Both);
             foreach (var tuple in group.Tuples)
@@ -210,6 +287,46 @@ internal sealed class AnswerDependencies
         }
 
         return [.. keys];
+    }
+
+    /// <summary>
+    /// The keys of a root group narrowed by the join keys: its arrivals with each join key (every tuple by every key), and its
+    /// removals by its own tuples unless the answer's keys take them.
+    /// </summary>
+    private bool TryAddJoinedKeys(List<ulong> keys, DependencyGroup group, List<object?> joinKeys)
+    {
+        var joined = _joinedGroups!.Find(g => g.Group == group)!;
+        var tuple = new object?[joined.Arrivals.Columns.Length];
+        foreach (var values in group.Tuples)
+        {
+            if (joined.Removals is not null)
+            {
+                if (!DependencyKeys.TryForTuple(joined.Removals, values, out var removal))
+                {
+                    return false;
+                }
+
+                DependencyKeys.AddDistinct(keys, removal);
+            }
+
+            for (int from = 0, to = 0; to < tuple.Length; to++)
+            {
+                tuple[to] = to == joined.JoinIndex ? null : values[from++];
+            }
+
+            foreach (var joinKey in joinKeys)
+            {
+                tuple[joined.JoinIndex] = joinKey;
+                if (!DependencyKeys.TryForTuple(joined.Arrivals, tuple, out var arrival))
+                {
+                    return false;
+                }
+
+                DependencyKeys.AddDistinct(keys, arrival);
+            }
+        }
+
+        return true;
     }
 
     private static bool TryAddKey(List<ulong> keys, Scheme scheme, Func<object, (bool Known, object? Value)>[] readers, object row, object?[] values)
@@ -471,6 +588,9 @@ internal sealed class AnswerDependencies
         var order = Enumerable.Range(0, columns.Length).OrderBy(i => columns[i].Ordinal).ToArray();
         return (child, [.. order.Select(i => columns[i])], [.. order.Select(i => parents[i])]);
     }
+
+    /// <summary>A root group with its arrivals scheme narrowed by the join column (at <see cref="JoinIndex"/>), and its removals scheme when the answer's keys do not take them.</summary>
+    private sealed record JoinedGroup(DependencyGroup Group, Scheme Arrivals, int JoinIndex, Scheme? Removals);
 
     private sealed record Chain(
         Type RootType, Expression Root, LambdaExpression? Projection, List<LambdaExpression> Loads, List<MethodCallExpression> Filters, bool Window,

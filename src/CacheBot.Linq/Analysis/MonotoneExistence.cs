@@ -96,7 +96,7 @@ internal static class MonotoneExistence
     private static bool IsContext(Expression node) =>
         node.NodeType is ExpressionType.Constant or ExpressionType.Extension && !typeof(IQueryable).IsAssignableFrom(node.Type);
 
-    private static bool IsRowLocal(Expression predicate)
+    internal static bool IsRowLocal(Expression predicate)
     {
         while (predicate is UnaryExpression { NodeType: ExpressionType.Quote } quote)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 
@@ -50,4 +51,20 @@ public interface IQueryDialect
     /// <param name="model">The entity model.</param>
     /// <returns>The filters (empty by default).</returns>
     IReadOnlyList<LambdaExpression> GetQueryFilters(TableModel table, IEntityModel model) => [];
+
+    /// <summary>
+    /// Builds the root of the table mapped to <paramref name="entityType"/>, read through the same context (connection,
+    /// transaction, mapping) as <paramref name="root"/>, a node this dialect recognised in <see cref="TryGetTableRoot"/>. On a
+    /// miss CacheBot may run a small query through it (the join keys of the rows a navigation filter matches) to narrow which
+    /// writes invalidate the entry. The default, <see langword="false"/>, keeps the coarser dependencies; it is always sound.
+    /// </summary>
+    /// <param name="root">A table root of the query being cached.</param>
+    /// <param name="entityType">The mapped entity type whose table root to build.</param>
+    /// <param name="sibling">The new root, reading <paramref name="entityType"/>'s mapped table.</param>
+    /// <returns>Whether a root was built.</returns>
+    bool TryCreateSiblingRoot(Expression root, Type entityType, [NotNullWhen(true)] out Expression? sibling)
+    {
+        sibling = null;
+        return false;
+    }
 }

@@ -255,7 +255,7 @@ internal static class CachedQueryRunner
             dependencyKeys = value is null ? keysByDirection[1] : keysByDirection[0];
         }
 
-        if (answer?.KeysFor(cache, analysis, value) is { } narrowed)
+        if (answer is not null && await answer.KeysForAsync(cache, analysis, value, context, async, cancellationToken).ConfigureAwait(false) is { } narrowed)
         {
             dependencyKeys = narrowed;
         }

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 using CacheBot.Linq.Analysis;
@@ -64,6 +65,20 @@ internal sealed class Linq2DbDialect : IQueryDialect
 
     private Linq2DbDialect()
     {
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Only for a plain <c>GetTable&lt;T&gt;()</c> root (no name overrides): the new root is <c>GetTable&lt;U&gt;()</c> on the
+    /// same context node, so it runs on the same connection and transaction.
+    /// </remarks>
+    public bool TryCreateSiblingRoot(Expression root, Type entityType, [NotNullWhen(true)] out Expression? sibling)
+    {
+        sibling = root is MethodCallExpression { Method: { Name: nameof(DataExtensions.GetTable), IsGenericMethod: true } method, Arguments: [var context] }
+            && method.DeclaringType == typeof(DataExtensions) && EntityTypes.IsCandidate(entityType)
+            ? Expression.Call(method.GetGenericMethodDefinition().MakeGenericMethod(entityType), context)
+            : null;
+        return sibling is not null;
     }
 
     /// <inheritdoc/>

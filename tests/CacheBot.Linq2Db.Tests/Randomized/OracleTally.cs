@@ -105,7 +105,7 @@ public sealed class OracleTally(Func<CachedQueryResult, bool> isValid)
         }
 
         text.AppendLine("  the largest needless-miss causes per read shape (shape <- write kind):");
-        foreach (var (cause, count) in _byShapeCause.OrderByDescending(p => p.Value).Take(12))
+        foreach (var (cause, count) in _byShapeCause.OrderByDescending(p => p.Value).Take(int.TryParse(Environment.GetEnvironmentVariable("CACHEBOT_DIFF_CAUSES"), out var n) ? n : 12))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"    {count,6}  shape {cause}");
         }

@@ -1,0 +1,312 @@
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using System.Reflection;
+using CacheBot.Linq.Providers;
+
+namespace CacheBot.Linq.Analysis;
+
+/// <summary>
+/// A filter of a list's root table that holds only for rows joined to a matching row of another table: a conjunct
+/// <c>x.Tags.Any(t =&gt; P(t))</c> (a collection navigation) or <c>x.User.Name == v</c> (a reference navigation, compared
+/// with a value that is not null). A root row can then match only if its join column holds a key of a row matching <c>P</c>,
+/// so a row that arrives in the root (an insert, an update) with any other value cannot change the answer. The keys, the
+/// set <c>S</c>, come from a second query on a miss, <c>T.Where(P).Select(t =&gt; t.Key).Take(65)</c>, run through the same
+/// context after the read position; <see cref="AnswerDependencies"/> then keys the root's arrivals by <c>S</c>.
+/// </summary>
+/// <remarks>
+/// <para>Sound because <c>S</c> can change only by a row of <c>T</c> that matches <c>P</c> before or after a write, and such a
+/// write bumps the query's own dependencies on <c>T</c> (the analysis keys the navigation's occurrence by a weakening of
+/// <c>P</c>, reading its join column); a write between the main query and the key query is after the position, so it reaches
+/// the entry through those keys or through the root's arrivals. A reference navigation needs the comparison to reject the
+/// row of nulls a missing target reads as (a root row whose target is missing would match a comparison with null): only
+/// equalities with a value that is not null, or with a column whose type cannot hold null, qualify.</para>
+/// <para>Only single-column joins on integer or <see cref="Guid"/> keys (no collation can make two keys equal that encode
+/// apart), a predicate that reads only the target row's own columns and captured values, a target table the query reads
+/// once, and a dialect that can build the target's root (<see cref="IQueryDialect.TryCreateSiblingRoot"/>). More than 64
+/// keys, or a key query that fails, keep the coarser dependencies.</para>
+/// </remarks>
+internal sealed class JoinedArrivals
+{
+    /// <summary>The most keys the second query may return for the narrowing to apply.</summary>
+    public const int MaxKeys = 64;
+
+    private static readonly MethodInfo RunDefinition = typeof(JoinedArrivals).GetMethod(nameof(RunTyped), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private static readonly ConcurrentDictionary<Type, Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<List<object?>?>>> Runners = new();
+
+    private readonly Expression _keysQuery;
+    private readonly Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<List<object?>?>> _run;
+
+    private JoinedArrivals(ColumnModel rootColumn, TableModel target, Expression keysQuery, Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<List<object?>?>> run)
+    {
+        RootColumn = rootColumn;
+        Target = target;
+        _keysQuery = keysQuery;
+        _run = run;
+    }
+
+    /// <summary>Gets the root's join column: an arriving row matters only with one of the keys as its value.</summary>
+    public ColumnModel RootColumn { get; }
+
+    /// <summary>Gets the joined table whose matching rows' keys the second query reads.</summary>
+    public TableModel Target { get; }
+
+    /// <summary>
+    /// The first joined filter among <paramref name="filters"/> (the chain's <c>Where</c> calls on rows of <paramref name="root"/>,
+    /// whose expression is <paramref name="rootNode"/>); <see langword="null"/> when none qualifies.
+    /// </summary>
+    public static JoinedArrivals? TryFind(
+        IReadOnlyList<MethodCallExpression> filters, Expression rootNode, TableModel root, QueryAnalysis analysis, IEntityModel model, IQueryDialect? dialect)
+    {
+        if (dialect is null)
+        {
+            return null;
+        }
+
+        foreach (var filter in filters)
+        {
+            if (filter.Method.Name != nameof(Queryable.Where) || QueryAnalyzer.GetLambda(filter.Arguments[1]) is not { Parameters: [var row] } lambda)
+            {
+                continue;
+            }
+
+            foreach (var conjunct in Conjuncts(lambda.Body))
+            {
+                if (Match(conjunct, lambda.Body, row, root) is not { } match
+                    || Create(match.Association, match.Predicate, rootNode, root, analysis, model, dialect) is not { } found)
+                {
+                    continue;
+                }
+
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs the key query: the join keys of the matching rows, nulls left out; <see langword="null"/> when there are too many.</summary>
+    public ValueTask<List<object?>?> ReadKeysAsync(CacheBotQueryContext context, bool async, CancellationToken cancellationToken) =>
+        _run(context, _keysQuery, async, cancellationToken);
+
+    private static JoinedArrivals? Create(
+        AssociationModel association, LambdaExpression? predicate, Expression rootNode, TableModel root, QueryAnalysis analysis, IEntityModel model, IQueryDialect dialect)
+    {
+        if (association is not { HasKeys: true, ThisKeys.Count: 1, ThroughTables.Count: 0, ReadsUnnamedTables: false }
+            || root.FindColumn(association.ThisKeys[0]) is not { CanFormScheme: true } rootColumn
+            || model.GetTable(association.TargetType) is not { } target || target == root
+            || target.FindColumn(association.OtherKeys[0]) is not { } targetColumn
+            || !IsJoinKeyType(rootColumn.ClrType) || Underlying(rootColumn.ClrType) != Underlying(targetColumn.ClrType)
+            || analysis.Tables.Count(t => t == target) != 1 || !analysis.ReadOnce.Contains(target)
+            || (predicate is not null && !MonotoneExistence.IsRowLocal(predicate))
+            || !dialect.TryCreateSiblingRoot(rootNode, association.TargetType, out var targetRoot))
+        {
+            return null;
+        }
+
+        var element = association.TargetType;
+        var source = predicate is null
+            ? targetRoot
+            : Expression.Call(typeof(Queryable), nameof(Queryable.Where), [element], targetRoot, Expression.Quote(predicate));
+        var row = Expression.Parameter(element, "joined");
+        var keyType = targetColumn.ClrType;
+        var select = Expression.Call(
+            typeof(Queryable), nameof(Queryable.Select), [element, keyType], source, Expression.Quote(Expression.Lambda(Expression.MakeMemberAccess(row, targetColumn.Member), row)));
+        var query = Expression.Call(typeof(Queryable), nameof(Queryable.Take), [keyType], select, Expression.Constant(MaxKeys + 1));
+        var run = Runners.GetOrAdd(
+            keyType,
+            static type => RunDefinition.MakeGenericMethod(type).CreateDelegate<Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<List<object?>?>>>());
+        return new JoinedArrivals(rootColumn, target, query, run);
+    }
+
+    /// <summary>
+    /// The navigation and target predicate of a conjunct: <c>x.Nav.Any([t =&gt; P])</c> on a collection, or equalities
+    /// <c>x.Nav.Column == value</c> on a reference (all of them in <paramref name="body"/> for the same navigation).
+    /// </summary>
+    private static (AssociationModel Association, LambdaExpression? Predicate)? Match(Expression conjunct, Expression body, ParameterExpression row, TableModel root)
+    {
+        if (conjunct is MethodCallExpression { Method.Name: nameof(Enumerable.Any) } any
+            && (any.Method.DeclaringType == typeof(Enumerable) || any.Method.DeclaringType == typeof(Queryable))
+            && any.Arguments[0] is MemberExpression { Expression: var owner, Member: var member } && owner == row
+            && root.FindAssociation(member) is { IsCollection: true } collection)
+        {
+            if (any.Arguments.Count == 1)
+            {
+                return (collection, null);
+            }
+
+            return QueryAnalyzer.GetLambda(any.Arguments[1]) is { Parameters.Count: 1 } inner && !References(inner.Body, row)
+                ? (collection, inner)
+                : null;
+        }
+
+        if (NullRejectingEquality(conjunct, row) is not { } navigation || root.FindAssociation(navigation.Member) is not { IsCollection: false } reference)
+        {
+            return null;
+        }
+
+        // Every null-rejecting equality on the same navigation narrows the target's rows; each is a conjunct, so all hold.
+        var joined = Expression.Parameter(reference.TargetType, "joined");
+        Expression? predicate = null;
+        foreach (var other in Conjuncts(body))
+        {
+            if (NullRejectingEquality(other, row) is { } same && same.Member == navigation.Member)
+            {
+                var replaced = new NavigationReplacer(row, navigation.Member, joined).Visit(other);
+                predicate = predicate is null ? replaced : Expression.AndAlso(predicate, replaced);
+            }
+        }
+
+        return predicate is null || References(predicate, row) ? null : (reference, Expression.Lambda(predicate, joined));
+    }
+
+    /// <summary>
+    /// The navigation <c>x.Nav</c> of an equality <c>x.Nav.Column == value</c> (either side, under conversions) whose other side
+    /// reads no parameter and cannot be null (a column of a non-nullable value type, or a value that evaluates to non-null).
+    /// </summary>
+    private static MemberExpression? NullRejectingEquality(Expression node, ParameterExpression row)
+    {
+        // A string comparison carries string's operator as its method; any other operator method is the user's own code.
+        if (node is not BinaryExpression { NodeType: ExpressionType.Equal } equal || (equal.Method is not null && equal.Method.DeclaringType != typeof(string)))
+        {
+            return null;
+        }
+
+        foreach (var (side, other) in new[] { (equal.Left, equal.Right), (equal.Right, equal.Left) })
+        {
+            if (StripConversions(side) is MemberExpression { Expression: MemberExpression { Expression: var owner } navigation } column
+                && owner == row && column.Member is PropertyInfo or FieldInfo && !ParameterFinder.References(other)
+                && (IsNonNullableValue(column.Type) || IsNonNullValue(other)))
+            {
+                return navigation;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsNonNullableValue(Type type) => type.IsValueType && Nullable.GetUnderlyingType(type) is null;
+
+    /// <summary>Whether a value read from constants and captured members only is not null (false when it cannot be read so).</summary>
+    private static bool IsNonNullValue(Expression node)
+    {
+        node = StripConversions(node);
+        return node is ConstantExpression or MemberExpression && TryEvaluate(node, out var value) && value is not null;
+    }
+
+    private static bool TryEvaluate(Expression node, out object? value)
+    {
+        switch (node)
+        {
+            case ConstantExpression constant:
+                value = constant.Value;
+                return true;
+            case MemberExpression { Member: FieldInfo field } member when member.Expression is null || TryEvaluate(member.Expression, out _):
+                if (member.Expression is null)
+                {
+                    value = field.GetValue(null);
+                    return true;
+                }
+
+                TryEvaluate(member.Expression, out var owner);
+                value = owner is null ? null : field.GetValue(owner);
+                return owner is not null;
+            case MemberExpression { Member: PropertyInfo property } member when member.Expression is not null && property.GetIndexParameters().Length == 0:
+                if (!TryEvaluate(member.Expression, out var target) || target is null)
+                {
+                    value = null;
+                    return false;
+                }
+
+                value = property.GetValue(target);
+                return true;
+            default:
+                value = null;
+                return false;
+        }
+    }
+
+    private static Expression StripConversions(Expression node)
+    {
+        while (node is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked, Method: null } convert)
+        {
+            node = convert.Operand;
+        }
+
+        return node;
+    }
+
+    private static IEnumerable<Expression> Conjuncts(Expression body)
+    {
+        if (body is BinaryExpression { NodeType: ExpressionType.AndAlso, Method: null } and)
+        {
+            foreach (var left in Conjuncts(and.Left))
+            {
+                yield return left;
+            }
+
+            foreach (var right in Conjuncts(and.Right))
+            {
+                yield return right;
+            }
+        }
+        else
+        {
+            yield return body;
+        }
+    }
+
+    private static bool References(Expression node, ParameterExpression parameter) => new ParameterUse(parameter).Finds(node);
+
+    private static Type Underlying(Type type) => Nullable.GetUnderlyingType(type) ?? type;
+
+    private static bool IsJoinKeyType(Type type) =>
+        Type.GetTypeCode(Underlying(type)) is TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 or TypeCode.Byte or TypeCode.SByte
+            or TypeCode.UInt16 or TypeCode.UInt32 or TypeCode.UInt64
+        && !Underlying(type).IsEnum
+        || Underlying(type) == typeof(Guid);
+
+    private static async ValueTask<List<object?>?> RunTyped<TKey>(CacheBotQueryContext context, Expression query, bool async, CancellationToken cancellationToken)
+    {
+        var rows = await context.ExecuteInnerSequenceAsync<TKey>(query, async, cancellationToken).ConfigureAwait(false);
+        if (rows.Count > MaxKeys)
+        {
+            return null;
+        }
+
+        var keys = new List<object?>(rows.Count);
+        foreach (var key in rows)
+        {
+            if (key is not null && !keys.Contains(key))
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>Replaces the navigation <c>x.Nav</c> by the target row.</summary>
+    private sealed class NavigationReplacer(ParameterExpression row, MemberInfo navigation, ParameterExpression joined) : ExpressionVisitor
+    {
+        protected override Expression VisitMember(MemberExpression node) =>
+            node.Expression == row && node.Member == navigation ? joined : base.VisitMember(node);
+    }
+
+    private sealed class ParameterUse(ParameterExpression parameter) : ExpressionVisitor
+    {
+        private bool _found;
+
+        public bool Finds(Expression node)
+        {
+            Visit(node);
+            return _found;
+        }
+
+        protected override Expression VisitParameter(ParameterExpression node)
+        {
+            _found |= node == parameter;
+            return node;
+        }
+    }
+}
