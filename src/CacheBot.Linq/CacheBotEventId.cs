@@ -6,8 +6,8 @@ public static class CacheBotEventId
     /// <summary>A query that asked to be cached ran uncached (Debug).</summary>
     public const int QueryNotCacheable = 2001;
 
-    /// <summary>The key query of a navigation filter failed; the entry keeps its coarser dependencies (Debug).</summary>
-    public const int JoinedKeysUnavailable = 2002;
+    /// <summary>A key query a miss ran to narrow its dependencies (a navigation filter's join keys, a window's keys) failed; the entry keeps its coarser dependencies (Debug).</summary>
+    public const int KeyQueryFailed = 2002;
 
     /// <summary>A write was applied: stamps were replaced (Debug).</summary>
     public const int WriteApplied = 3001;

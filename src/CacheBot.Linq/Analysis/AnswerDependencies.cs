@@ -45,6 +45,13 @@ internal sealed class AnswerDependencies
     private readonly List<(Scheme Scheme, ColumnModel[] ParentColumns)> _loaded;
     private readonly JoinedArrivals? _join;
     private readonly List<JoinedGroup>? _joinedGroups;
+    private KeyQuery? _windowKeysQuery;
+    private Scheme? _windowArrivals;
+    private List<object?>? _windowKeys;
+    private Scheme? _windowBoundary;
+    private List<JoinedGroup>? _windowGroups;
+    private int _windowSize;
+    private bool _windowDescending;
 
     private AnswerDependencies(
         TableModel root, Func<object, (bool, object?)>[]? rootKey, Scheme? removals, ulong arrivalsMask, List<(Scheme, ColumnModel[])> loaded,
@@ -74,9 +81,9 @@ internal sealed class AnswerDependencies
         }
 
         var registeredAt = 0L;
-        Scheme Register(TableModel table, ColumnModel[] columns, ulong mask, SchemeDirection direction)
+        Scheme Register(TableModel table, ColumnModel[] columns, ulong mask, SchemeDirection direction, bool isRange = false)
         {
-            var scheme = cache.Schemes.Register(table, columns, mask, direction);
+            var scheme = cache.Schemes.Register(table, columns, mask, direction, isRange);
             registeredAt = Math.Max(registeredAt, Volatile.Read(ref scheme.RegisteredAt));
             return scheme;
         }
@@ -89,7 +96,7 @@ internal sealed class AnswerDependencies
         var arrivalsMask = 0UL;
         ColumnModel[] key = [.. root.PrimaryKey.OrderBy(static c => c.Ordinal)];
         var coarse = chain.Window || analysis.Groups.Any(g => g.Table == root && g.Columns.Length == 0);
-        var rootKey = coarse && key.Length > 0 && key.All(static c => c.CanFormScheme) && (!chain.Window || OrdersUniquely(chain.Orderings, key))
+        var rootKey = coarse && chain.PostFilters.Count == 0 && key.Length > 0 && key.All(static c => c.CanFormScheme) && (!chain.Window || OrdersUniquely(chain.Orderings, key))
             ? KeyReaders(key, chain.Projection)
             : null;
         if (rootKey is not null)
@@ -107,6 +114,49 @@ internal sealed class AnswerDependencies
             }
 
             removals = Register(root, key, removalsMask, SchemeDirection.Removals);
+        }
+
+        // A window filtered after its Take: the answer holds only the window's rows that pass the later filter, so the window's
+        // keys come from a key query run before the list (see ReadWindowKeysAsync); its removals hit them, and any row arriving
+        // by a column the window's own filter or ordering reads is an arrival (the groups mix the later filter in).
+        KeyQuery? windowKeys = null;
+        Scheme? windowArrivals = null, windowBoundary = null;
+        List<JoinedGroup>? windowGroups = null;
+        var (windowSize, windowDescending) = (0, false);
+        if (chain.PostFilters.Count > 0 && key is [{ CanFormScheme: true } single] && OrdersUniquely(chain.Orderings, key))
+        {
+            // A row of the window leaves it by a change of a column its filter or ordering reads (or by a delete); it changes the
+            // answer in place only when an image of it passes the later filter too, which the root's groups (a weakening of both
+            // filters) key, with the row's key added.
+            arrivalsMask = FilterMask(chain, root, analysis, model, dialect) | ColumnMask.Of(key);
+            removals = Register(root, key, arrivalsMask, SchemeDirection.Removals);
+            windowGroups = [];
+            var readMask = 0UL;
+            foreach (var group in analysis.Groups)
+            {
+                readMask |= group.Table == root ? group.ReadMask : 0;
+            }
+
+            // The analysis keys a filter after a window as any row; its own equalities with captured values key it here.
+            var later = PostFilterEqualities(chain.PostFilters, root, single);
+            var groups = later is null ? analysis.Groups.Where(g => g.Table == root) : [later];
+            foreach (var group in groups)
+            {
+                var keyed = Array.IndexOf(group.Columns, single) >= 0;
+                ColumnModel[] columns = keyed ? group.Columns : [.. group.Columns.Append(single).OrderBy(static c => c.Ordinal)];
+                var mask = later is null ? group.ReadMask : readMask == 0 ? ColumnMask.All : readMask;
+                windowGroups.Add(new JoinedGroup(group, Register(root, columns, mask, SchemeDirection.Both), keyed ? -1 : Array.IndexOf(columns, single), null));
+            }
+
+            windowArrivals = Register(root, [], arrivalsMask, SchemeDirection.Arrivals);
+            windowKeys = KeyQuery.Create(chain.WindowNode!, single);
+
+            // Ordered by an integer key alone, a full window's last key bounds what can arrive: a row beyond it sorts after.
+            if (WindowBound(chain, single) is { } bound)
+            {
+                windowBoundary = Register(root, [single], arrivalsMask, SchemeDirection.Arrivals, isRange: true);
+                (windowSize, windowDescending) = bound;
+            }
         }
 
         // Loaded children by their parents' keys (entity answers only: a projection drops the loaded rows' parents).
@@ -131,7 +181,7 @@ internal sealed class AnswerDependencies
 
         // Arrivals through a navigation filter (JoinedArrivals): each root group's arrivals are keyed with the join column too,
         // by the keys a second query reads on the miss. Without removals by the answer's keys, the groups keep their removals.
-        var join = JoinedArrivals.TryFind(chain.Filters, chain.Root, root, analysis, model, dialect);
+        var join = chain.PostFilters.Count == 0 ? JoinedArrivals.TryFind(chain.Filters, chain.Root, root, analysis, model, dialect) : null;
         List<JoinedGroup>? joinedGroups = null;
         if (join is not null)
         {
@@ -162,7 +212,38 @@ internal sealed class AnswerDependencies
 
         return removals is null && loaded.Count == 0 && join is null
             ? null
-            : new AnswerDependencies(root, rootKey, removals, arrivalsMask, loaded, join, join is null ? null : joinedGroups) { RegisteredAt = registeredAt };
+            : new AnswerDependencies(root, rootKey, removals, arrivalsMask, loaded, join, join is null ? null : joinedGroups)
+            {
+                RegisteredAt = registeredAt,
+                _windowKeysQuery = windowKeys,
+                _windowArrivals = windowArrivals,
+                _windowBoundary = windowBoundary,
+                _windowGroups = windowGroups,
+                _windowSize = windowSize,
+                _windowDescending = windowDescending,
+            };
+    }
+
+    /// <summary>
+    /// Reads the keys of a window filtered after its <c>Take</c>, before the list itself runs (a no-op for any other list).
+    /// Before, not after: a write between the two that changes the window removes one of these rows or arrives, and so reaches
+    /// the entry; read after, the keys would already be the new window's, and the write that changed it would reach no key.
+    /// </summary>
+    public async ValueTask ReadWindowKeysAsync(QueryCache cache, CacheBotQueryContext context, bool async, CancellationToken cancellationToken)
+    {
+        if (_windowKeysQuery is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _windowKeys = await _windowKeysQuery.ReadAsync(context, async, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Diagnostics.Log.KeyQueryFailed(cache.Logger, _root.QualifiedName, exception);
+        }
     }
 
     /// <summary>
@@ -177,6 +258,11 @@ internal sealed class AnswerDependencies
             return null;
         }
 
+        if (_windowKeysQuery is not null)
+        {
+            return _windowKeys is null ? null : WindowKeysFor(cache, analysis, _windowKeys);
+        }
+
         List<object?>? joinKeys = null;
         if (_join is not null)
         {
@@ -186,7 +272,7 @@ internal sealed class AnswerDependencies
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                Diagnostics.Log.JoinedKeysUnavailable(cache.Logger, _join.Target.QualifiedName, exception);
+                Diagnostics.Log.KeyQueryFailed(cache.Logger, _join.Target.QualifiedName, exception);
             }
 
             if (joinKeys is not null && _joinedGroups!.Any(g => g.Group.Tuples.Count * Math.Max(1, joinKeys.Count) > MaxRows))
@@ -231,7 +317,7 @@ internal sealed class AnswerDependencies
 
             if (group.Table == _root && joinKeys is not null)
             {
-                if (!TryAddJoinedKeys(keys, group, joinKeys))
+                if (!TryAddKeyedTuples(keys, _joinedGroups!.Find(g => g.Group == group)!, joinKeys))
                 {
                     return null;
                 }
@@ -290,18 +376,110 @@ internal sealed class AnswerDependencies
     }
 
     /// <summary>
-    /// The keys of a root group narrowed by the join keys: its arrivals with each join key (every tuple by every key), and its
-    /// removals by its own tuples unless the answer's keys take them.
+    /// The keys of a window filtered after its <c>Take</c>: the analysis' keys for the other tables, and for the root its
+    /// arrivals (any row, by the columns the window's filter and ordering read) and the removals of the window's rows.
     /// </summary>
-    private bool TryAddJoinedKeys(List<ulong> keys, DependencyGroup group, List<object?> joinKeys)
+    private ulong[]? WindowKeysFor(QueryCache cache, QueryAnalysis analysis, List<object?> windowKeys)
     {
-        var joined = _joinedGroups!.Find(g => g.Group == group)!;
-        var tuple = new object?[joined.Arrivals.Columns.Length];
-        foreach (var values in group.Tuples)
+        var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count + windowKeys.Count);
+        foreach (var table in analysis.Tables)
+        {
+            if (table == _root)
+            {
+                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table, SchemeDirection.Arrivals));
+                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table, SchemeDirection.Removals));
+            }
+            else
+            {
+                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table));
+            }
+
+            DependencyKeys.AddDistinct(keys, DependencyKeys.DatabaseEpoch(table.Database));
+        }
+
+        foreach (var joined in _windowGroups!)
+        {
+            if (!TryAddKeyedTuples(keys, joined, windowKeys))
+            {
+                return null;
+            }
+        }
+
+        foreach (var group in analysis.Groups)
+        {
+            if (group.Table == _root)
+            {
+                continue;
+            }
+
+            var scheme = cache.Schemes.Register(group.Table, group.Columns, group.ReadMask, SchemeDirection.Both);
+            foreach (var tuple in group.Tuples)
+            {
+                if (!DependencyKeys.TryForTuple(scheme, tuple, out var key))
+                {
+                    return null;
+                }
+
+                DependencyKeys.AddDistinct(keys, key);
+            }
+        }
+
+        if (_windowBoundary is not null && windowKeys.Count >= _windowSize)
+        {
+            // A full window: only a row sorting before its last key can enter it.
+            var last = _windowDescending ? long.MaxValue : long.MinValue;
+            foreach (var windowKey in windowKeys)
+            {
+                if (!DependencyKeys.TryInteger(windowKey, out var value))
+                {
+                    return null;
+                }
+
+                last = _windowDescending ? Math.Min(last, value) : Math.Max(last, value);
+            }
+
+            DependencyKeys.AddRangeCover(keys, _windowBoundary, _windowDescending ? last : long.MinValue, _windowDescending ? long.MaxValue : last);
+        }
+        else if (DependencyKeys.TryForTuple(_windowArrivals!, [], out var arrivals))
+        {
+            DependencyKeys.AddDistinct(keys, arrivals);
+        }
+        else
+        {
+            return null;
+        }
+        foreach (var windowKey in windowKeys)
+        {
+            if (!DependencyKeys.TryForTuple(_removals!, [windowKey], out var removal))
+            {
+                return null;
+            }
+
+            DependencyKeys.AddDistinct(keys, removal);
+        }
+
+        return [.. keys];
+    }
+
+    /// <summary>
+    /// The keys of a root group with one more column, <paramref name="values"/> (join keys, or a window's keys) taking each
+    /// value for every tuple (at <see cref="JoinedGroup.ValueIndex"/>; -1: the group pins that column already, and its tuples
+    /// are its keys), and the group's own tuples in its removals scheme when it has one.
+    /// </summary>
+    private static bool TryAddKeyedTuples(List<ulong> keys, JoinedGroup joined, List<object?> values)
+    {
+        var group = joined.Group;
+        if (group.Tuples.Count * Math.Max(1, values.Count) > MaxRows)
+        {
+            return false;
+        }
+
+        var tuple = new object?[joined.Scheme.Columns.Length];
+        foreach (var own in group.Tuples)
         {
             if (joined.Removals is not null)
             {
-                if (!DependencyKeys.TryForTuple(joined.Removals, values, out var removal))
+                if (!DependencyKeys.TryForTuple(joined.Removals, own, out var removal))
                 {
                     return false;
                 }
@@ -309,20 +487,31 @@ internal sealed class AnswerDependencies
                 DependencyKeys.AddDistinct(keys, removal);
             }
 
-            for (int from = 0, to = 0; to < tuple.Length; to++)
+            if (joined.ValueIndex < 0)
             {
-                tuple[to] = to == joined.JoinIndex ? null : values[from++];
-            }
-
-            foreach (var joinKey in joinKeys)
-            {
-                tuple[joined.JoinIndex] = joinKey;
-                if (!DependencyKeys.TryForTuple(joined.Arrivals, tuple, out var arrival))
+                if (!DependencyKeys.TryForTuple(joined.Scheme, own, out var key))
                 {
                     return false;
                 }
 
-                DependencyKeys.AddDistinct(keys, arrival);
+                DependencyKeys.AddDistinct(keys, key);
+                continue;
+            }
+
+            for (int from = 0, to = 0; to < tuple.Length; to++)
+            {
+                tuple[to] = to == joined.ValueIndex ? null : own[from++];
+            }
+
+            foreach (var value in values)
+            {
+                tuple[joined.ValueIndex] = value;
+                if (!DependencyKeys.TryForTuple(joined.Scheme, tuple, out var key))
+                {
+                    return false;
+                }
+
+                DependencyKeys.AddDistinct(keys, key);
             }
         }
 
@@ -379,12 +568,37 @@ internal sealed class AnswerDependencies
             node = select.Arguments[0];
         }
 
+        // Filters after a window (Take(n).Where(...)): kept apart, since the window's rows are not the answer's.
+        var postFilters = new List<MethodCallExpression>();
+        var below = node;
+        while (below is MethodCallExpression { Method.Name: nameof(Queryable.Where), Arguments.Count: 2 } post
+            && post.Method.DeclaringType == typeof(Queryable) && QueryAnalyzer.GetLambda(post.Arguments[1]) is { Parameters.Count: 1 })
+        {
+            postFilters.Add(post);
+            below = post.Arguments[0];
+        }
+
+        if (postFilters.Count > 0 && below is MethodCallExpression { Method.Name: nameof(Queryable.Take) })
+        {
+            node = below;
+        }
+        else
+        {
+            postFilters.Clear();
+        }
+
         var window = false;
+        Expression? windowNode = null;
         if (node is MethodCallExpression { Method.Name: nameof(Queryable.Take), Arguments.Count: 2 } take
             && take.Method.DeclaringType == typeof(Queryable) && take.Arguments[1].Type == typeof(int))
         {
             window = true;
+            windowNode = take;
             node = take.Arguments[0];
+        }
+        else if (postFilters.Count > 0)
+        {
+            return null;
         }
 
         var loads = new List<LambdaExpression>();
@@ -443,7 +657,81 @@ internal sealed class AnswerDependencies
         }
 
         filters.Reverse();
-        return new Chain(element, node, projection, loads, filters, window, orderings);
+        return new Chain(element, node, projection, loads, filters, window, orderings, postFilters, windowNode);
+    }
+
+    /// <summary>
+    /// The equalities of the filters after a window with captured values, <c>p.Column == value</c> among their top-level
+    /// conjuncts, as one group of one tuple (a row of the window changes the answer only when an image of it passes them);
+    /// <see langword="null"/> when there are none. Only columns that can form a scheme, other than <paramref name="key"/>, with
+    /// a value of the column's own type.
+    /// </summary>
+    private static DependencyGroup? PostFilterEqualities(List<MethodCallExpression> filters, TableModel root, ColumnModel key)
+    {
+        var found = new SortedDictionary<int, (ColumnModel Column, object Value)>();
+        foreach (var filter in filters)
+        {
+            var lambda = QueryAnalyzer.GetLambda(filter.Arguments[1])!;
+            var pending = new Stack<Expression>([lambda.Body]);
+            while (pending.TryPop(out var node))
+            {
+                if (node is BinaryExpression { NodeType: ExpressionType.AndAlso, Method: null } and)
+                {
+                    pending.Push(and.Left);
+                    pending.Push(and.Right);
+                    continue;
+                }
+
+                if (node is BinaryExpression { NodeType: ExpressionType.Equal } equal
+                    && (equal.Method is null || equal.Method.DeclaringType == typeof(string))
+                    && (Equality(equal.Left, equal.Right) ?? Equality(equal.Right, equal.Left)) is { } pair)
+                {
+                    found[pair.Column.Ordinal] = pair;
+                }
+
+                (ColumnModel Column, object Value)? Equality(Expression side, Expression other) =>
+                    side is MemberExpression member && member.Expression == lambda.Parameters[0]
+                    && root.FindColumn(member.Member) is { CanFormScheme: true } column && column != key
+                    && CapturedValues.TryEvaluate(other, out var value) && value is not null
+                    && value.GetType() == (Nullable.GetUnderlyingType(column.ClrType) ?? column.ClrType)
+                        ? (column, value)
+                        : null;
+            }
+        }
+
+        if (found.Count == 0)
+        {
+            return null;
+        }
+
+        var group = new DependencyGroup(root, [.. found.Values.Select(static f => f.Column)], ColumnMask.All);
+        group.Tuples.Add([.. found.Values.Select(static f => f.Value)]);
+        return group;
+    }
+
+    /// <summary>
+    /// The size and direction of a window ordered by <paramref name="key"/> alone, an integer column (so its last key bounds
+    /// the rows that can enter it), with a size the query captured; <see langword="null"/> otherwise.
+    /// </summary>
+    private static (int Size, bool Descending)? WindowBound(Chain chain, ColumnModel key)
+    {
+        if (chain.Orderings is not [var ordering] || !IsColumn(ordering.Body, ordering.Parameters[0], key)
+            || Type.GetTypeCode(Nullable.GetUnderlyingType(key.ClrType) ?? key.ClrType) is not (TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 or TypeCode.Byte)
+            || key.ClrType.IsEnum
+            || chain.WindowNode is not MethodCallExpression take || !CapturedValues.TryEvaluate(take.Arguments[1], out var size) || size is not int count || count < 1)
+        {
+            return null;
+        }
+
+        foreach (var call in chain.Filters)
+        {
+            if (call.Method.Name is nameof(Queryable.OrderBy) or nameof(Queryable.OrderByDescending) && QueryAnalyzer.GetLambda(call.Arguments[1]) == ordering)
+            {
+                return (count, call.Method.Name == nameof(Queryable.OrderByDescending));
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether the ordering's keys are plain columns that include the primary key (no ties: the window is one set of rows).</summary>
@@ -589,10 +877,13 @@ internal sealed class AnswerDependencies
         return (child, [.. order.Select(i => columns[i])], [.. order.Select(i => parents[i])]);
     }
 
-    /// <summary>A root group with its arrivals scheme narrowed by the join column (at <see cref="JoinIndex"/>), and its removals scheme when the answer's keys do not take them.</summary>
-    private sealed record JoinedGroup(DependencyGroup Group, Scheme Arrivals, int JoinIndex, Scheme? Removals);
+    /// <summary>
+    /// A root group keyed with one more column (at <see cref="ValueIndex"/> in <see cref="Scheme"/>'s columns): its arrivals by a
+    /// navigation's join keys, or its changes by a window's keys; with its removals scheme when nothing else keys them.
+    /// </summary>
+    private sealed record JoinedGroup(DependencyGroup Group, Scheme Scheme, int ValueIndex, Scheme? Removals);
 
     private sealed record Chain(
         Type RootType, Expression Root, LambdaExpression? Projection, List<LambdaExpression> Loads, List<MethodCallExpression> Filters, bool Window,
-        List<LambdaExpression> Orderings);
+        List<LambdaExpression> Orderings, List<MethodCallExpression> PostFilters, Expression? WindowNode);
 }

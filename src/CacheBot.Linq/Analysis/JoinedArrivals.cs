@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
 using CacheBot.Linq.Providers;
@@ -10,7 +9,7 @@ namespace CacheBot.Linq.Analysis;
 /// <c>x.Tags.Any(t =&gt; P(t))</c> (a collection navigation) or <c>x.User.Name == v</c> (a reference navigation, compared
 /// with a value that is not null). A root row can then match only if its join column holds a key of a row matching <c>P</c>,
 /// so a row that arrives in the root (an insert, an update) with any other value cannot change the answer. The keys, the
-/// set <c>S</c>, come from a second query on a miss, <c>T.Where(P).Select(t =&gt; t.Key).Take(65)</c>, run through the same
+/// set <c>S</c>, come from a second query on a miss (a <see cref="KeyQuery"/> of <c>T.Where(P)</c>), run through the same
 /// context after the read position; <see cref="AnswerDependencies"/> then keys the root's arrivals by <c>S</c>.
 /// </summary>
 /// <remarks>
@@ -27,22 +26,13 @@ namespace CacheBot.Linq.Analysis;
 /// </remarks>
 internal sealed class JoinedArrivals
 {
-    /// <summary>The most keys the second query may return for the narrowing to apply.</summary>
-    public const int MaxKeys = 64;
+    private readonly KeyQuery _keys;
 
-    private static readonly MethodInfo RunDefinition = typeof(JoinedArrivals).GetMethod(nameof(RunTyped), BindingFlags.NonPublic | BindingFlags.Static)!;
-
-    private static readonly ConcurrentDictionary<Type, Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<List<object?>?>>> Runners = new();
-
-    private readonly Expression _keysQuery;
-    private readonly Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<List<object?>?>> _run;
-
-    private JoinedArrivals(ColumnModel rootColumn, TableModel target, Expression keysQuery, Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<List<object?>?>> run)
+    private JoinedArrivals(ColumnModel rootColumn, TableModel target, KeyQuery keys)
     {
         RootColumn = rootColumn;
         Target = target;
-        _keysQuery = keysQuery;
-        _run = run;
+        _keys = keys;
     }
 
     /// <summary>Gets the root's join column: an arriving row matters only with one of the keys as its value.</summary>
@@ -87,7 +77,7 @@ internal sealed class JoinedArrivals
 
     /// <summary>Runs the key query: the join keys of the matching rows, nulls left out; <see langword="null"/> when there are too many.</summary>
     public ValueTask<List<object?>?> ReadKeysAsync(CacheBotQueryContext context, bool async, CancellationToken cancellationToken) =>
-        _run(context, _keysQuery, async, cancellationToken);
+        _keys.ReadAsync(context, async, cancellationToken);
 
     private static JoinedArrivals? Create(
         AssociationModel association, LambdaExpression? predicate, Expression rootNode, TableModel root, QueryAnalysis analysis, IEntityModel model, IQueryDialect dialect)
@@ -104,19 +94,10 @@ internal sealed class JoinedArrivals
             return null;
         }
 
-        var element = association.TargetType;
         var source = predicate is null
             ? targetRoot
-            : Expression.Call(typeof(Queryable), nameof(Queryable.Where), [element], targetRoot, Expression.Quote(predicate));
-        var row = Expression.Parameter(element, "joined");
-        var keyType = targetColumn.ClrType;
-        var select = Expression.Call(
-            typeof(Queryable), nameof(Queryable.Select), [element, keyType], source, Expression.Quote(Expression.Lambda(Expression.MakeMemberAccess(row, targetColumn.Member), row)));
-        var query = Expression.Call(typeof(Queryable), nameof(Queryable.Take), [keyType], select, Expression.Constant(MaxKeys + 1));
-        var run = Runners.GetOrAdd(
-            keyType,
-            static type => RunDefinition.MakeGenericMethod(type).CreateDelegate<Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<List<object?>?>>>());
-        return new JoinedArrivals(rootColumn, target, query, run);
+            : Expression.Call(typeof(Queryable), nameof(Queryable.Where), [association.TargetType], targetRoot, Expression.Quote(predicate));
+        return new JoinedArrivals(rootColumn, target, KeyQuery.Create(source, targetColumn));
     }
 
     /// <summary>
@@ -191,39 +172,7 @@ internal sealed class JoinedArrivals
     private static bool IsNonNullValue(Expression node)
     {
         node = StripConversions(node);
-        return node is ConstantExpression or MemberExpression && TryEvaluate(node, out var value) && value is not null;
-    }
-
-    private static bool TryEvaluate(Expression node, out object? value)
-    {
-        switch (node)
-        {
-            case ConstantExpression constant:
-                value = constant.Value;
-                return true;
-            case MemberExpression { Member: FieldInfo field } member when member.Expression is null || TryEvaluate(member.Expression, out _):
-                if (member.Expression is null)
-                {
-                    value = field.GetValue(null);
-                    return true;
-                }
-
-                TryEvaluate(member.Expression, out var owner);
-                value = owner is null ? null : field.GetValue(owner);
-                return owner is not null;
-            case MemberExpression { Member: PropertyInfo property } member when member.Expression is not null && property.GetIndexParameters().Length == 0:
-                if (!TryEvaluate(member.Expression, out var target) || target is null)
-                {
-                    value = null;
-                    return false;
-                }
-
-                value = property.GetValue(target);
-                return true;
-            default:
-                value = null;
-                return false;
-        }
+        return node is ConstantExpression or MemberExpression && CapturedValues.TryEvaluate(node, out var value) && value is not null;
     }
 
     private static Expression StripConversions(Expression node)
@@ -265,26 +214,6 @@ internal sealed class JoinedArrivals
             or TypeCode.UInt16 or TypeCode.UInt32 or TypeCode.UInt64
         && !Underlying(type).IsEnum
         || Underlying(type) == typeof(Guid);
-
-    private static async ValueTask<List<object?>?> RunTyped<TKey>(CacheBotQueryContext context, Expression query, bool async, CancellationToken cancellationToken)
-    {
-        var rows = await context.ExecuteInnerSequenceAsync<TKey>(query, async, cancellationToken).ConfigureAwait(false);
-        if (rows.Count > MaxKeys)
-        {
-            return null;
-        }
-
-        var keys = new List<object?>(rows.Count);
-        foreach (var key in rows)
-        {
-            if (key is not null && !keys.Contains(key))
-            {
-                keys.Add(key);
-            }
-        }
-
-        return keys;
-    }
 
     /// <summary>Replaces the navigation <c>x.Nav</c> by the target row.</summary>
     private sealed class NavigationReplacer(ParameterExpression row, MemberInfo navigation, ParameterExpression joined) : ExpressionVisitor

@@ -9,9 +9,9 @@ internal static partial class Log
         Message = "Query on {ElementType} not cached: {Reason} ({Detail})")]
     public static partial void QueryNotCacheable(ILogger logger, string elementType, Analysis.RefusalReason reason, string detail);
 
-    [LoggerMessage(EventId = CacheBotEventId.JoinedKeysUnavailable, Level = LogLevel.Debug,
-        Message = "The key query of a navigation filter on {Table} failed; the entry keeps its coarser dependencies")]
-    public static partial void JoinedKeysUnavailable(ILogger logger, string table, Exception exception);
+    [LoggerMessage(EventId = CacheBotEventId.KeyQueryFailed, Level = LogLevel.Debug,
+        Message = "A key query on {Table} failed; the entry keeps its coarser dependencies")]
+    public static partial void KeyQueryFailed(ILogger logger, string table, Exception exception);
 
     [LoggerMessage(EventId = CacheBotEventId.WriteApplied, Level = LogLevel.Debug,
         Message = "Applied {Count} write(s) to {Table}")]

@@ -10,7 +10,10 @@ namespace CacheBot.Linq.Invalidation;
 /// </summary>
 internal static class DependencyKeys
 {
-    private const byte KindTuple = 1, KindEpoch = 2, KindDatabase = 3;
+    private const byte KindTuple = 1, KindEpoch = 2, KindDatabase = 3, KindRange = 4;
+
+    /// <summary>The levels of a range scheme's blocks: a value lies in one block of each (its order-preserving unsigned image shifted right by the level).</summary>
+    public const int RangeLevels = 64;
 
     /// <summary>The directions a table has a table key for (<see cref="TableEpoch(TableModel, SchemeDirection)"/>); a table write replaces all of them.</summary>
     public static readonly SchemeDirection[] TableKeyDirections = [SchemeDirection.Both, SchemeDirection.Removals, SchemeDirection.Arrivals];
@@ -87,6 +90,90 @@ internal static class DependencyKeys
         {
             bytes.Dispose();
         }
+    }
+
+    /// <summary>The keys of a row's value in range scheme <paramref name="scheme"/>: its block at every level; false when the value is not an integer.</summary>
+    public static bool TryForRowRange(Scheme scheme, object row, Span<ulong> keys)
+    {
+        if (!scheme.Columns[0].TryGetValue(row, out var value) || !TryInteger(value, out var integer))
+        {
+            return false;
+        }
+
+        var ordered = Ordered(integer);
+        for (var level = 0; level < RangeLevels; level++)
+        {
+            keys[level] = RangeBlock(scheme, level, ordered >> level);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Adds the keys of the fewest blocks of range scheme <paramref name="scheme"/> that cover <paramref name="low"/> to
+    /// <paramref name="high"/> (inclusive; nothing when <paramref name="low"/> is above <paramref name="high"/>): at most two per level.
+    /// </summary>
+    public static void AddRangeCover(List<ulong> keys, Scheme scheme, long low, long high)
+    {
+        if (low > high)
+        {
+            return;
+        }
+
+        var from = Ordered(low);
+        var to = Ordered(high);
+        while (true)
+        {
+            // The largest block that starts at 'from' (aligned) and ends at or before 'to'.
+            var level = 0;
+            while (level < RangeLevels - 1 && (from & ((2UL << level) - 1)) == 0 && (2UL << level) - 1 <= to - from)
+            {
+                level++;
+            }
+
+            AddDistinct(keys, RangeBlock(scheme, level, from >> level));
+            var size = 1UL << level;
+            if (size - 1 >= to - from)
+            {
+                return;
+            }
+
+            from += size;
+        }
+    }
+
+    /// <summary>Reads an integer value as a long; false for anything else (or an unsigned value above <see cref="long.MaxValue"/>).</summary>
+    public static bool TryInteger(object? value, out long integer)
+    {
+        switch (value)
+        {
+            case int i: integer = i; return true;
+            case long l: integer = l; return true;
+            case short h: integer = h; return true;
+            case byte b: integer = b; return true;
+            case sbyte sb: integer = sb; return true;
+            case ushort us: integer = us; return true;
+            case uint ui: integer = ui; return true;
+            case ulong ul when ul <= long.MaxValue: integer = (long)ul; return true;
+            default: integer = 0; return false;
+        }
+    }
+
+    /// <summary>Maps a signed value to an unsigned one in the same order.</summary>
+    private static ulong Ordered(long value) => (ulong)value ^ 0x8000_0000_0000_0000UL;
+
+    private static ulong RangeBlock(Scheme scheme, int level, ulong block)
+    {
+        Span<byte> stack = stackalloc byte[40];
+        var bytes = new KeyBytes(stack);
+        bytes.Add(KindRange);
+        bytes.AddUInt64(scheme.Table.Id);
+        bytes.AddUInt64(scheme.Id);
+        bytes.Add((byte)level);
+        bytes.AddUInt64(block);
+        var key = bytes.Hash64();
+        bytes.Dispose();
+        return key;
     }
 
     /// <summary>The key of <paramref name="scheme"/> for a row (an entity snapshot read through the scheme's column getters).</summary>

@@ -138,6 +138,24 @@ internal sealed class InvalidationEngine
             return true;
         }
 
+        if (scheme.IsRange)
+        {
+            // The row's value lies in one block per level; an entry holds the blocks that cover its range.
+            Span<ulong> blocks = stackalloc ulong[DependencyKeys.RangeLevels];
+            if (!DependencyKeys.TryForRowRange(scheme, row, blocks))
+            {
+                return false;
+            }
+
+            foreach (var block in blocks)
+            {
+                _stamps.Bump(block, position);
+            }
+
+            Interlocked.Increment(ref _invalidations);
+            return true;
+        }
+
         if (!DependencyKeys.TryForRow(scheme, row, out var key))
         {
             return false;

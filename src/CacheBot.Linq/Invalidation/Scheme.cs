@@ -10,14 +10,22 @@ namespace CacheBot.Linq.Invalidation;
 /// </summary>
 internal sealed class Scheme
 {
-    public Scheme(TableModel table, ColumnModel[] columns, ulong readMask, ulong id, SchemeDirection direction = SchemeDirection.Both)
+    public Scheme(TableModel table, ColumnModel[] columns, ulong readMask, ulong id, SchemeDirection direction = SchemeDirection.Both, bool isRange = false)
     {
         Table = table;
         Columns = columns;
         ReadMask = readMask;
         Id = id;
         Direction = direction;
+        IsRange = isRange;
     }
+
+    /// <summary>
+    /// Gets whether this is a range scheme: one integer column whose keys are dyadic blocks of its values (a row's value is in
+    /// one block per level, <see cref="DependencyKeys.RangeLevels"/> of them; a range of values is a short list of blocks), so an
+    /// entry can depend on the rows whose value lies in a range.
+    /// </summary>
+    public bool IsRange { get; }
 
     /// <summary>Gets which images of a row write bump this scheme's keys (<see cref="SchemeDirection"/>).</summary>
     public SchemeDirection Direction { get; }
@@ -44,5 +52,6 @@ internal sealed class Scheme
 
     public override string ToString() => Table.QualifiedName + "(" + string.Join(",", (IEnumerable<ColumnModel>)Columns) + ")"
         + (ReadMask == ColumnMask.All ? string.Empty : " reads " + string.Join(",", ColumnMask.Names(Table, ReadMask)))
-        + (Direction == SchemeDirection.Both ? string.Empty : " " + Direction.ToString().ToLowerInvariant());
+        + (Direction == SchemeDirection.Both ? string.Empty : " " + Direction.ToString().ToLowerInvariant())
+        + (IsRange ? " range" : string.Empty);
 }

@@ -26,14 +26,14 @@ internal sealed class SchemeRegistry
     /// Returns the canonical scheme of <paramref name="columns"/> read with <paramref name="readMask"/> on <paramref name="table"/>,
     /// registering it if new.
     /// </summary>
-    public Scheme Register(TableModel table, ColumnModel[] columns, ulong readMask = ColumnMask.All, SchemeDirection direction = SchemeDirection.Both)
+    public Scheme Register(TableModel table, ColumnModel[] columns, ulong readMask = ColumnMask.All, SchemeDirection direction = SchemeDirection.Both, bool isRange = false)
     {
-        var id = SchemeId(table, columns, readMask, direction);
+        var id = SchemeId(table, columns, readMask, direction, isRange);
         var entry = _tables.GetOrAdd(table.Id, static _ => new TableSchemes());
         var current = Volatile.Read(ref entry.Schemes);
         foreach (var s in current)
         {
-            if (s.Id == id && s.ReadMask == readMask && s.Direction == direction && SameColumns(s.Columns, columns))
+            if (s.Id == id && s.ReadMask == readMask && s.Direction == direction && s.IsRange == isRange && SameColumns(s.Columns, columns))
             {
                 return s;
             }
@@ -44,13 +44,13 @@ internal sealed class SchemeRegistry
             current = entry.Schemes;
             foreach (var s in current)
             {
-                if (s.Id == id && s.ReadMask == readMask && s.Direction == direction && SameColumns(s.Columns, columns))
+                if (s.Id == id && s.ReadMask == readMask && s.Direction == direction && s.IsRange == isRange && SameColumns(s.Columns, columns))
                 {
                     return s;
                 }
             }
 
-            var scheme = new Scheme(table, columns, readMask, id, direction);
+            var scheme = new Scheme(table, columns, readMask, id, direction, isRange);
             Volatile.Write(ref entry.Schemes, [.. current, scheme]);
             Interlocked.MemoryBarrier();
 
@@ -83,7 +83,7 @@ internal sealed class SchemeRegistry
         return true;
     }
 
-    private static ulong SchemeId(TableModel table, ColumnModel[] columns, ulong readMask, SchemeDirection direction)
+    private static ulong SchemeId(TableModel table, ColumnModel[] columns, ulong readMask, SchemeDirection direction, bool isRange)
     {
         // Columns are sorted by ordinal; the id mixes the column names (upper-cased), so every process that maps the table
         // alike computes the same id (dependency keys are shared between processes by a coordinator). A read mask other than
@@ -107,6 +107,12 @@ internal sealed class SchemeRegistry
         {
             // A directional scheme has keys of its own (after a separator no column name holds).
             h = (h ^ (0xf0UL + (ulong)direction)) * 0x100000001b3;
+        }
+
+        if (isRange)
+        {
+            // A range scheme's keys are blocks, not tuples (after a separator no column name holds).
+            h = (h ^ 0xfa) * 0x100000001b3;
         }
 
         return h;

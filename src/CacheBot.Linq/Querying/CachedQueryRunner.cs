@@ -237,6 +237,11 @@ internal static class CachedQueryRunner
             };
         }
 
+        if (answer is not null)
+        {
+            await answer.ReadWindowKeysAsync(cache, context, async, cancellationToken).ConfigureAwait(false);
+        }
+
         var value = await QueryTelemetry.RunInner(runInner, context, choices.Stripped, async, probe.Activity, cancellationToken).ConfigureAwait(false);
         cache.Statistics.Miss();
         if (existence)
