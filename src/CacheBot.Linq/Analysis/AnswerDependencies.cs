@@ -48,10 +48,8 @@ internal sealed class AnswerDependencies
     private KeyQuery? _windowKeysQuery;
     private Scheme? _windowArrivals;
     private List<object?>? _windowKeys;
-    private Scheme? _windowBoundary;
     private List<JoinedGroup>? _windowGroups;
-    private int _windowSize;
-    private bool _windowDescending;
+    private ArrivalRange? _arrivalRange;
 
     private AnswerDependencies(
         TableModel root, Func<object, (bool, object?)>[]? rootKey, Scheme? removals, ulong arrivalsMask, List<(Scheme, ColumnModel[])> loaded,
@@ -93,6 +91,7 @@ internal sealed class AnswerDependencies
         // whose rows outside the answer may match: an equality alone already keeps removals of other rows away, and every
         // key costs a slot read on each hit. A scheme's columns are in ordinal order; so are the key's readers.
         Scheme? removals = null;
+        ArrivalRange? arrivalRange = null;
         var arrivalsMask = 0UL;
         ColumnModel[] key = [.. root.PrimaryKey.OrderBy(static c => c.Ordinal)];
         var coarse = chain.Window || analysis.Groups.Any(g => g.Table == root && g.Columns.Length == 0);
@@ -114,15 +113,18 @@ internal sealed class AnswerDependencies
             }
 
             removals = Register(root, key, removalsMask, SchemeDirection.Removals);
+            if (analysis.Groups.All(g => g.Table != root || g.Columns.Length == 0))
+            {
+                arrivalRange = CreateArrivalRange(chain, root, key, arrivalsMask, Register);
+            }
         }
 
         // A window filtered after its Take: the answer holds only the window's rows that pass the later filter, so the window's
         // keys come from a key query run before the list (see ReadWindowKeysAsync); its removals hit them, and any row arriving
         // by a column the window's own filter or ordering reads is an arrival (the groups mix the later filter in).
         KeyQuery? windowKeys = null;
-        Scheme? windowArrivals = null, windowBoundary = null;
+        Scheme? windowArrivals = null;
         List<JoinedGroup>? windowGroups = null;
-        var (windowSize, windowDescending) = (0, false);
         if (chain.PostFilters.Count > 0 && key is [{ CanFormScheme: true } single] && OrdersUniquely(chain.Orderings, key))
         {
             // A row of the window leaves it by a change of a column its filter or ordering reads (or by a delete); it changes the
@@ -151,12 +153,7 @@ internal sealed class AnswerDependencies
             windowArrivals = Register(root, [], arrivalsMask, SchemeDirection.Arrivals);
             windowKeys = KeyQuery.Create(chain.WindowNode!, single);
 
-            // Ordered by an integer key alone, a full window's last key bounds what can arrive: a row beyond it sorts after.
-            if (WindowBound(chain, single) is { } bound)
-            {
-                windowBoundary = Register(root, [single], arrivalsMask, SchemeDirection.Arrivals, isRange: true);
-                (windowSize, windowDescending) = bound;
-            }
+            arrivalRange = CreateArrivalRange(chain, root, key, arrivalsMask, Register);
         }
 
         // Loaded children by their parents' keys (entity answers only: a projection drops the loaded rows' parents).
@@ -217,10 +214,8 @@ internal sealed class AnswerDependencies
                 RegisteredAt = registeredAt,
                 _windowKeysQuery = windowKeys,
                 _windowArrivals = windowArrivals,
-                _windowBoundary = windowBoundary,
                 _windowGroups = windowGroups,
-                _windowSize = windowSize,
-                _windowDescending = windowDescending,
+                _arrivalRange = arrivalRange,
             };
     }
 
@@ -325,6 +320,13 @@ internal sealed class AnswerDependencies
                 continue;
             }
 
+            if (group.Table == _root && _removals is not null && group.Columns.Length == 0
+                && _arrivalRange?.TryAddCover(keys, RowKeys(rows), rows.Count) == true)
+            {
+                // Any row of the root, but only within the range (and before a full window's last key) can arrive.
+                continue;
+            }
+
             var scheme = group.Table == _root && _removals is not null
                 ? cache.Schemes.Register(group.Table, group.Columns, _arrivalsMask, SchemeDirection.Arrivals)
                 : cache.Schemes.Register(group.Table, group.Columns, group.ReadMask, SchemeDirection.Both);
@@ -424,21 +426,9 @@ internal sealed class AnswerDependencies
             }
         }
 
-        if (_windowBoundary is not null && windowKeys.Count >= _windowSize)
+        if (_arrivalRange?.TryAddCover(keys, windowKeys, windowKeys.Count) == true)
         {
-            // A full window: only a row sorting before its last key can enter it.
-            var last = _windowDescending ? long.MaxValue : long.MinValue;
-            foreach (var windowKey in windowKeys)
-            {
-                if (!DependencyKeys.TryInteger(windowKey, out var value))
-                {
-                    return null;
-                }
-
-                last = _windowDescending ? Math.Min(last, value) : Math.Max(last, value);
-            }
-
-            DependencyKeys.AddRangeCover(keys, _windowBoundary, _windowDescending ? last : long.MinValue, _windowDescending ? long.MaxValue : last);
+            // Only a row arriving within the range (before a full window's last key) can enter.
         }
         else if (DependencyKeys.TryForTuple(_windowArrivals!, [], out var arrivals))
         {
@@ -709,6 +699,126 @@ internal sealed class AnswerDependencies
         return group;
     }
 
+    /// <summary>The values of the root's (single-column) key in the answer's rows; null where one cannot be read.</summary>
+    private IEnumerable<object?> RowKeys(IList rows)
+    {
+        foreach (var row in rows)
+        {
+            yield return row is null || _rootKey is not [var reader] ? null : reader(row) is (true, var value) ? value : null;
+        }
+    }
+
+    /// <summary>
+    /// The range the root's arrivals can be narrowed to (see <see cref="ArrivalRange"/>), with its scheme registered: on the
+    /// window's ordering column when the window is ordered by an integer key alone (intersected with the filter's bounds on
+    /// it), else on the column the filter bounds; <see langword="null"/> when neither applies.
+    /// </summary>
+    private static ArrivalRange? CreateArrivalRange(
+        Chain chain, TableModel root, ColumnModel[] key, ulong arrivalsMask, Func<TableModel, ColumnModel[], ulong, SchemeDirection, bool, Scheme> register)
+    {
+        var window = chain.Window && key is [var single] ? WindowBound(chain, single) : null;
+        var bounds = FilterBounds(chain, root, window is null ? null : key[0]);
+        if (window is { } w)
+        {
+            var (low, high) = bounds is { } b ? (b.Low, b.High) : (long.MinValue, long.MaxValue);
+            return new ArrivalRange(register(root, key, arrivalsMask, SchemeDirection.Arrivals, true), low, high, w.Size, w.Descending);
+        }
+
+        return bounds is { } only
+            ? new ArrivalRange(register(root, [only.Column], arrivalsMask, SchemeDirection.Arrivals, true), only.Low, only.High, 0, false)
+            : null;
+    }
+
+    /// <summary>
+    /// The bounds the filter's top-level conjuncts set on one integer column of the root (<paramref name="column"/>, or the
+    /// first one bounded): comparisons <c>p.Column &gt; value</c> (or <c>&gt;=</c>, <c>&lt;</c>, <c>&lt;=</c>, either side) with a
+    /// captured integer value, inclusive; <see langword="null"/> when there are none. A bound that cannot be read is left out,
+    /// which only widens the range.
+    /// </summary>
+    private static (ColumnModel Column, long Low, long High)? FilterBounds(Chain chain, TableModel root, ColumnModel? column)
+    {
+        (ColumnModel Column, long Low, long High)? found = null;
+        foreach (var filter in chain.Filters)
+        {
+            if (filter.Method.Name != nameof(Queryable.Where))
+            {
+                continue;
+            }
+
+            var lambda = QueryAnalyzer.GetLambda(filter.Arguments[1])!;
+            var pending = new Stack<Expression>([lambda.Body]);
+            while (pending.TryPop(out var node))
+            {
+                if (node is BinaryExpression { NodeType: ExpressionType.AndAlso, Method: null } and)
+                {
+                    pending.Push(and.Left);
+                    pending.Push(and.Right);
+                    continue;
+                }
+
+                if (node is not BinaryExpression { NodeType: ExpressionType.GreaterThan or ExpressionType.GreaterThanOrEqual or ExpressionType.LessThan or ExpressionType.LessThanOrEqual, Method: null } compare)
+                {
+                    continue;
+                }
+
+                foreach (var (side, other, flipped) in new[] { (compare.Left, compare.Right, false), (compare.Right, compare.Left, true) })
+                {
+                    if (StripWidening(side) is not MemberExpression member || member.Expression != lambda.Parameters[0]
+                        || root.FindColumn(member.Member) is not { } bounded || !IsIntegerColumn(bounded)
+                        || (column ?? found?.Column) is { } wanted && wanted != bounded
+                        || !CapturedValues.TryEvaluate(other, out var value) || !DependencyKeys.TryInteger(value, out var bound))
+                    {
+                        continue;
+                    }
+
+                    var (low, high) = found is { } f ? (f.Low, f.High) : (long.MinValue, long.MaxValue);
+                    var kind = flipped ? Flip(compare.NodeType) : compare.NodeType;
+                    (low, high) = kind switch
+                    {
+                        ExpressionType.GreaterThan => (Math.Max(low, bound == long.MaxValue ? long.MaxValue : bound + 1), bound == long.MaxValue ? long.MinValue : high),
+                        ExpressionType.GreaterThanOrEqual => (Math.Max(low, bound), high),
+                        ExpressionType.LessThan => (bound == long.MinValue ? long.MaxValue : low, Math.Min(high, bound == long.MinValue ? long.MinValue : bound - 1)),
+                        _ => (low, Math.Min(high, bound)),
+                    };
+                    found = (bounded, low, high);
+                    break;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static ExpressionType Flip(ExpressionType comparison) => comparison switch
+    {
+        ExpressionType.GreaterThan => ExpressionType.LessThan,
+        ExpressionType.GreaterThanOrEqual => ExpressionType.LessThanOrEqual,
+        ExpressionType.LessThan => ExpressionType.GreaterThan,
+        _ => ExpressionType.GreaterThanOrEqual,
+    };
+
+    /// <summary>A column under conversions to a wider integer type (which keep its order); anything else unchanged.</summary>
+    private static Expression StripWidening(Expression node)
+    {
+        while (node is UnaryExpression { NodeType: ExpressionType.Convert, Method: null } convert
+            && IsIntegerType(convert.Operand.Type) && IsIntegerType(convert.Type)
+            && System.Runtime.InteropServices.Marshal.SizeOf(Nullable.GetUnderlyingType(convert.Type) ?? convert.Type)
+                >= System.Runtime.InteropServices.Marshal.SizeOf(Nullable.GetUnderlyingType(convert.Operand.Type) ?? convert.Operand.Type))
+        {
+            node = convert.Operand;
+        }
+
+        return node;
+    }
+
+    private static bool IsIntegerColumn(ColumnModel column) => column.CanFormScheme && IsIntegerType(column.ClrType);
+
+    private static bool IsIntegerType(Type type)
+    {
+        var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        return !underlying.IsEnum && Type.GetTypeCode(underlying) is TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 or TypeCode.Byte;
+    }
+
     /// <summary>
     /// The size and direction of a window ordered by <paramref name="key"/> alone, an integer column (so its last key bounds
     /// the rows that can enter it), with a size the query captured; <see langword="null"/> otherwise.
@@ -716,8 +826,7 @@ internal sealed class AnswerDependencies
     private static (int Size, bool Descending)? WindowBound(Chain chain, ColumnModel key)
     {
         if (chain.Orderings is not [var ordering] || !IsColumn(ordering.Body, ordering.Parameters[0], key)
-            || Type.GetTypeCode(Nullable.GetUnderlyingType(key.ClrType) ?? key.ClrType) is not (TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 or TypeCode.Byte)
-            || key.ClrType.IsEnum
+            || !IsIntegerColumn(key)
             || chain.WindowNode is not MethodCallExpression take || !CapturedValues.TryEvaluate(take.Arguments[1], out var size) || size is not int count || count < 1)
         {
             return null;

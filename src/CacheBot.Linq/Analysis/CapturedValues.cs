@@ -24,9 +24,45 @@ internal static class CapturedValues
                 && TryEvaluate(inner, out var owner) && owner is not null:
                 value = property.GetValue(owner);
                 return true;
+            case UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked, Method: null } convert
+                when IsInteger(convert.Type) && TryEvaluate(convert.Operand, out var operand) && DependencyKeysInteger(operand, out var integer):
+                return TryNarrow(integer, convert.Type, out value);
+            case BinaryExpression { NodeType: ExpressionType.Add or ExpressionType.Subtract or ExpressionType.AddChecked or ExpressionType.SubtractChecked, Method: null } arithmetic
+                when IsInteger(arithmetic.Type) && TryEvaluate(arithmetic.Left, out var left) && TryEvaluate(arithmetic.Right, out var right)
+                && DependencyKeysInteger(left, out var l) && DependencyKeysInteger(right, out var r):
+                try
+                {
+                    return TryNarrow(arithmetic.NodeType is ExpressionType.Add or ExpressionType.AddChecked ? checked(l + r) : checked(l - r), arithmetic.Type, out value);
+                }
+                catch (OverflowException)
+                {
+                    value = null;
+                    return false;
+                }
+
             default:
                 value = null;
                 return false;
+        }
+    }
+
+    private static bool IsInteger(Type type) =>
+        !type.IsEnum && Type.GetTypeCode(type) is TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 or TypeCode.Byte or TypeCode.SByte or TypeCode.UInt16 or TypeCode.UInt32;
+
+    private static bool DependencyKeysInteger(object? value, out long integer) => Invalidation.DependencyKeys.TryInteger(value, out integer);
+
+    /// <summary>The integer as a value of <paramref name="type"/>; false when it does not fit (a wrapping conversion is not modelled).</summary>
+    private static bool TryNarrow(long integer, Type type, out object? value)
+    {
+        try
+        {
+            value = Convert.ChangeType(integer, type, System.Globalization.CultureInfo.InvariantCulture);
+            return true;
+        }
+        catch (OverflowException)
+        {
+            value = null;
+            return false;
         }
     }
 }
