@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 using CacheBot.Linq.Providers;
@@ -53,6 +54,26 @@ internal sealed class EfDialect : IQueryDialect
             table = ef.IsRefusedRoot(entityType) ? null : ef.GetTable(entityType);
         }
 
+        return true;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The new root is an <see cref="EntityQueryRootExpression"/> of <paramref name="entityType"/> on the same query provider,
+    /// under <c>IgnoreQueryFilters()</c>: a navigation may read rows a global filter hides (EF does not filter every required
+    /// navigation), so the keys read through it must be a superset, never fewer.
+    /// </remarks>
+    public bool TryCreateSiblingRoot(Expression root, Type entityType, [NotNullWhen(true)] out Expression? sibling)
+    {
+        sibling = null;
+        if (root is not EntityQueryRootExpression entityRoot || root.GetType() != typeof(EntityQueryRootExpression)
+            || entityRoot.EntityType.Model.FindEntityType(entityType) is not { } target || target.HasSharedClrType || target.IsOwned())
+        {
+            return false;
+        }
+
+        Expression created = entityRoot.QueryProvider is { } provider ? new EntityQueryRootExpression(provider, target) : new EntityQueryRootExpression(target);
+        sibling = Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.IgnoreQueryFilters), [entityType], created);
         return true;
     }
 

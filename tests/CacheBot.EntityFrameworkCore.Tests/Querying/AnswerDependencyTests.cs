@@ -6,7 +6,8 @@ namespace CacheBot.EntityFrameworkCore.Tests.Querying;
 
 /// <summary>
 /// The core's answer-narrowed dependencies through EF Core's own query roots (<c>EntityQueryRootExpression</c>, named by the
-/// dialect): a true <c>Any</c> depends on one witness row. Each read is checked against the database.
+/// dialect): a true <c>Any</c> depends on one witness row; a navigation filter's arrivals depend on the join keys its key
+/// query reads through a sibling root (<c>EfDialect.TryCreateSiblingRoot</c>). Each read is checked against the database.
 /// </summary>
 public sealed class AnswerDependencyTests
 {
@@ -31,5 +32,45 @@ public sealed class AnswerDependencyTests
         }
 
         Assert.True(shop.Cache.Statistics.Hits - hits >= ids.Count - 2, $"{shop.Cache.Statistics.Hits - hits} hits over {ids.Count} reads");
+    }
+
+    [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
+    public async Task NavigationFilters_PhotosArrivingElsewhere_AreHits_ThoseThatMatch_AreMisses(string kind)
+    {
+        using var shop = new ShopFixture(kind);
+        await using var db = shop.Cached();
+        var ct = TestContext.Current.CancellationToken;
+        var name = "user2";
+        Task<List<int>> OfUser2() => db.Photos.AsCacheBot().Cache().Where(p => p.User!.Name == name).OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(ct);
+        Task<List<int>> CommentedC1() => db.Photos.AsCacheBot().Cache().Where(p => p.Comments.Any(c => c.Text == "c1")).OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(ct);
+        async Task<List<int>> Expect(Func<Task<List<int>>> read, bool hit)
+        {
+            var hits = shop.Cache.Statistics.Hits;
+            var answer = await read();
+            Assert.Equal(hit, shop.Cache.Statistics.Hits > hits);
+            return answer;
+        }
+
+        var ofUser2 = await OfUser2();
+        var commented = await CommentedC1();
+        Assert.Equal(5, ofUser2.Count);
+        Assert.Equal(4, commented.Count);
+        var users = await db.Users.AsNoTracking().ToDictionaryAsync(u => u.Name, u => u.Id, ct);
+
+        // A photo of user3 with a comment "c2": neither list can change.
+        var other = new Photo { UserId = users["user3"], Title = "new3", Key = Guid.NewGuid(), Comments = [new Comment { Text = "c2" }] };
+        db.Photos.Add(other);
+        await db.SaveChangesAsync(ct);
+        Assert.Equal(ofUser2, await Expect(OfUser2, hit: true));
+        Assert.Equal(commented, await Expect(CommentedC1, hit: true));
+
+        // A photo of user2; a comment "c1" on the new photo.
+        var mine = new Photo { UserId = users["user2"], Title = "new2", Key = Guid.NewGuid() };
+        db.Photos.Add(mine);
+        await db.SaveChangesAsync(ct);
+        Assert.Equal([.. ofUser2, mine.Id], await Expect(OfUser2, hit: false));
+        db.Comments.Add(new Comment { PhotoId = other.Id, Text = "c1" });
+        await db.SaveChangesAsync(ct);
+        Assert.Equal([.. commented, other.Id], await Expect(CommentedC1, hit: false));
     }
 }

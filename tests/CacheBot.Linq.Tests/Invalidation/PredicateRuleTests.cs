@@ -313,7 +313,7 @@ public sealed class PredicateRuleTests
     }
 
     [Fact]
-    public void Range_NarrowsNothing_ButRowsOutsideTheAnswerMatterOnlyByTheFilteredColumn()
+    public void Range_RowsOutsideTheAnswerMatterOnlyByArrivingInTheRange()
     {
         using var db = new TestDb();
         Func<IQueryable<Photo>, object?> query = q => q.Where(p => p.Likes > 50).ToList();
@@ -324,7 +324,9 @@ public sealed class PredicateRuleTests
         db.Expect(Outcome.Miss, query);
         db.Update<Photo>(p => p.Likes == 20, p => p.Title = "still below");
         db.Expect(Outcome.Hit, query);
-        db.Update<Photo>(p => p.Likes == 20, p => p.Likes = 30);
+        db.Update<Photo>(p => p.Likes == 20, p => p.Likes = 50);
+        db.Expect(Outcome.Hit, query);
+        db.Update<Photo>(p => p.Likes == 50, p => p.Likes = 51);
         db.Expect(Outcome.Miss, query);
     }
 
