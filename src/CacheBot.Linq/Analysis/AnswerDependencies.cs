@@ -659,34 +659,22 @@ internal sealed class AnswerDependencies
     private static DependencyGroup? PostFilterEqualities(List<MethodCallExpression> filters, TableModel root, ColumnModel key)
     {
         var found = new SortedDictionary<int, (ColumnModel Column, object Value)>();
-        foreach (var filter in filters)
+        foreach (var (node, row) in Conjuncts.OfFilters(filters))
         {
-            var lambda = QueryAnalyzer.GetLambda(filter.Arguments[1])!;
-            var pending = new Stack<Expression>([lambda.Body]);
-            while (pending.TryPop(out var node))
+            if (node is BinaryExpression { NodeType: ExpressionType.Equal } equal
+                && (equal.Method is null || equal.Method.DeclaringType == typeof(string))
+                && (Equality(equal.Left, equal.Right) ?? Equality(equal.Right, equal.Left)) is { } pair)
             {
-                if (node is BinaryExpression { NodeType: ExpressionType.AndAlso, Method: null } and)
-                {
-                    pending.Push(and.Left);
-                    pending.Push(and.Right);
-                    continue;
-                }
-
-                if (node is BinaryExpression { NodeType: ExpressionType.Equal } equal
-                    && (equal.Method is null || equal.Method.DeclaringType == typeof(string))
-                    && (Equality(equal.Left, equal.Right) ?? Equality(equal.Right, equal.Left)) is { } pair)
-                {
-                    found[pair.Column.Ordinal] = pair;
-                }
-
-                (ColumnModel Column, object Value)? Equality(Expression side, Expression other) =>
-                    side is MemberExpression member && member.Expression == lambda.Parameters[0]
-                    && root.FindColumn(member.Member) is { CanFormScheme: true } column && column != key
-                    && CapturedValues.TryEvaluate(other, out var value) && value is not null
-                    && value.GetType() == (Nullable.GetUnderlyingType(column.ClrType) ?? column.ClrType)
-                        ? (column, value)
-                        : null;
+                found[pair.Column.Ordinal] = pair;
             }
+
+            (ColumnModel Column, object Value)? Equality(Expression side, Expression other) =>
+                side is MemberExpression member && member.Expression == row
+                && root.FindColumn(member.Member) is { CanFormScheme: true } column && column != key
+                && CapturedValues.TryEvaluate(other, out var value) && value is not null
+                && value.GetType() == (Nullable.GetUnderlyingType(column.ClrType) ?? column.ClrType)
+                    ? (column, value)
+                    : null;
         }
 
         if (found.Count == 0)
@@ -738,51 +726,34 @@ internal sealed class AnswerDependencies
     private static (ColumnModel Column, long Low, long High)? FilterBounds(Chain chain, TableModel root, ColumnModel? column)
     {
         (ColumnModel Column, long Low, long High)? found = null;
-        foreach (var filter in chain.Filters)
+        foreach (var (node, row) in Conjuncts.OfFilters(chain.Filters))
         {
-            if (filter.Method.Name != nameof(Queryable.Where))
+            if (node is not BinaryExpression { NodeType: ExpressionType.GreaterThan or ExpressionType.GreaterThanOrEqual or ExpressionType.LessThan or ExpressionType.LessThanOrEqual, Method: null } compare)
             {
                 continue;
             }
 
-            var lambda = QueryAnalyzer.GetLambda(filter.Arguments[1])!;
-            var pending = new Stack<Expression>([lambda.Body]);
-            while (pending.TryPop(out var node))
+            foreach (var (side, other, flipped) in new[] { (compare.Left, compare.Right, false), (compare.Right, compare.Left, true) })
             {
-                if (node is BinaryExpression { NodeType: ExpressionType.AndAlso, Method: null } and)
-                {
-                    pending.Push(and.Left);
-                    pending.Push(and.Right);
-                    continue;
-                }
-
-                if (node is not BinaryExpression { NodeType: ExpressionType.GreaterThan or ExpressionType.GreaterThanOrEqual or ExpressionType.LessThan or ExpressionType.LessThanOrEqual, Method: null } compare)
+                if (StripWidening(side) is not MemberExpression member || member.Expression != row
+                    || root.FindColumn(member.Member) is not { } bounded || !IsIntegerColumn(bounded)
+                    || (column ?? found?.Column) is { } wanted && wanted != bounded
+                    || !CapturedValues.TryEvaluate(other, out var value) || !DependencyKeys.TryInteger(value, out var bound))
                 {
                     continue;
                 }
 
-                foreach (var (side, other, flipped) in new[] { (compare.Left, compare.Right, false), (compare.Right, compare.Left, true) })
+                var (low, high) = found is { } f ? (f.Low, f.High) : (long.MinValue, long.MaxValue);
+                var kind = flipped ? Flip(compare.NodeType) : compare.NodeType;
+                (low, high) = kind switch
                 {
-                    if (StripWidening(side) is not MemberExpression member || member.Expression != lambda.Parameters[0]
-                        || root.FindColumn(member.Member) is not { } bounded || !IsIntegerColumn(bounded)
-                        || (column ?? found?.Column) is { } wanted && wanted != bounded
-                        || !CapturedValues.TryEvaluate(other, out var value) || !DependencyKeys.TryInteger(value, out var bound))
-                    {
-                        continue;
-                    }
-
-                    var (low, high) = found is { } f ? (f.Low, f.High) : (long.MinValue, long.MaxValue);
-                    var kind = flipped ? Flip(compare.NodeType) : compare.NodeType;
-                    (low, high) = kind switch
-                    {
-                        ExpressionType.GreaterThan => (Math.Max(low, bound == long.MaxValue ? long.MaxValue : bound + 1), bound == long.MaxValue ? long.MinValue : high),
-                        ExpressionType.GreaterThanOrEqual => (Math.Max(low, bound), high),
-                        ExpressionType.LessThan => (bound == long.MinValue ? long.MaxValue : low, Math.Min(high, bound == long.MinValue ? long.MinValue : bound - 1)),
-                        _ => (low, Math.Min(high, bound)),
-                    };
-                    found = (bounded, low, high);
-                    break;
-                }
+                    ExpressionType.GreaterThan => (Math.Max(low, bound == long.MaxValue ? long.MaxValue : bound + 1), bound == long.MaxValue ? long.MinValue : high),
+                    ExpressionType.GreaterThanOrEqual => (Math.Max(low, bound), high),
+                    ExpressionType.LessThan => (bound == long.MinValue ? long.MaxValue : low, Math.Min(high, bound == long.MinValue ? long.MinValue : bound - 1)),
+                    _ => (low, Math.Min(high, bound)),
+                };
+                found = (bounded, low, high);
+                break;
             }
         }
 

@@ -60,7 +60,7 @@ internal sealed class JoinedArrivals
                 continue;
             }
 
-            foreach (var conjunct in Conjuncts(lambda.Body))
+            foreach (var conjunct in Conjuncts.Of(lambda.Body))
             {
                 if (Match(conjunct, lambda.Body, row, root) is not { } match
                     || Create(match.Association, match.Predicate, rootNode, root, analysis, model, dialect) is not { } found)
@@ -129,7 +129,7 @@ internal sealed class JoinedArrivals
         // Every null-rejecting equality on the same navigation narrows the target's rows; each is a conjunct, so all hold.
         var joined = Expression.Parameter(reference.TargetType, "joined");
         Expression? predicate = null;
-        foreach (var other in Conjuncts(body))
+        foreach (var other in Conjuncts.Of(body))
         {
             if (NullRejectingEquality(other, row) is { } same && same.Member == navigation.Member)
             {
@@ -183,26 +183,6 @@ internal sealed class JoinedArrivals
         }
 
         return node;
-    }
-
-    private static IEnumerable<Expression> Conjuncts(Expression body)
-    {
-        if (body is BinaryExpression { NodeType: ExpressionType.AndAlso, Method: null } and)
-        {
-            foreach (var left in Conjuncts(and.Left))
-            {
-                yield return left;
-            }
-
-            foreach (var right in Conjuncts(and.Right))
-            {
-                yield return right;
-            }
-        }
-        else
-        {
-            yield return body;
-        }
     }
 
     private static bool References(Expression node, ParameterExpression parameter) => new ParameterUse(parameter).Finds(node);

@@ -2,6 +2,7 @@ using CacheBot.Linq;
 using LinqToDB;
 using LinqToDB.Async;
 using LinqToDB.Data;
+using static CacheBot.Linq2Db.Tests.Querying.HitOrMiss;
 
 namespace CacheBot.Linq2Db.Tests.Querying;
 
@@ -106,17 +107,5 @@ public sealed class AnswerDependencyTests
         Assert.Equal(["13:p13", "10:p10"], await Miss(test, Latest));
         db.Execute("DELETE FROM \"Photo\" WHERE \"Id\" = 13");
         Assert.Equal(["10:p10", "7:seven"], await Miss(test, Latest));
-    }
-
-    private static async Task<T> Hit<T>(TestDb test, Func<Task<T>> read) => await Expect(test, read, hit: true);
-
-    private static async Task<T> Miss<T>(TestDb test, Func<Task<T>> read) => await Expect(test, read, hit: false);
-
-    private static async Task<T> Expect<T>(TestDb test, Func<Task<T>> read, bool hit)
-    {
-        var hits = test.Cache.Statistics.Hits;
-        var result = await read();
-        Assert.Equal(hit, test.Cache.Statistics.Hits > hits);
-        return result;
     }
 }

@@ -2,6 +2,7 @@ using CacheBot.Linq;
 using LinqToDB;
 using LinqToDB.Async;
 using LinqToDB.Data;
+using static CacheBot.Linq2Db.Tests.Querying.HitOrMiss;
 
 namespace CacheBot.Linq2Db.Tests.Querying;
 
@@ -118,17 +119,5 @@ public sealed class FilteredWindowTests
         // Photo 4 (status 0) leaves alice's photos: photo 7 (status 1) enters her first two.
         db.GetTable<Photo>().Where(p => p.Id == 4).Set(p => p.UserId, 2).Update();
         Assert.Equal(new[] { 1, 7 }, await Miss(test, AlicesFirstTwoOdd));
-    }
-
-    private static async Task<T> Hit<T>(TestDb test, Func<Task<T>> read) => await Expect(test, read, hit: true);
-
-    private static async Task<T> Miss<T>(TestDb test, Func<Task<T>> read) => await Expect(test, read, hit: false);
-
-    private static async Task<T> Expect<T>(TestDb test, Func<Task<T>> read, bool hit)
-    {
-        var hits = test.Cache.Statistics.Hits;
-        var result = await read();
-        Assert.Equal(hit, test.Cache.Statistics.Hits > hits);
-        return result;
     }
 }

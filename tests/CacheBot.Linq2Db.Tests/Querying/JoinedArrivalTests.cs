@@ -4,6 +4,7 @@ using CacheBot.Linq2Db.Tests.Randomized;
 using LinqToDB;
 using LinqToDB.Async;
 using LinqToDB.Data;
+using static CacheBot.Linq2Db.Tests.Querying.HitOrMiss;
 
 namespace CacheBot.Linq2Db.Tests.Querying;
 
@@ -185,17 +186,5 @@ public sealed class JoinedArrivalTests
         var hits = cache.Statistics.Hits;
         Assert.Equal(new[] { 2 }, Orphans());
         Assert.Equal(hits, cache.Statistics.Hits);
-    }
-
-    private static async Task<T> Hit<T>(TestDb test, Func<Task<T>> read) => await Expect(test, read, hit: true);
-
-    private static async Task<T> Miss<T>(TestDb test, Func<Task<T>> read) => await Expect(test, read, hit: false);
-
-    private static async Task<T> Expect<T>(TestDb test, Func<Task<T>> read, bool hit)
-    {
-        var hits = test.Cache.Statistics.Hits;
-        var result = await read();
-        Assert.Equal(hit, test.Cache.Statistics.Hits > hits);
-        return result;
     }
 }
