@@ -45,10 +45,8 @@ internal sealed class AnswerDependencies
     private readonly List<(Scheme Scheme, ColumnModel[] ParentColumns)> _loaded;
     private readonly JoinedArrivals? _join;
     private readonly List<JoinedGroup>? _joinedGroups;
-    private KeyQuery? _windowKeysQuery;
-    private Scheme? _windowArrivals;
+    private FilteredWindow? _window;
     private List<object?>? _windowKeys;
-    private List<JoinedGroup>? _windowGroups;
     private ArrivalRange? _arrivalRange;
 
     private AnswerDependencies(
@@ -122,9 +120,7 @@ internal sealed class AnswerDependencies
         // A window filtered after its Take: the answer holds only the window's rows that pass the later filter, so the window's
         // keys come from a key query run before the list (see ReadWindowKeysAsync); its removals hit them, and any row arriving
         // by a column the window's own filter or ordering reads is an arrival (the groups mix the later filter in).
-        KeyQuery? windowKeys = null;
-        Scheme? windowArrivals = null;
-        List<JoinedGroup>? windowGroups = null;
+        FilteredWindow? window = null;
         if (chain.PostFilters.Count > 0 && key is [{ CanFormScheme: true } single] && OrdersUniquely(chain.Orderings, key))
         {
             // A row of the window leaves it by a change of a column its filter or ordering reads (or by a delete); it changes the
@@ -132,7 +128,7 @@ internal sealed class AnswerDependencies
             // filters) key, with the row's key added.
             arrivalsMask = FilterMask(chain, root, analysis, model, dialect) | ColumnMask.Of(key);
             removals = Register(root, key, arrivalsMask, SchemeDirection.Removals);
-            windowGroups = [];
+            List<JoinedGroup> windowGroups = [];
             var readMask = 0UL;
             foreach (var group in analysis.Groups)
             {
@@ -150,9 +146,7 @@ internal sealed class AnswerDependencies
                 windowGroups.Add(new JoinedGroup(group, Register(root, columns, mask, SchemeDirection.Both), keyed ? -1 : Array.IndexOf(columns, single), null));
             }
 
-            windowArrivals = Register(root, [], arrivalsMask, SchemeDirection.Arrivals);
-            windowKeys = KeyQuery.Create(chain.WindowNode!, single);
-
+            window = new FilteredWindow(KeyQuery.Create(chain.WindowNode!, single), Register(root, [], arrivalsMask, SchemeDirection.Arrivals), windowGroups);
             arrivalRange = CreateArrivalRange(chain, root, key, arrivalsMask, Register);
         }
 
@@ -212,9 +206,7 @@ internal sealed class AnswerDependencies
             : new AnswerDependencies(root, rootKey, removals, arrivalsMask, loaded, join, join is null ? null : joinedGroups)
             {
                 RegisteredAt = registeredAt,
-                _windowKeysQuery = windowKeys,
-                _windowArrivals = windowArrivals,
-                _windowGroups = windowGroups,
+                _window = window,
                 _arrivalRange = arrivalRange,
             };
     }
@@ -226,14 +218,14 @@ internal sealed class AnswerDependencies
     /// </summary>
     public async ValueTask ReadWindowKeysAsync(QueryCache cache, CacheBotQueryContext context, bool async, CancellationToken cancellationToken)
     {
-        if (_windowKeysQuery is null)
+        if (_window is null)
         {
             return;
         }
 
         try
         {
-            _windowKeys = await _windowKeysQuery.ReadAsync(context, async, cancellationToken).ConfigureAwait(false);
+            _windowKeys = await _window.KeysQuery.ReadAsync(context, async, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -253,9 +245,9 @@ internal sealed class AnswerDependencies
             return null;
         }
 
-        if (_windowKeysQuery is not null)
+        if (_window is not null)
         {
-            return _windowKeys is null ? null : WindowKeysFor(cache, analysis, _windowKeys);
+            return _windowKeys is null ? null : WindowKeysFor(cache, analysis, _window, _windowKeys);
         }
 
         List<object?>? joinKeys = null;
@@ -287,21 +279,7 @@ internal sealed class AnswerDependencies
     private ulong[]? KeysFor(QueryCache cache, QueryAnalysis analysis, IList rows, List<object?>? joinKeys)
     {
         var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count + rows.Count);
-        var directionalRoot = _removals is not null || joinKeys is not null;
-        foreach (var table in analysis.Tables)
-        {
-            if (table == _root && directionalRoot)
-            {
-                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table, SchemeDirection.Arrivals));
-                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table, SchemeDirection.Removals));
-            }
-            else
-            {
-                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table));
-            }
-
-            DependencyKeys.AddDistinct(keys, DependencyKeys.DatabaseEpoch(table.Database));
-        }
+        AddTableKeys(keys, analysis, directionalRoot: _removals is not null || joinKeys is not null);
 
         foreach (var group in analysis.Groups)
         {
@@ -330,14 +308,9 @@ internal sealed class AnswerDependencies
             var scheme = group.Table == _root && _removals is not null
                 ? cache.Schemes.Register(group.Table, group.Columns, _arrivalsMask, SchemeDirection.Arrivals)
                 : cache.Schemes.Register(group.Table, group.Columns, group.ReadMask, SchemeDirection.Both);
-            foreach (var tuple in group.Tuples)
+            if (!TryAddTuples(keys, scheme, group))
             {
-                if (!DependencyKeys.TryForTuple(scheme, tuple, out var key))
-                {
-                    return null;
-                }
-
-                DependencyKeys.AddDistinct(keys, key);
+                return null;
             }
         }
 
@@ -381,25 +354,11 @@ internal sealed class AnswerDependencies
     /// The keys of a window filtered after its <c>Take</c>: the analysis' keys for the other tables, and for the root its
     /// arrivals (any row, by the columns the window's filter and ordering read) and the removals of the window's rows.
     /// </summary>
-    private ulong[]? WindowKeysFor(QueryCache cache, QueryAnalysis analysis, List<object?> windowKeys)
+    private ulong[]? WindowKeysFor(QueryCache cache, QueryAnalysis analysis, FilteredWindow window, List<object?> windowKeys)
     {
         var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count + windowKeys.Count);
-        foreach (var table in analysis.Tables)
-        {
-            if (table == _root)
-            {
-                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table, SchemeDirection.Arrivals));
-                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table, SchemeDirection.Removals));
-            }
-            else
-            {
-                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table));
-            }
-
-            DependencyKeys.AddDistinct(keys, DependencyKeys.DatabaseEpoch(table.Database));
-        }
-
-        foreach (var joined in _windowGroups!)
+        AddTableKeys(keys, analysis, directionalRoot: true);
+        foreach (var joined in window.Groups)
         {
             if (!TryAddKeyedTuples(keys, joined, windowKeys))
             {
@@ -409,35 +368,23 @@ internal sealed class AnswerDependencies
 
         foreach (var group in analysis.Groups)
         {
-            if (group.Table == _root)
+            if (group.Table != _root && !TryAddTuples(keys, cache.Schemes.Register(group.Table, group.Columns, group.ReadMask, SchemeDirection.Both), group))
             {
-                continue;
-            }
-
-            var scheme = cache.Schemes.Register(group.Table, group.Columns, group.ReadMask, SchemeDirection.Both);
-            foreach (var tuple in group.Tuples)
-            {
-                if (!DependencyKeys.TryForTuple(scheme, tuple, out var key))
-                {
-                    return null;
-                }
-
-                DependencyKeys.AddDistinct(keys, key);
+                return null;
             }
         }
 
-        if (_arrivalRange?.TryAddCover(keys, windowKeys, windowKeys.Count) == true)
+        // Only a row arriving within the range (before a full window's last key) can enter; without one, any row arriving.
+        if (_arrivalRange?.TryAddCover(keys, windowKeys, windowKeys.Count) != true)
         {
-            // Only a row arriving within the range (before a full window's last key) can enter.
-        }
-        else if (DependencyKeys.TryForTuple(_windowArrivals!, [], out var arrivals))
-        {
+            if (!DependencyKeys.TryForTuple(window.Arrivals, [], out var arrivals))
+            {
+                return null;
+            }
+
             DependencyKeys.AddDistinct(keys, arrivals);
         }
-        else
-        {
-            return null;
-        }
+
         foreach (var windowKey in windowKeys)
         {
             if (!DependencyKeys.TryForTuple(_removals!, [windowKey], out var removal))
@@ -449,6 +396,41 @@ internal sealed class AnswerDependencies
         }
 
         return [.. keys];
+    }
+
+    /// <summary>The table and database keys of every table the query reads: the root's of both directions when its keys are directional.</summary>
+    private void AddTableKeys(List<ulong> keys, QueryAnalysis analysis, bool directionalRoot)
+    {
+        foreach (var table in analysis.Tables)
+        {
+            if (table == _root && directionalRoot)
+            {
+                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table, SchemeDirection.Arrivals));
+                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table, SchemeDirection.Removals));
+            }
+            else
+            {
+                DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table));
+            }
+
+            DependencyKeys.AddDistinct(keys, DependencyKeys.DatabaseEpoch(table.Database));
+        }
+    }
+
+    /// <summary>Adds the keys of <paramref name="group"/>'s tuples in <paramref name="scheme"/>; false when a value cannot be encoded.</summary>
+    private static bool TryAddTuples(List<ulong> keys, Scheme scheme, DependencyGroup group)
+    {
+        foreach (var tuple in group.Tuples)
+        {
+            if (!DependencyKeys.TryForTuple(scheme, tuple, out var key))
+            {
+                return false;
+            }
+
+            DependencyKeys.AddDistinct(keys, key);
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -772,9 +754,7 @@ internal sealed class AnswerDependencies
     private static Expression StripWidening(Expression node)
     {
         while (node is UnaryExpression { NodeType: ExpressionType.Convert, Method: null } convert
-            && IsIntegerType(convert.Operand.Type) && IsIntegerType(convert.Type)
-            && System.Runtime.InteropServices.Marshal.SizeOf(Nullable.GetUnderlyingType(convert.Type) ?? convert.Type)
-                >= System.Runtime.InteropServices.Marshal.SizeOf(Nullable.GetUnderlyingType(convert.Operand.Type) ?? convert.Operand.Type))
+            && IsIntegerType(convert.Operand.Type) && IsIntegerType(convert.Type) && TypeHelpers.IsIntegerWidening(convert.Operand.Type, convert.Type))
         {
             node = convert.Operand;
         }
@@ -956,6 +936,9 @@ internal sealed class AnswerDependencies
         var order = Enumerable.Range(0, columns.Length).OrderBy(i => columns[i].Ordinal).ToArray();
         return (child, [.. order.Select(i => columns[i])], [.. order.Select(i => parents[i])]);
     }
+
+    /// <summary>A window filtered after its <c>Take</c>: the query of its keys, the root's arrivals scheme, and its rows' groups keyed by their keys.</summary>
+    private sealed record FilteredWindow(KeyQuery KeysQuery, Scheme Arrivals, List<JoinedGroup> Groups);
 
     /// <summary>
     /// A root group keyed with one more column (at <see cref="ValueIndex"/> in <see cref="Scheme"/>'s columns): its arrivals by a

@@ -116,7 +116,7 @@ internal sealed class JoinedArrivals
                 return (collection, null);
             }
 
-            return QueryAnalyzer.GetLambda(any.Arguments[1]) is { Parameters.Count: 1 } inner && !References(inner.Body, row)
+            return QueryAnalyzer.GetLambda(any.Arguments[1]) is { Parameters.Count: 1 } inner && !ParameterFinder.References(inner.Body, row)
                 ? (collection, inner)
                 : null;
         }
@@ -138,7 +138,7 @@ internal sealed class JoinedArrivals
             }
         }
 
-        return predicate is null || References(predicate, row) ? null : (reference, Expression.Lambda(predicate, joined));
+        return predicate is null || ParameterFinder.References(predicate, row) ? null : (reference, Expression.Lambda(predicate, joined));
     }
 
     /// <summary>
@@ -185,8 +185,6 @@ internal sealed class JoinedArrivals
         return node;
     }
 
-    private static bool References(Expression node, ParameterExpression parameter) => new ParameterUse(parameter).Finds(node);
-
     private static Type Underlying(Type type) => Nullable.GetUnderlyingType(type) ?? type;
 
     private static bool IsJoinKeyType(Type type) =>
@@ -200,22 +198,5 @@ internal sealed class JoinedArrivals
     {
         protected override Expression VisitMember(MemberExpression node) =>
             node.Expression == row && node.Member == navigation ? joined : base.VisitMember(node);
-    }
-
-    private sealed class ParameterUse(ParameterExpression parameter) : ExpressionVisitor
-    {
-        private bool _found;
-
-        public bool Finds(Expression node)
-        {
-            Visit(node);
-            return _found;
-        }
-
-        protected override Expression VisitParameter(ParameterExpression node)
-        {
-            _found |= node == parameter;
-            return node;
-        }
     }
 }

@@ -5,15 +5,17 @@ namespace CacheBot.Linq.Analysis;
 /// <summary>Finds whether an expression reads a lambda parameter (then it runs per row, on the server or in memory; else on the client).</summary>
 internal sealed class ParameterFinder : ExpressionVisitor
 {
+    private readonly ParameterExpression? _parameter;
     private bool _found;
 
-    private ParameterFinder()
-    {
-    }
+    private ParameterFinder(ParameterExpression? parameter) => _parameter = parameter;
 
-    public static bool References(Expression node)
+    public static bool References(Expression node) => References(node, null);
+
+    /// <summary>Whether <paramref name="node"/> reads <paramref name="parameter"/> (any parameter when <see langword="null"/>).</summary>
+    public static bool References(Expression node, ParameterExpression? parameter)
     {
-        var finder = new ParameterFinder();
+        var finder = new ParameterFinder(parameter);
         finder.Visit(node);
         return finder._found;
     }
@@ -22,7 +24,7 @@ internal sealed class ParameterFinder : ExpressionVisitor
 
     protected override Expression VisitParameter(ParameterExpression node)
     {
-        _found = true;
+        _found |= _parameter is null || node == _parameter;
         return node;
     }
 

@@ -323,19 +323,6 @@ internal sealed partial class QueryAnalyzer
             t = Enum.GetUnderlyingType(t);
         }
 
-        return f == t || (IntegerRank(f) is { } rf && IntegerRank(t) is { } rt && rt.Size > rf.Size && (rt.Signed || !rf.Signed));
+        return TypeHelpers.IsIntegerWidening(f, t);
     }
-
-    private static (int Size, bool Signed)? IntegerRank(Type type) => Type.GetTypeCode(type) switch
-    {
-        TypeCode.SByte => (1, true),
-        TypeCode.Byte => (1, false),
-        TypeCode.Int16 => (2, true),
-        TypeCode.UInt16 => (2, false),
-        TypeCode.Int32 => (4, true),
-        TypeCode.UInt32 => (4, false),
-        TypeCode.Int64 => (8, true),
-        TypeCode.UInt64 => (8, false),
-        _ => null,
-    };
 }
