@@ -9,7 +9,7 @@ namespace CacheBot.Redis.Tests.Coordination;
 
 /// <summary>
 /// Dependencies an answer narrows itself (the one matching row that witnesses <c>Any</c>, the found row of a get by the
-/// primary key, the rows of a window) are registered by the reading process only: a write committed through another
+/// primary key, the rows of a window, the blocks of a range, the keys a filtered window's key query read) are registered by the reading process only: a write committed through another
 /// process that registered none of them must still reach them (two caches on one Redis stand for two processes).
 /// Seed: photos 1..12, <c>UserId = Id % 3</c>, <c>Status = Id % 2</c>.
 /// </summary>
@@ -78,6 +78,47 @@ public sealed class AnswerKeyTests
 
         test.Writer.GetTable<RPhoto>().Where(p => p.Id == 7).Set(p => p.UserId, 2).Update();
         Assert.Equal([1, 2, 10], FirstThreeOfUser1());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void RangeAndWindowBound_ArrivalsThroughAnotherProcess_AreSeen(string provider)
+    {
+        using var test = Processes.Create(provider, "range");
+        var from = 2;
+        List<int> ThreeToSix() => test.Reader.GetTable<RPhoto>().AsCacheBot().Cache().Where(p => p.Id > from && p.Id <= from + 4).OrderBy(p => p.Id).Select(p => p.Id).ToList();
+        List<int> FirstThree() => test.Reader.GetTable<RPhoto>().AsCacheBot().Cache().OrderBy(p => p.Id).Take(3).Select(p => p.Id).ToList();
+        Assert.Equal([3, 4, 5, 6], ThreeToSix());
+        Assert.Equal([1, 2, 3], FirstThree());
+        Assert.Equal([3, 4, 5, 6], ThreeToSix());
+        Assert.Equal(1, test.ReaderCache.Statistics.Hits);
+
+        // Arrivals inside the range and before the window's last key, written through the other cache.
+        test.Writer.GetTable<RPhoto>().Where(p => p.Id == 4).Delete();
+        Assert.Equal([3, 5, 6], ThreeToSix());
+        test.Writer.Insert(new RPhoto { Id = 4, UserId = 1, Status = 0, Title = "four", IsPublic = true });
+        test.Writer.Insert(new RPhoto { Id = 0, UserId = 0, Status = 0, Title = "zero", IsPublic = true });
+        Assert.Equal([3, 4, 5, 6], ThreeToSix());
+        Assert.Equal([0, 1, 2], FirstThree());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void FilteredWindow_RowsOfTheWindowChangingThroughAnotherProcess_AreSeen(string provider)
+    {
+        using var test = Processes.Create(provider, "filteredwindow");
+        List<int> FirstFiveOdd() => test.Reader.GetTable<RPhoto>().AsCacheBot().Cache().OrderBy(p => p.Id).Take(5).Where(p => p.Status == 1).Select(p => p.Id).ToList();
+        Assert.Equal([1, 3, 5], FirstFiveOdd());
+        Assert.Equal([1, 3, 5], FirstFiveOdd());
+        Assert.Equal(1, test.ReaderCache.Statistics.Hits);
+
+        test.Writer.GetTable<RPhoto>().Where(p => p.Id == 2).Set(p => p.Status, 1).Update();
+        Assert.Equal([1, 2, 3, 5], FirstFiveOdd());
+        test.Writer.GetTable<RPhoto>().Where(p => p.Id == 6).Set(p => p.Status, 1).Update();
+        test.Writer.GetTable<RPhoto>().Where(p => p.Id == 4).Delete();
+        Assert.Equal([1, 2, 3, 5, 6], FirstFiveOdd());
     }
 
     /// <summary>A seeded database, and a writer and a reader connection, each through its own cache on one Redis.</summary>
