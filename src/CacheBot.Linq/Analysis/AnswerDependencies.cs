@@ -48,6 +48,8 @@ internal sealed class AnswerDependencies
     private FilteredWindow? _window;
     private List<object?>? _windowKeys;
     private ArrivalRange? _arrivalRange;
+    private CountWitnesses? _witnesses;
+    private Func<object, (bool Known, object? Value)>[]? _answerKey;
 
     private AnswerDependencies(
         TableModel root, Func<object, (bool, object?)>[]? rootKey, Scheme? removals, ulong arrivalsMask, List<(Scheme, ColumnModel[])> loaded,
@@ -201,13 +203,20 @@ internal sealed class AnswerDependencies
             join = joinedGroups is { Count: > 0 } ? join : null;
         }
 
-        return removals is null && loaded.Count == 0 && join is null
+        // A threshold on a navigation's count (CountWitnesses): the navigation's table keyed by witnesses and join values, which
+        // need the answer's root keys.
+        var answerKey = chain.Window || chain.PostFilters.Count > 0 ? null : rootKey ?? KeyReaders(key, chain.Projection);
+        var witnesses = answerKey is [_] ? CountWitnesses.TryFind(chain.Filters, chain.Root, root, analysis, (t, c, m, d) => Register(t, c, m, d)) : null;
+
+        return removals is null && loaded.Count == 0 && join is null && witnesses is null
             ? null
             : new AnswerDependencies(root, rootKey, removals, arrivalsMask, loaded, join, join is null ? null : joinedGroups)
             {
                 RegisteredAt = registeredAt,
                 _window = window,
                 _arrivalRange = arrivalRange,
+                _witnesses = witnesses,
+                _answerKey = witnesses is null ? null : answerKey,
             };
     }
 
@@ -268,7 +277,44 @@ internal sealed class AnswerDependencies
             }
         }
 
-        return joinKeys is null && _removals is null && _loaded.Count == 0 ? null : KeysFor(cache, analysis, rows, joinKeys);
+        // Witnesses only without join keys, never both: the join keys narrow the root's arrivals on the premise that the query
+        // holds every change of the navigation's matching rows, which the witnesses narrow in turn (a matching row written for a
+        // root row that does not exist yet, then that root row arriving, would reach neither).
+        var witnessKeys = _witnesses is null || joinKeys is not null
+            ? null
+            : await WitnessKeysAsync(cache, _witnesses, rows, context, async, cancellationToken).ConfigureAwait(false);
+        return joinKeys is null && _removals is null && _loaded.Count == 0 && witnessKeys is null ? null : KeysFor(cache, analysis, rows, joinKeys, witnessKeys);
+    }
+
+    /// <summary>
+    /// The keys of the navigation's table under a count threshold (<see cref="CountWitnesses"/>), from a second query;
+    /// <see langword="null"/> when they cannot be read or do not hold (the table then keeps the analysis' keys).
+    /// </summary>
+    private async ValueTask<List<ulong>?> WitnessKeysAsync(
+        QueryCache cache, CountWitnesses witnesses, IList rows, CacheBotQueryContext context, bool async, CancellationToken cancellationToken)
+    {
+        var answerKeys = new List<object?>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (row is null || _answerKey![0](row) is not (true, { } value))
+            {
+                return null;
+            }
+
+            answerKeys.Add(value);
+        }
+
+        try
+        {
+            var read = await witnesses.ReadAsync(context, async, cancellationToken).ConfigureAwait(false);
+            var keys = new List<ulong>();
+            return read is not null && witnesses.TryAddKeys(keys, answerKeys, read) ? keys : null;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Diagnostics.Log.KeyQueryFailed(cache.Logger, witnesses.Target.QualifiedName, exception);
+            return null;
+        }
     }
 
     /// <summary>
@@ -276,14 +322,21 @@ internal sealed class AnswerDependencies
     /// the analysis' keys with the rules above applied; <see langword="null"/> when a value cannot be read or encoded (the
     /// caller keeps the analysis' keys).
     /// </summary>
-    private ulong[]? KeysFor(QueryCache cache, QueryAnalysis analysis, IList rows, List<object?>? joinKeys)
+    private ulong[]? KeysFor(QueryCache cache, QueryAnalysis analysis, IList rows, List<object?>? joinKeys, List<ulong>? witnessKeys)
     {
-        var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count + rows.Count);
-        AddTableKeys(keys, analysis, directionalRoot: _removals is not null || joinKeys is not null);
+        var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count + rows.Count + (witnessKeys?.Count ?? 0));
+        AddTableKeys(keys, analysis, directionalRoot: _removals is not null || joinKeys is not null, witnessKeys is null ? null : _witnesses!.Target);
+        if (witnessKeys is not null)
+        {
+            foreach (var key in witnessKeys)
+            {
+                DependencyKeys.AddDistinct(keys, key);
+            }
+        }
 
         foreach (var group in analysis.Groups)
         {
-            if (IsLoaded(group.Table))
+            if (IsLoaded(group.Table) || (witnessKeys is not null && group.Table == _witnesses!.Target))
             {
                 continue;
             }
@@ -357,7 +410,7 @@ internal sealed class AnswerDependencies
     private ulong[]? WindowKeysFor(QueryCache cache, QueryAnalysis analysis, FilteredWindow window, List<object?> windowKeys)
     {
         var keys = new List<ulong>(analysis.Tables.Count + analysis.Groups.Count + windowKeys.Count);
-        AddTableKeys(keys, analysis, directionalRoot: true);
+        AddTableKeys(keys, analysis, directionalRoot: true, directionalOther: null);
         foreach (var joined in window.Groups)
         {
             if (!TryAddKeyedTuples(keys, joined, windowKeys))
@@ -398,12 +451,15 @@ internal sealed class AnswerDependencies
         return [.. keys];
     }
 
-    /// <summary>The table and database keys of every table the query reads: the root's of both directions when its keys are directional.</summary>
-    private void AddTableKeys(List<ulong> keys, QueryAnalysis analysis, bool directionalRoot)
+    /// <summary>
+    /// The table and database keys of every table the query reads: those of both directions for the root when its keys are
+    /// directional, and for <paramref name="directionalOther"/> (a navigation's table keyed by witnesses).
+    /// </summary>
+    private void AddTableKeys(List<ulong> keys, QueryAnalysis analysis, bool directionalRoot, TableModel? directionalOther)
     {
         foreach (var table in analysis.Tables)
         {
-            if (table == _root && directionalRoot)
+            if ((table == _root && directionalRoot) || table == directionalOther)
             {
                 DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table, SchemeDirection.Arrivals));
                 DependencyKeys.AddDistinct(keys, DependencyKeys.TableEpoch(table, SchemeDirection.Removals));

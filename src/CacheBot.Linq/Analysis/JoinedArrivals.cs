@@ -187,7 +187,8 @@ internal sealed class JoinedArrivals
 
     private static Type Underlying(Type type) => Nullable.GetUnderlyingType(type) ?? type;
 
-    private static bool IsJoinKeyType(Type type) =>
+    /// <summary>Integer and <see cref="Guid"/> keys: no collation or conversion can make two of them equal that encode apart.</summary>
+    internal static bool IsJoinKeyType(Type type) =>
         Type.GetTypeCode(Underlying(type)) is TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 or TypeCode.Byte or TypeCode.SByte
             or TypeCode.UInt16 or TypeCode.UInt32 or TypeCode.UInt64
         && !Underlying(type).IsEnum
