@@ -73,4 +73,38 @@ public sealed class AnswerDependencyTests
         await db.SaveChangesAsync(ct);
         Assert.Equal([.. commented, other.Id], await Expect(CommentedC1, hit: false));
     }
+
+    [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
+    public async Task CountThreshold_WritesThatCrossNoThreshold_AreHits_AWitnessLeaving_IsAMiss(string kind)
+    {
+        // Seed: 4 users with 5 photos each, statuses 0, 1, 2, 0, 1: two photos of status 0 per user.
+        using var shop = new ShopFixture(kind);
+        await using var db = shop.Cached();
+        var ct = TestContext.Current.CancellationToken;
+        Task<List<int>> Busy() => db.Users.AsCacheBot().Cache().Where(u => u.Photos.Count(p => p.Status == 0) > 1).OrderBy(u => u.Id).Select(u => u.Id).ToListAsync(ct);
+        async Task<List<int>> Expect(bool hit)
+        {
+            var hits = shop.Cache.Statistics.Hits;
+            var answer = await Busy();
+            Assert.Equal(hit, shop.Cache.Statistics.Hits > hits);
+            Assert.Equal(await db.Users.AsNoTracking().Where(u => u.Photos.Count(p => p.Status == 0) > 1).OrderBy(u => u.Id).Select(u => u.Id).ToListAsync(ct), answer);
+            return answer;
+        }
+
+        var all = await Busy();
+        Assert.Equal(4, all.Count);
+        var ofSecond = await db.Photos.AsNoTracking().Where(p => p.UserId == all[1]).OrderBy(p => p.Id).Select(p => new { p.Id, p.Status }).ToListAsync(ct);
+
+        // A third status-0 photo for the first user; a status-2 photo of the second changing its title.
+        db.Photos.Add(new Photo { UserId = all[0], Title = "third", Status = 0, Key = Guid.NewGuid() });
+        await db.SaveChangesAsync(ct);
+        var statusTwo = ofSecond.First(p => p.Status == 2).Id;
+        await db.Photos.Where(p => p.Id == statusTwo).ExecuteUpdateAsync(s => s.SetProperty(p => p.Title, "renamed"), ct);
+        Assert.Equal(all, await Expect(hit: true));
+
+        // The second user's smallest status-0 photo (a witness) leaving status 0 takes the user out.
+        var witness = ofSecond.First(p => p.Status == 0).Id;
+        await db.Photos.Where(p => p.Id == witness).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, 1), ct);
+        Assert.Equal([all[0], all[2], all[3]], await Expect(hit: false));
+    }
 }
