@@ -19,6 +19,8 @@ namespace CacheBot.Linq.Analysis;
 /// the target's arrivals keyed by the predicate's own tuples and that join value, for every root row the second query read
 /// that is not in the answer. A root row that did not exist then arrives itself, which the root's own arrivals hold.</item>
 /// </list>
+/// Negated thresholds (<c>!u.Photos.Any(P)</c>, <c>Count(P) == 0</c>, <c>&lt; 2</c>, <c>&lt;= 1</c>) swap the roles: root rows
+/// outside the answer hold witnesses (they enter only when one leaves), root rows in it hold arrivals.
 /// </summary>
 /// <remarks>
 /// <para>The second query runs through the navigation of the query's own root
@@ -43,17 +45,19 @@ internal sealed class CountWitnesses
     private readonly Expression _query;
     private readonly Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<List<(object? Root, object? Low, object? High)>?>> _run;
     private readonly int _needed;
+    private readonly bool _negated;
     private readonly Scheme _removals;
     private readonly List<(DependencyGroup Group, Scheme Arrivals, int JoinIndex)> _groups;
 
     private CountWitnesses(
         TableModel target, Expression query, Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<List<(object?, object?, object?)>?>> run, int needed,
-        Scheme removals, List<(DependencyGroup, Scheme, int)> groups)
+        bool negated, Scheme removals, List<(DependencyGroup, Scheme, int)> groups)
     {
         Target = target;
         _query = query;
         _run = run;
         _needed = needed;
+        _negated = negated;
         _removals = removals;
         _groups = groups;
     }
@@ -77,7 +81,8 @@ internal sealed class CountWitnesses
 
         foreach (var (conjunct, row) in Conjuncts.OfFilters(filters))
         {
-            if (Match(conjunct, row, root) is { } match && Create(match.Association, match.Predicate, match.Needed, rootNode, root, rootKey, analysis, register) is { } found)
+            if (Match(conjunct, row, root) is { } match
+                && Create(match.Association, match.Predicate, match.Needed, match.Negated, rootNode, root, rootKey, analysis, register) is { } found)
             {
                 return found;
             }
@@ -95,8 +100,9 @@ internal sealed class CountWitnesses
 
     /// <summary>
     /// Adds the target's keys for an answer whose root keys are <paramref name="answerKeys"/>: the witnesses' removals for root
-    /// rows in it, the arrivals by join value for the others; false when a root row of the answer has too few witnesses now,
-    /// or a value cannot be encoded (the caller keeps the coarser keys).
+    /// rows that are in it by having enough matching rows (or, negated, out of it by that), the arrivals by join value for the
+    /// others; false when such a root row has too few witnesses now, or a value cannot be encoded (the caller keeps the
+    /// coarser keys).
     /// </summary>
     public bool TryAddKeys(List<ulong> keys, List<object?> answerKeys, List<(object? Root, object? Low, object? High)> read)
     {
@@ -108,9 +114,10 @@ internal sealed class CountWitnesses
                 return false;
             }
 
-            if (answerKeys.Contains(rootValue))
+            var inAnswer = answerKeys.Contains(rootValue);
+            found += inAnswer ? 1 : 0;
+            if (inAnswer != _negated)
             {
-                found++;
                 if (low is null || (_needed == 2 && Equals(low, high)) || !TryAdd(keys, _removals, [low]) || (_needed == 2 && !TryAdd(keys, _removals, [high])))
                 {
                     return false;
@@ -153,7 +160,7 @@ internal sealed class CountWitnesses
     }
 
     private static CountWitnesses? Create(
-        AssociationModel association, LambdaExpression? predicate, int needed, Expression rootNode, TableModel root, ColumnModel rootKey, QueryAnalysis analysis,
+        AssociationModel association, LambdaExpression? predicate, int needed, bool negated, Expression rootNode, TableModel root, ColumnModel rootKey, QueryAnalysis analysis,
         Func<TableModel, ColumnModel[], ulong, SchemeDirection, Scheme> register)
     {
         if (association is not { IsCollection: true, HasKeys: true, ThisKeys.Count: 1, ThroughTables.Count: 0, ReadsUnnamedTables: false }
@@ -199,7 +206,7 @@ internal sealed class CountWitnesses
             rowType,
             static type => RunDefinition.MakeGenericMethod(type.GetGenericArguments())
                 .CreateDelegate<Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<List<(object?, object?, object?)>?>>>());
-        return new CountWitnesses(target, query, run, needed, removals, keyed);
+        return new CountWitnesses(target, query, run, needed, negated, removals, keyed);
     }
 
     /// <summary>
@@ -230,39 +237,61 @@ internal sealed class CountWitnesses
     }
 
     /// <summary>
-    /// The navigation, predicate and number of witnesses of a threshold conjunct: <c>x.Nav.Count([P]) &gt; k</c> or
-    /// <c>&gt;= k + 1</c> (either side) with a captured <c>k</c> of 0 or 1, or <c>x.Nav.Any([P])</c>.
+    /// The navigation, predicate and number of witnesses of a threshold conjunct, which holds when a root row has at least
+    /// <c>Needed</c> matching rows (<c>x.Nav.Count([P]) &gt; k</c>, <c>&gt;= k</c>, <c>x.Nav.Any([P])</c>) or, negated, fewer
+    /// (<c>&lt; k</c>, <c>&lt;= k</c>, <c>== 0</c>, <c>!x.Nav.Any([P])</c>); the count on either side, <c>k</c> a captured
+    /// integer, and <c>Needed</c> 1 or 2.
     /// </summary>
-    private static (AssociationModel Association, LambdaExpression? Predicate, int Needed)? Match(Expression conjunct, ParameterExpression row, TableModel root)
+    private static (AssociationModel Association, LambdaExpression? Predicate, int Needed, bool Negated)? Match(Expression conjunct, ParameterExpression row, TableModel root)
     {
-        if (conjunct is MethodCallExpression { Method.Name: nameof(Enumerable.Any) } any)
+        var negated = false;
+        if (conjunct is UnaryExpression { NodeType: ExpressionType.Not, Method: null, Operand: MethodCallExpression { Method.Name: nameof(Enumerable.Any) } } not)
         {
-            return Navigation(any, row, root) is { } found ? (found.Association, found.Predicate, 1) : null;
+            negated = true;
+            conjunct = not.Operand;
         }
 
-        if (conjunct is not BinaryExpression { NodeType: ExpressionType.GreaterThan or ExpressionType.GreaterThanOrEqual or ExpressionType.LessThan or ExpressionType.LessThanOrEqual, Method: null } compare)
+        if (conjunct is MethodCallExpression { Method.Name: nameof(Enumerable.Any) } any)
+        {
+            return Navigation(any, row, root) is { } found ? (found.Association, found.Predicate, 1, negated) : null;
+        }
+
+        if (conjunct is not BinaryExpression
+            {
+                NodeType: ExpressionType.GreaterThan or ExpressionType.GreaterThanOrEqual or ExpressionType.LessThan or ExpressionType.LessThanOrEqual or ExpressionType.Equal,
+                Method: null,
+            } compare)
         {
             return null;
         }
 
-        // Normalised to count > k or count >= k: a count on the left, or the comparison flipped.
+        // Normalised to a count on the left: the comparison flipped when it is on the right.
         var (counted, bound, kind) = compare.Left is MethodCallExpression left
             ? (left, compare.Right, compare.NodeType)
             : (compare.Right as MethodCallExpression, compare.Left, compare.NodeType switch
             {
                 ExpressionType.LessThan => ExpressionType.GreaterThan,
                 ExpressionType.LessThanOrEqual => ExpressionType.GreaterThanOrEqual,
-                _ => ExpressionType.Extension,
+                ExpressionType.GreaterThan => ExpressionType.LessThan,
+                ExpressionType.GreaterThanOrEqual => ExpressionType.LessThanOrEqual,
+                _ => compare.NodeType,
             });
-        if (counted is not { Method.Name: nameof(Enumerable.Count) } || kind is not (ExpressionType.GreaterThan or ExpressionType.GreaterThanOrEqual)
-            || ParameterFinder.References(bound) || !CapturedValues.TryEvaluate(bound, out var value) || value is not int threshold
+        if (counted is not { Method.Name: nameof(Enumerable.Count) } || ParameterFinder.References(bound)
+            || !CapturedValues.TryEvaluate(bound, out var value) || value is not int threshold
             || Navigation(counted, row, root) is not { } navigation)
         {
             return null;
         }
 
-        var needed = kind == ExpressionType.GreaterThan ? threshold + 1 : threshold;
-        return needed is 1 or 2 ? (navigation.Association, navigation.Predicate, needed) : null;
+        (int Needed, bool Negated)? form = kind switch
+        {
+            ExpressionType.GreaterThan => (threshold + 1, false),
+            ExpressionType.GreaterThanOrEqual => (threshold, false),
+            ExpressionType.LessThan => (threshold, true),
+            ExpressionType.LessThanOrEqual => (threshold + 1, true),
+            _ => threshold == 0 ? (1, true) : null,
+        };
+        return form is ({ } needed and (1 or 2), var isNegated) ? (navigation.Association, navigation.Predicate, needed, isNegated) : null;
     }
 
     /// <summary>The collection navigation and optional row predicate of <c>x.Nav.Method([P])</c> (Enumerable or Queryable).</summary>

@@ -150,6 +150,61 @@ public sealed class CountThresholdTests
         }
     }
 
+    public static TheoryData<string, string> NegatedForms() => new()
+    {
+        { "sqlite", "!Any(P)" },
+        { "sqlite", "Count(P) == 0" },
+        { "sqlite", "Count(P) < 2" },
+        { "sqlite", "1 >= Count(P)" },
+        { "postgres", "!Any(P)" },
+        { "postgres", "Count(P) < 2" },
+    };
+
+    /// <summary>
+    /// Negated thresholds: a user outside the answer (with enough matching photos) enters only when one of its witnesses
+    /// leaves; a user in it leaves only when a matching photo arrives for it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NegatedForms))]
+    public async Task NegatedThresholds_SwapWitnessesAndArrivals(string provider, string form)
+    {
+        await using var test = await TestDb.CreateAsync(provider);
+        await using var db = test.Open();
+        Expression<Func<User, bool>> filter = form switch
+        {
+            "!Any(P)" => u => !u.Photos.Any(p => p.Status == 1),
+            "Count(P) == 0" => u => u.Photos.Count(p => p.Status == 1) == 0,
+            "Count(P) < 2" => u => u.Photos.Count(p => p.Status == 1) < 2,
+            _ => u => 1 >= u.Photos.Count(p => p.Status == 1),
+        };
+        var needed = form is "!Any(P)" or "Count(P) == 0" ? 1 : 2;
+        Task<int[]> Read() => Task.FromResult(db.GetTable<User>().AsCacheBot().Cache().Where(filter).OrderBy(u => u.Id).Select(u => u.Id).ToArray());
+
+        Assert.Equal(Array.Empty<int>(), await Read());
+
+        // A matching photo arriving for bob, then leaving (not a witness); with one witness needed, his larger one leaving too.
+        db.Insert(new Photo { Id = 20, UserId = 2, Status = 1, Title = "p20" });
+        db.GetTable<Photo>().Where(p => p.Id == 20).Delete();
+        if (needed == 1)
+        {
+            db.GetTable<Photo>().Where(p => p.Id == 11).Delete();
+        }
+
+        Assert.Equal(Array.Empty<int>(), await Hit(test, Read));
+
+        // His smallest (a witness) leaving: he enters. A status-0 photo for him is a hit, a status-1 one takes him out again.
+        db.GetTable<Photo>().Where(p => p.Id == 5).Delete();
+        Assert.Equal(new[] { 2 }, await Miss(test, Read));
+        db.Insert(new Photo { Id = 21, UserId = 2, Status = 0, Title = "p21" });
+        Assert.Equal(new[] { 2 }, await Hit(test, Read));
+        db.Insert(new Photo { Id = 22, UserId = 2, Status = 1, Title = "p22" });
+        Assert.Equal(Array.Empty<int>(), await Miss(test, Read));
+
+        // A new user without photos is in the answer.
+        db.Insert(new User { Id = 4, Name = "eve" });
+        Assert.Equal(new[] { 4 }, await Miss(test, Read));
+    }
+
     /// <summary>
     /// <c>p.Tags.Any(...)</c> narrows the photos' arrivals by the join keys when there are at most 64 (JoinedArrivals); with
     /// more, the tags are keyed by witnesses instead (never both: a tag written for a photo that does not exist yet, then the
