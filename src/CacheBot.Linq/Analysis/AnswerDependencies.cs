@@ -810,7 +810,7 @@ internal sealed class AnswerDependencies
     private static Expression StripWidening(Expression node)
     {
         while (node is UnaryExpression { NodeType: ExpressionType.Convert, Method: null } convert
-            && IsIntegerType(convert.Operand.Type) && IsIntegerType(convert.Type) && TypeHelpers.IsIntegerWidening(convert.Operand.Type, convert.Type))
+            && TypeHelpers.IsKeyIntegerType(convert.Operand.Type) && TypeHelpers.IsKeyIntegerType(convert.Type) && TypeHelpers.IsIntegerWidening(convert.Operand.Type, convert.Type))
         {
             node = convert.Operand;
         }
@@ -818,13 +818,7 @@ internal sealed class AnswerDependencies
         return node;
     }
 
-    private static bool IsIntegerColumn(ColumnModel column) => column.CanFormScheme && IsIntegerType(column.ClrType);
-
-    private static bool IsIntegerType(Type type)
-    {
-        var underlying = Nullable.GetUnderlyingType(type) ?? type;
-        return !underlying.IsEnum && Type.GetTypeCode(underlying) is TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 or TypeCode.Byte;
-    }
+    private static bool IsIntegerColumn(ColumnModel column) => column.CanFormScheme && TypeHelpers.IsKeyIntegerType(column.ClrType);
 
     /// <summary>
     /// The size and direction of a window ordered by <paramref name="key"/> alone, an integer column (so its last key bounds

@@ -38,6 +38,9 @@ internal sealed class CountWitnesses
 {
     private const int MaxRoots = KeyQuery.MaxKeys;
 
+    /// <summary>The most keys the witnesses may add: two per root row (more tuples per row keep the coarser keys).</summary>
+    private const int MaxKeys = 2 * MaxRoots;
+
     private static readonly MethodInfo RunDefinition = typeof(CountWitnesses).GetMethod(nameof(RunTyped), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     private static readonly ConcurrentDictionary<Type, Func<CacheBotQueryContext, Expression, bool, CancellationToken, ValueTask<List<(object? Root, object? Low, object? High)>?>>> Runners = new();
@@ -144,8 +147,9 @@ internal sealed class CountWitnesses
             }
         }
 
-        // Every root row of the answer must have been read (a row that left since has no witnesses to hold).
-        return found == answerKeys.Count;
+        // Every root row of the answer must have been read (a row that left since has no witnesses to hold); each key is a slot
+        // read on every hit.
+        return found == answerKeys.Count && keys.Count <= MaxKeys;
     }
 
     private static bool TryAdd(List<ulong> keys, Scheme scheme, object?[] tuple)
@@ -171,7 +175,7 @@ internal sealed class CountWitnesses
             || target.PrimaryKey is not [{ CanFormScheme: true } targetKey]
             || !JoinedArrivals.IsJoinKeyType(rootKey.ClrType)
             || (Nullable.GetUnderlyingType(join.ClrType) ?? join.ClrType) != (Nullable.GetUnderlyingType(rootKey.ClrType) ?? rootKey.ClrType)
-            || !IsInteger(targetKey.ClrType)
+            || !TypeHelpers.IsKeyIntegerType(targetKey.ClrType)
             || (predicate is not null && !MonotoneExistence.IsRowLocal(predicate)))
         {
             return null;
@@ -313,10 +317,6 @@ internal sealed class CountWitnesses
             ? (association, predicate)
             : null;
     }
-
-    private static bool IsInteger(Type type) =>
-        Type.GetTypeCode(Nullable.GetUnderlyingType(type) ?? type) is TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 or TypeCode.Byte
-        && !(Nullable.GetUnderlyingType(type) ?? type).IsEnum;
 
     private static async ValueTask<List<(object?, object?, object?)>?> RunTyped<TRoot, TWitness>(
         CacheBotQueryContext context, Expression query, bool async, CancellationToken cancellationToken)

@@ -7,6 +7,16 @@ internal static class TypeHelpers
     public static Type? GetSequenceElement(Type type) => Model.ClrEntityModel.GetCollectionElement(type);
 
     /// <summary>
+    /// Whether <paramref name="type"/> (nullable lifting aside) is an integer type that range keys and SQL aggregates order the
+    /// same way everywhere: <see cref="short"/>, <see cref="int"/>, <see cref="long"/> or <see cref="byte"/>, not an enum.
+    /// </summary>
+    public static bool IsKeyIntegerType(Type type)
+    {
+        var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        return !underlying.IsEnum && Type.GetTypeCode(underlying) is TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 or TypeCode.Byte;
+    }
+
+    /// <summary>
     /// Whether converting <paramref name="from"/> to <paramref name="to"/> (nullable lifting aside) keeps every value and its order:
     /// the same type, or an integer type widened to a larger one that is signed, or unsigned from an unsigned one.
     /// </summary>

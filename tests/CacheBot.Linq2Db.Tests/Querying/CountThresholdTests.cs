@@ -264,6 +264,31 @@ public sealed class CountThresholdTests
         Assert.Equal(new[] { 1, 2, 3 }, await Miss(test, Active));
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task MoreKeysThanTheLimit_KeepTheCoarserKeys(string provider)
+    {
+        // 50 users without photos, outside the answer, each keyed by every status the predicate names: more than 128 keys with three.
+        await using var test = await TestDb.CreateAsync(provider);
+        await using var db = test.Open();
+        for (var i = 0; i < 50; i++)
+        {
+            db.Insert(new User { Id = 100 + i, Name = "u" + i });
+        }
+
+        Task<int[]> Active(int a, int b, int c) =>
+            Task.FromResult(db.GetTable<User>().AsCacheBot().Cache().Where(u => u.Photos.Count(p => p.Status == a || p.Status == b || p.Status == c) > 1)
+                .OrderBy(u => u.Id).Select(u => u.Id).ToArray());
+
+        // Three statuses: 156 keys. Statuses 1, 2 and 1 again: two tuples, 106 keys.
+        Assert.Equal(new[] { 1, 2, 3 }, await Active(1, 2, 3));
+        Assert.Equal(new[] { 1, 2, 3 }, await Active(1, 2, 1));
+        db.Insert(new Photo { Id = 20, UserId = 1, Status = 1, Title = "p20" });
+        Assert.Equal(new[] { 1, 2, 3 }, await Miss(test, () => Active(1, 2, 3)));
+        Assert.Equal(new[] { 1, 2, 3 }, await Hit(test, () => Active(1, 2, 1)));
+    }
+
     /// <summary>
     /// A witness leaving between the list and the second query: the second query finds alice with one matching photo, so the
     /// entry must keep the coarser keys, which the write (after the read position) reaches. Holding the one witness left would
