@@ -14,7 +14,7 @@ namespace CacheBot.Linq.Analysis;
 /// <list type="bullet">
 /// <item>a root row in the answer leaves only when one of any <c>k + 1</c> of its matching rows leaves. A second query on a miss
 /// reads, per root row, the smallest and the largest key of its matching rows (the witnesses); the entry holds their removals
-/// (delete, or a change of a column the predicate or the join reads);</item>
+/// (delete, or a change of a column the predicate, the join or the key reads);</item>
 /// <item>a root row not in the answer enters only when a matching row arrives with its key in the join column: the entry holds
 /// the target's arrivals keyed by the predicate's own tuples and that join value, for every root row the second query read
 /// that is not in the answer. A root row that did not exist then arrives itself, which the root's own arrivals hold.</item>
@@ -30,9 +30,10 @@ namespace CacheBot.Linq.Analysis;
 /// the entry keep its coarser keys (a write between the two changed it, and that write is after the read position); a root
 /// row that entered between the two did so by an arrival after the position, which the keys of the rows outside the answer
 /// hold.</para>
-/// <para>Only single-column joins from the root's single-column key, integer keys on both sides of the witness (their minimum
-/// and maximum are SQL aggregates everywhere), a predicate that reads only the target row's own columns and captured values,
-/// a target table the query reads once, no target group that pins the join column, and at most 64 root rows.</para>
+/// <para>Only single-column joins from the root's single-column key (an integer or <see cref="Guid"/>), an integer key on the
+/// target (its minimum and maximum are SQL aggregates everywhere), a predicate that reads only the target row's own columns and
+/// captured values, a target table the query reads once, no target group that pins the join column, at most 64 root rows and
+/// at most 128 keys.</para>
 /// </remarks>
 internal sealed class CountWitnesses
 {
