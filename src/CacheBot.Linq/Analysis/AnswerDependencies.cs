@@ -391,12 +391,10 @@ internal sealed class AnswerDependencies
                     }
                 }
 
-                if (!DependencyKeys.TryForTuple(scheme, tuple, out var key))
+                if (!DependencyKeys.TryAddForTuple(keys, scheme, tuple))
                 {
                     return null;
                 }
-
-                DependencyKeys.AddDistinct(keys, key);
             }
         }
 
@@ -428,24 +426,17 @@ internal sealed class AnswerDependencies
         }
 
         // Only a row arriving within the range (before a full window's last key) can enter; without one, any row arriving.
-        if (_arrivalRange?.TryAddCover(keys, windowKeys, windowKeys.Count) != true)
+        if (_arrivalRange?.TryAddCover(keys, windowKeys, windowKeys.Count) != true && !DependencyKeys.TryAddForTuple(keys, window.Arrivals, []))
         {
-            if (!DependencyKeys.TryForTuple(window.Arrivals, [], out var arrivals))
-            {
-                return null;
-            }
-
-            DependencyKeys.AddDistinct(keys, arrivals);
+            return null;
         }
 
         foreach (var windowKey in windowKeys)
         {
-            if (!DependencyKeys.TryForTuple(_removals!, [windowKey], out var removal))
+            if (!DependencyKeys.TryAddForTuple(keys, _removals!, [windowKey]))
             {
                 return null;
             }
-
-            DependencyKeys.AddDistinct(keys, removal);
         }
 
         return [.. keys];
@@ -478,12 +469,10 @@ internal sealed class AnswerDependencies
     {
         foreach (var tuple in group.Tuples)
         {
-            if (!DependencyKeys.TryForTuple(scheme, tuple, out var key))
+            if (!DependencyKeys.TryAddForTuple(keys, scheme, tuple))
             {
                 return false;
             }
-
-            DependencyKeys.AddDistinct(keys, key);
         }
 
         return true;
@@ -502,48 +491,16 @@ internal sealed class AnswerDependencies
             return false;
         }
 
-        var tuple = new object?[joined.Scheme.Columns.Length];
         foreach (var own in group.Tuples)
         {
-            if (joined.Removals is not null)
+            if ((joined.Removals is not null && !DependencyKeys.TryAddForTuple(keys, joined.Removals, own))
+                || (joined.ValueIndex < 0 && !DependencyKeys.TryAddForTuple(keys, joined.Scheme, own)))
             {
-                if (!DependencyKeys.TryForTuple(joined.Removals, own, out var removal))
-                {
-                    return false;
-                }
-
-                DependencyKeys.AddDistinct(keys, removal);
-            }
-
-            if (joined.ValueIndex < 0)
-            {
-                if (!DependencyKeys.TryForTuple(joined.Scheme, own, out var key))
-                {
-                    return false;
-                }
-
-                DependencyKeys.AddDistinct(keys, key);
-                continue;
-            }
-
-            for (int from = 0, to = 0; to < tuple.Length; to++)
-            {
-                tuple[to] = to == joined.ValueIndex ? null : own[from++];
-            }
-
-            foreach (var value in values)
-            {
-                tuple[joined.ValueIndex] = value;
-                if (!DependencyKeys.TryForTuple(joined.Scheme, tuple, out var key))
-                {
-                    return false;
-                }
-
-                DependencyKeys.AddDistinct(keys, key);
+                return false;
             }
         }
 
-        return true;
+        return joined.ValueIndex < 0 || DependencyKeys.TryAddWithValues(keys, joined.Scheme, group.Tuples, joined.ValueIndex, values);
     }
 
     private static bool TryAddKey(List<ulong> keys, Scheme scheme, Func<object, (bool Known, object? Value)>[] readers, object row, object?[] values)
@@ -558,13 +515,7 @@ internal sealed class AnswerDependencies
             }
         }
 
-        if (!DependencyKeys.TryForTuple(scheme, tuple, out var key))
-        {
-            return false;
-        }
-
-        DependencyKeys.AddDistinct(keys, key);
-        return true;
+        return DependencyKeys.TryAddForTuple(keys, scheme, tuple);
     }
 
     private bool IsLoaded(TableModel table)

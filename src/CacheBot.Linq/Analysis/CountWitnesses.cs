@@ -111,6 +111,7 @@ internal sealed class CountWitnesses
     public bool TryAddKeys(List<ulong> keys, List<object?> answerKeys, List<(object? Root, object? Low, object? High)> read)
     {
         var found = 0;
+        var arriving = new List<object?>(read.Count);
         foreach (var (rootValue, low, high) in read)
         {
             if (rootValue is null)
@@ -120,48 +121,28 @@ internal sealed class CountWitnesses
 
             var inAnswer = answerKeys.Contains(rootValue);
             found += inAnswer ? 1 : 0;
-            if (inAnswer != _negated)
+            if (inAnswer == _negated)
             {
-                if (low is null || (_needed == 2 && Equals(low, high)) || !TryAdd(keys, _removals, [low]) || (_needed == 2 && !TryAdd(keys, _removals, [high])))
-                {
-                    return false;
-                }
-
-                continue;
+                arriving.Add(rootValue);
             }
-
-            foreach (var (group, arrivals, joinIndex) in _groups)
+            else if (low is null || (_needed == 2 && Equals(low, high))
+                || !DependencyKeys.TryAddForTuple(keys, _removals, [low]) || (_needed == 2 && !DependencyKeys.TryAddForTuple(keys, _removals, [high])))
             {
-                var tuple = new object?[arrivals.Columns.Length];
-                foreach (var own in group.Tuples)
-                {
-                    for (int from = 0, to = 0; to < tuple.Length; to++)
-                    {
-                        tuple[to] = to == joinIndex ? rootValue : own[from++];
-                    }
+                return false;
+            }
+        }
 
-                    if (!TryAdd(keys, arrivals, tuple))
-                    {
-                        return false;
-                    }
-                }
+        foreach (var (group, arrivals, joinIndex) in _groups)
+        {
+            if (!DependencyKeys.TryAddWithValues(keys, arrivals, group.Tuples, joinIndex, arriving))
+            {
+                return false;
             }
         }
 
         // Every root row of the answer must have been read (a row that left since has no witnesses to hold); each key is a slot
         // read on every hit.
         return found == answerKeys.Count && keys.Count <= MaxKeys;
-    }
-
-    private static bool TryAdd(List<ulong> keys, Scheme scheme, object?[] tuple)
-    {
-        if (!DependencyKeys.TryForTuple(scheme, tuple, out var key))
-        {
-            return false;
-        }
-
-        DependencyKeys.AddDistinct(keys, key);
-        return true;
     }
 
     private static CountWitnesses? Create(
@@ -258,7 +239,7 @@ internal sealed class CountWitnesses
 
         if (conjunct is MethodCallExpression { Method.Name: nameof(Enumerable.Any) } any)
         {
-            return Navigation(any, row, root) is { } found ? (found.Association, found.Predicate, 1, negated) : null;
+            return JoinedArrivals.CollectionNavigation(any, row, root) is { } found ? (found.Association, found.Predicate, 1, negated) : null;
         }
 
         if (conjunct is not BinaryExpression
@@ -283,7 +264,7 @@ internal sealed class CountWitnesses
             });
         if (counted is not { Method.Name: nameof(Enumerable.Count) } || ParameterFinder.References(bound)
             || !CapturedValues.TryEvaluate(bound, out var value) || value is not int threshold
-            || Navigation(counted, row, root) is not { } navigation)
+            || JoinedArrivals.CollectionNavigation(counted, row, root) is not { } navigation)
         {
             return null;
         }
@@ -297,26 +278,6 @@ internal sealed class CountWitnesses
             _ => threshold == 0 ? (1, true) : null,
         };
         return form is ({ } needed and (1 or 2), var isNegated) ? (navigation.Association, navigation.Predicate, needed, isNegated) : null;
-    }
-
-    /// <summary>The collection navigation and optional row predicate of <c>x.Nav.Method([P])</c> (Enumerable or Queryable).</summary>
-    private static (AssociationModel Association, LambdaExpression? Predicate)? Navigation(MethodCallExpression call, ParameterExpression row, TableModel root)
-    {
-        if ((call.Method.DeclaringType != typeof(Enumerable) && call.Method.DeclaringType != typeof(Queryable))
-            || call.Arguments[0] is not MemberExpression { Expression: var owner, Member: var member } || owner != row
-            || root.FindAssociation(member) is not { IsCollection: true } association)
-        {
-            return null;
-        }
-
-        if (call.Arguments.Count == 1)
-        {
-            return (association, null);
-        }
-
-        return QueryAnalyzer.GetLambda(call.Arguments[1]) is { Parameters.Count: 1 } predicate && !ParameterFinder.References(predicate.Body, row)
-            ? (association, predicate)
-            : null;
     }
 
     private static async ValueTask<List<(object?, object?, object?)>?> RunTyped<TRoot, TWitness>(

@@ -106,19 +106,9 @@ internal sealed class JoinedArrivals
     /// </summary>
     private static (AssociationModel Association, LambdaExpression? Predicate)? Match(Expression conjunct, Expression body, ParameterExpression row, TableModel root)
     {
-        if (conjunct is MethodCallExpression { Method.Name: nameof(Enumerable.Any) } any
-            && (any.Method.DeclaringType == typeof(Enumerable) || any.Method.DeclaringType == typeof(Queryable))
-            && any.Arguments[0] is MemberExpression { Expression: var owner, Member: var member } && owner == row
-            && root.FindAssociation(member) is { IsCollection: true } collection)
+        if (conjunct is MethodCallExpression { Method.Name: nameof(Enumerable.Any) } any)
         {
-            if (any.Arguments.Count == 1)
-            {
-                return (collection, null);
-            }
-
-            return QueryAnalyzer.GetLambda(any.Arguments[1]) is { Parameters.Count: 1 } inner && !ParameterFinder.References(inner.Body, row)
-                ? (collection, inner)
-                : null;
+            return CollectionNavigation(any, row, root);
         }
 
         if (NullRejectingEquality(conjunct, row) is not { } navigation || root.FindAssociation(navigation.Member) is not { IsCollection: false } reference)
@@ -139,6 +129,30 @@ internal sealed class JoinedArrivals
         }
 
         return predicate is null || ParameterFinder.References(predicate, row) ? null : (reference, Expression.Lambda(predicate, joined));
+    }
+
+    /// <summary>
+    /// The collection navigation of <paramref name="root"/> and the optional row predicate of <c>x.Nav.Method([P])</c>
+    /// (<see cref="Enumerable"/> or <see cref="Queryable"/>, <c>x</c> being <paramref name="row"/>); <see langword="null"/>
+    /// when the call is not that or its predicate reads <paramref name="row"/>.
+    /// </summary>
+    internal static (AssociationModel Association, LambdaExpression? Predicate)? CollectionNavigation(MethodCallExpression call, ParameterExpression row, TableModel root)
+    {
+        if ((call.Method.DeclaringType != typeof(Enumerable) && call.Method.DeclaringType != typeof(Queryable))
+            || call.Arguments[0] is not MemberExpression { Expression: var owner, Member: var member } || owner != row
+            || root.FindAssociation(member) is not { IsCollection: true } association)
+        {
+            return null;
+        }
+
+        if (call.Arguments.Count == 1)
+        {
+            return (association, null);
+        }
+
+        return QueryAnalyzer.GetLambda(call.Arguments[1]) is { Parameters.Count: 1 } predicate && !ParameterFinder.References(predicate.Body, row)
+            ? (association, predicate)
+            : null;
     }
 
     /// <summary>

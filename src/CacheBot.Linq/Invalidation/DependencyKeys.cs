@@ -92,6 +92,46 @@ internal static class DependencyKeys
         }
     }
 
+    /// <summary>Adds the key of <paramref name="scheme"/> with <paramref name="values"/>; false when a value cannot be encoded.</summary>
+    public static bool TryAddForTuple(List<ulong> keys, Scheme scheme, ReadOnlySpan<object?> values)
+    {
+        if (!TryForTuple(scheme, values, out var key))
+        {
+            return false;
+        }
+
+        AddDistinct(keys, key);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds the keys of <paramref name="scheme"/> for every tuple of <paramref name="tuples"/> (the scheme's columns but the one
+    /// at <paramref name="valueIndex"/>) with every one of <paramref name="values"/> at <paramref name="valueIndex"/>; false when
+    /// a value cannot be encoded.
+    /// </summary>
+    public static bool TryAddWithValues(List<ulong> keys, Scheme scheme, IEnumerable<object?[]> tuples, int valueIndex, IEnumerable<object?> values)
+    {
+        var tuple = new object?[scheme.Columns.Length];
+        foreach (var own in tuples)
+        {
+            for (int from = 0, to = 0; to < tuple.Length; to++)
+            {
+                tuple[to] = to == valueIndex ? null : own[from++];
+            }
+
+            foreach (var value in values)
+            {
+                tuple[valueIndex] = value;
+                if (!TryAddForTuple(keys, scheme, tuple))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The keys of a row's value in range scheme <paramref name="scheme"/>: its block at every level; false when the value is not an integer.</summary>
     public static bool TryForRowRange(Scheme scheme, object row, Span<ulong> keys)
     {
