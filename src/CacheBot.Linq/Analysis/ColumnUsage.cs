@@ -13,7 +13,7 @@ namespace CacheBot.Linq.Analysis;
 /// </summary>
 /// <remarks>
 /// <para>A row is read column by column only where the query uses it as <c>row.Column</c> (or follows a navigation, which
-/// reads the keys of both ends). Every other use of a row, or of a value holding rows, reads all its columns: the row in
+/// reads the keys of both ends and the columns its <see cref="AssociationModel.Condition"/> reads). Every other use of a row, or of a value holding rows, reads all its columns: the row in
 /// the result (materialized whole), compared or passed to a method (<c>Contains(row)</c>, <c>Distinct</c>, <c>row ==
 /// other</c>, <c>EF.Property(row, ...)</c>), a key selector returning it, a cast, a conditional. Rows may travel through
 /// anonymous objects (transparent identifiers), sequences and groupings only into the operators of
@@ -36,6 +36,7 @@ internal sealed class ColumnUsage : ExpressionVisitor
     private readonly Dictionary<TableModel, ulong> _masks = [];
     private readonly Dictionary<Type, List<TableModel>?> _contained = [];
     private readonly List<Expression> _parents = [];
+    private readonly HashSet<(LambdaExpression Condition, TableModel Owner)> _conditionsRead = [];
     private readonly IQueryDialect? _dialect;
 
     private ColumnUsage(IReadOnlyList<TableModel> tables, IQueryDialect? dialect, IEntityModel model)
@@ -183,10 +184,29 @@ internal sealed class ColumnUsage : ExpressionVisitor
         }
 
         ReadKeys(table, association.ThisKeys);
-        foreach (var target in TablesOf(association.TargetType))
+        var targets = TablesOf(association.TargetType);
+        foreach (var target in targets)
         {
             ReadKeys(target, association.OtherKeys);
         }
+
+        if (association.Condition is { } condition && _conditionsRead.Add((condition, table)))
+        {
+            // Once per condition and owner: one that follows its own navigation would otherwise never end.
+            ReadCondition(condition, [table], targets);
+        }
+    }
+
+    /// <summary>The columns a navigation's extra condition reads, of the owner (its first parameter) and the target (its second).</summary>
+    private void ReadCondition(LambdaExpression condition, List<TableModel> owners, List<TableModel> targets)
+    {
+        if (condition.Parameters.Count != 2)
+        {
+            ReadAll([.. owners, .. targets]);
+            return;
+        }
+
+        new ConditionReads(this, condition.Parameters[0], owners, condition.Parameters[1], targets).Visit(condition.Body);
     }
 
     private void ReadKeys(TableModel table, IReadOnlyList<MemberInfo> keys)
@@ -350,4 +370,35 @@ internal sealed class ColumnUsage : ExpressionVisitor
 
     private static bool IsAnonymous(Type type) =>
         type.IsGenericType && type.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false) && type.Name.Contains("AnonymousType", StringComparison.Ordinal);
+
+    /// <summary>Walks a navigation's condition: a parameter used as <c>row.Member</c> reads that member, used otherwise reads all.</summary>
+    private sealed class ConditionReads(ColumnUsage usage, ParameterExpression owner, List<TableModel> owners, ParameterExpression target, List<TableModel> targets) : ExpressionVisitor
+    {
+        protected override Expression VisitMember(MemberExpression node)
+        {
+            if (node.Expression is ParameterExpression row && TablesOf(row) is { } tables)
+            {
+                foreach (var table in tables)
+                {
+                    usage.ReadMember(table, node.Member);
+                }
+
+                return node;
+            }
+
+            return base.VisitMember(node);
+        }
+
+        protected override Expression VisitParameter(ParameterExpression node)
+        {
+            if (TablesOf(node) is { } tables)
+            {
+                usage.ReadAll(tables);
+            }
+
+            return node;
+        }
+
+        private List<TableModel>? TablesOf(ParameterExpression row) => row == owner ? owners : row == target ? targets : null;
+    }
 }

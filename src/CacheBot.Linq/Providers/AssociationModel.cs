@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Reflection;
 
 namespace CacheBot.Linq.Providers;
@@ -54,6 +55,15 @@ public sealed class AssociationModel
     /// follows it depends on any row of each, a query that does not follow it never reads them. Empty by default.
     /// </summary>
     public IReadOnlyList<TableModel> ThroughTables { get; init; } = [];
+
+    /// <summary>
+    /// Gets the condition the navigation applies beyond its keys, as <c>(owner, target) =&gt; bool</c> (linq2db's
+    /// <c>ExpressionPredicate</c>, e.g. <c>(u, p) =&gt; !p.IsDeleted</c>), or <see langword="null"/> when it has none. The
+    /// columns it reads, of either end, count as read by every query that follows the navigation, so an update of one of
+    /// them (a row flagged deleted) reaches those queries. A condition that uses a row other than through its columns makes
+    /// every column of that end count as read.
+    /// </summary>
+    public LambdaExpression? Condition { get; init; }
 
     /// <summary>
     /// Gets whether the navigation may read tables beyond its target and <see cref="ThroughTables"/> that the model cannot

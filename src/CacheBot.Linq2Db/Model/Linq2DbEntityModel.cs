@@ -2,6 +2,7 @@ using CacheBot.Linq.Providers.Sql;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Hashing;
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Text;
 using CacheBot.Linq.Model;
@@ -324,8 +325,12 @@ internal sealed class Linq2DbEntityModel : IEntityModel
         }
 
         // An extra association predicate only narrows the rows the keys select, so the keys stay a sound dependency (with
-        // the tables it reads, if any).
-        return new AssociationModel(association.MemberInfo, target, association.IsList, thisKeys, otherKeys) { ThroughTables = through, ReadsUnnamedTables = reads is null };
+        // the tables it reads, if any); the columns it reads count as read by the queries that follow it.
+        var condition = association.Predicate as LambdaExpression ?? association.GetPredicate(owner.ObjectType, target) as LambdaExpression;
+        return new AssociationModel(association.MemberInfo, target, association.IsList, thisKeys, otherKeys)
+        {
+            ThroughTables = through, ReadsUnnamedTables = reads is null, Condition = condition,
+        };
     }
 
     /// <summary>Whether a property or field of the type is mapped to an expression (attribute or fluent mapping).</summary>
