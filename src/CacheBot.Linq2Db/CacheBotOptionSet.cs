@@ -38,6 +38,7 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
             : SchemaCatalog.ForDatabase(identity.Id, providerName, openPlain);
         ReadGate = Transactions.DatabaseGate.For(identity.Id);
         Functions = Writes.Sql.FunctionCatalog.For(identity.Id);
+        OpenPlain = identity.Kind == DatabaseKind.Shared ? openPlain : null;
     }
 
     private CacheBotOptionSet(Linq.QueryCache cache, string databaseId, DatabaseKind kind, string providerName, SchemaCatalog schema, Transactions.DatabaseGate gate)
@@ -152,6 +153,12 @@ public sealed class CacheBotOptionSet : IOptionSet, IEquatable<CacheBotOptionSet
 
         return own.IsConnectionScope && !own.Schema.IsClosed ? own : ReferenceEquals(own, this) ? this : null;
     }
+
+    /// <summary>
+    /// Gets a way to open a connection of CacheBot's own to the database (not tracked, not part of equality), or null for
+    /// databases a new connection may not reach (private, per connection).
+    /// </summary>
+    internal Func<DbConnection>? OpenPlain { get; }
 
     /// <summary>Gets the database's read gate: closed while reads of the database must bypass the cache (not part of equality).</summary>
     internal Transactions.DatabaseGate ReadGate { get; } = new();

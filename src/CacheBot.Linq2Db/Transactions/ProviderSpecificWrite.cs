@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CacheBot.Linq.Providers;
 using CacheBot.Linq.Providers.Sql;
+using CacheBot.Linq2Db.Writes;
 using LinqToDB;
 using LinqToDB.Data;
 
@@ -31,6 +32,8 @@ internal sealed class ProviderSpecificWrite
     private bool _inFlight;
     private bool _gateClosed;
     private List<WriteRecord>? _tableWrites;
+    private ulong? _nextTransactionBefore;
+    private SqlTableName? _copiedTable;
     private DataConnection? _traced;
     private TraceSwitch? _userSwitch;
     private Action<TraceInfo>? _userHandler;
@@ -47,6 +50,10 @@ internal sealed class ProviderSpecificWrite
         {
             _gateClosed = true;
             _connection.Options.ReadGate.Close();
+            if (CanReadCopiedRows())
+            {
+                _nextTransactionBefore = CopiedRows.NextTransactionId(_connection.Options.OpenPlain!);
+            }
         }
 
         if (context is DataConnection dataConnection)
@@ -55,8 +62,18 @@ internal sealed class ProviderSpecificWrite
         }
     }
 
+    /// <summary>
+    /// Whether the copy's rows can be read back once it committed (<see cref="CopiedRows"/>): PostgreSQL, outside a
+    /// transaction, names resolving as on a fresh connection, and a cache of this process only. A cache shared with other
+    /// processes must learn of the write before it commits (they have no read gate), when its rows cannot be known yet.
+    /// </summary>
+    private bool CanReadCopiedRows() =>
+        _connection.Dialect == SqlDialect.PostgreSql && _connection.Options.OpenPlain is not null
+        && _connection.Options.Cache?.Coordinator is null && !_connection.Session.Changed;
+
     /// <summary>The write is over (or may be): apply (or, in a transaction, hold) what it wrote, then let reads use the cache.</summary>
-    public void End()
+    /// <param name="completed">Whether linq2db reported that the copy completed (its rows are committed and can be read back).</param>
+    public void End(bool completed = false)
     {
         if (!_inFlight)
         {
@@ -65,6 +82,16 @@ internal sealed class ProviderSpecificWrite
 
         _inFlight = false;
         Unwatch();
+        var before = _nextTransactionBefore;
+        var table = _copiedTable;
+        _nextTransactionBefore = null;
+        _copiedTable = null;
+        if (completed && before is { } next && table is { } copied && _tableWrites is [var unknownRows]
+            && CopiedRows.Read(_connection.Options.OpenPlain!, copied, next) is { } rows)
+        {
+            _tableWrites = [.. rows.Select(row => WriteRecord.ForImages(unknownRows.Table, null, row))];
+        }
+
         var writes = _tableWrites ?? [WriteRecord.ForDatabase(_connection.Options.DatabaseId)];
         _tableWrites = null;
         try
@@ -125,7 +152,7 @@ internal sealed class ProviderSpecificWrite
             }
             else if (info.TraceInfoStep is TraceInfoStep.AfterExecute or TraceInfoStep.Error)
             {
-                End();
+                End(completed: info.TraceInfoStep == TraceInfoStep.AfterExecute && info.Exception is null);
             }
         }
 
@@ -138,13 +165,22 @@ internal sealed class ProviderSpecificWrite
     /// <summary>linq2db named the copy's table: narrow the write to it when the catalog allows, and apply it once now.</summary>
     private void Named(string? commandText)
     {
-        if (TableOf(commandText, _connection.Dialect) is not { } table || !Schema.WriteClosure.IsSelfContained(_connection.Options, table))
+        // While the session's names may resolve elsewhere (a search path set with SQL), the name says nothing, as for commands.
+        if (TableOf(commandText, _connection.Dialect) is not { } table || _connection.Session.Changed
+            || !Schema.WriteClosure.IsSelfContained(_connection.Options, table))
         {
             return;
         }
 
         var model = TableModel.ForName(_connection.Options.DatabaseId, table.Schema, table.Name);
         _tableWrites = [WriteRecord.ForImages(model, null, RowValues.Unknown)];
+        if (_nextTransactionBefore is not null)
+        {
+            // Its rows are read back at its end; until then this process's readers bypass the cache (the read gate).
+            _copiedTable = table;
+            return;
+        }
+
         if (_connection.Transactions.State != TransactionState.Open)
         {
             // Before the last batch commits, as a command's write would be: readers of other processes stop trusting it now.

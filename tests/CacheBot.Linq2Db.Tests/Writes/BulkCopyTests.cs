@@ -40,6 +40,79 @@ public sealed class PostgresBulkCopyTests : BulkCopyTests
         Assert.Contains(1040, CachedNoteIds(db));
         Assert.Equal(TrueNoteIds(db), CachedNoteIds(db));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ProviderSpecificCopy_OutsideATransaction_WritesTheRowsItCopied_NotTheWholeTable(bool async)
+    {
+        await using var db = Open();
+        Warm(db, 2);
+        Warm(db, 5);
+        var options = new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific, MaxBatchSize = 10 };
+        Warm(db, 3);
+        Warm(db, 4);
+
+        // Three batches, each committed on its own: rows of status 2, then 3, then 4.
+        var rows = Enumerable.Range(100, 25).Select(id => new EPhoto { Id = id, UserId = 0, Status = 2 + (id - 100) / 10, Title = "c" + id }).ToList();
+
+        if (async)
+        {
+            await db.BulkCopyAsync(options, rows, Token);
+        }
+        else
+        {
+            db.BulkCopy(options, rows);
+        }
+
+        // The rows are read back: a query no copied row matches keeps its entry; one they all match sees every batch.
+        var hits = Cache.Statistics.Hits;
+        Assert.Equal(TrueIds(db, 5), CachedIds(db, 5));
+        Assert.True(Cache.Statistics.Hits > hits, "no copied row has status 5: that answer must stay cached");
+        Assert.Equal(Enumerable.Range(100, 25), CachedIds(db, 2).Concat(CachedIds(db, 3)).Concat(CachedIds(db, 4)).Where(id => id >= 100).Order());
+        AssertNotStale(2, 3, 4, 5);
+    }
+
+    [Fact]
+    public void ProviderSpecificCopy_OfMoreRowsThanAreReadBack_WritesTheWholeTable()
+    {
+        using var db = Open();
+        Warm(db, 5);
+
+        db.BulkCopy(new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific },
+            Enumerable.Range(1000, 1100).Select(id => new EPhoto { Id = id, UserId = 0, Status = 2, Title = "c" + id }));
+
+        var hits = Cache.Statistics.Hits;
+        Assert.Equal(TrueIds(db, 5), CachedIds(db, 5));
+        Assert.Equal(hits, Cache.Statistics.Hits);
+        Assert.Equal(1100, CachedIds(db, 2).Count(id => id >= 1000));
+    }
+
+    [Fact]
+    public void ProviderSpecificCopy_AfterTheSessionSetItsSearchPath_WritesTheWholeDatabase()
+    {
+        using var db = Open();
+        PrepareNotes(db);
+
+        // A copy into EPhoto alone would leave the notes cached (the catalog knows EPhoto, learnt at this insert).
+        db.Insert(new EPhoto { Id = 42, UserId = 0, Status = 2, Title = "c42" });
+        WarmNotes(db);
+        db.Execute("SET search_path TO " + db.Execute<string>("SELECT current_schema()"));
+        using (var before = Open())
+        {
+            var unchanged = Cache.Statistics.Hits;
+            Assert.Equal(TrueNoteIds(before), CachedNoteIds(before));
+            Assert.True(Cache.Statistics.Hits > unchanged, "setting the search path writes nothing");
+        }
+
+        db.BulkCopy(new BulkCopyOptions { BulkCopyType = BulkCopyType.ProviderSpecific }, [new EPhoto { Id = 41, UserId = 0, Status = 2, Title = "c41" }]);
+
+        using var reader = Open();
+        var hits = Cache.Statistics.Hits;
+        Assert.Equal(TrueNoteIds(reader), CachedNoteIds(reader));
+        Assert.Equal(hits, Cache.Statistics.Hits);
+        Assert.Contains(41, CachedIds(reader, 2));
+    }
 }
 
 /// <summary>
