@@ -8,18 +8,18 @@ namespace CacheBot.Linq2Db.Writes;
 
 /// <summary>
 /// The rows a PostgreSQL binary COPY outside a transaction wrote, read back after it committed on a connection of
-/// CacheBot's own: every row of the table whose <c>xmin</c> (the transaction that wrote the row version) lies between
-/// the next transaction id before the copy started and the next one after it committed. The copy's own transaction is in
-/// that range, so every row it wrote is found; rows other transactions wrote in the same window are found too, which only
-/// invalidates more.
+/// CacheBot's own: every row of the table whose current version's <c>xmin</c> (the transaction that wrote it) is at or
+/// after the next transaction id read before the copy started. The copy's own transactions are, and so is any that
+/// changed a copied row since, so every row the copy wrote and that still exists is found; rows other transactions wrote
+/// since are found too, which only invalidates more.
 /// </summary>
 /// <remarks>
 /// <para>Not attempted (the caller keeps an insert of unknown rows): a table larger than <see cref="MaxTableBytes"/> (the
 /// scan reads the whole table), more than <see cref="RowImageReader.MaxRows"/> rows in the range, a range that crosses the
 /// 32-bit wraparound of <c>xmin</c>, a server without <c>pg_current_snapshot()</c> (PostgreSQL 13+), and any error.</para>
-/// <para>A row the copy wrote that another transaction updated or deleted before the scan is not found: that transaction's
-/// own write reports the row's change, and no reader used the cache between the commit and the scan (the database's read
-/// gate is closed for the copy's whole duration).</para>
+/// <para>A row the copy wrote that another transaction deleted before the scan is not found: that transaction's own write
+/// reports the delete, and no reader of this process used the cache between the commit and the scan (the database's
+/// read gate is closed for the copy's whole duration).</para>
 /// </remarks>
 internal static class CopiedRows
 {
@@ -46,8 +46,8 @@ internal static class CopiedRows
     }
 
     /// <summary>
-    /// The images of the rows written to <paramref name="table"/> by transactions that started at or after
-    /// <paramref name="before"/> and are now committed, or null when they cannot be read (see the remarks).
+    /// The images of the rows of <paramref name="table"/> whose current version was written by a transaction that started
+    /// at or after <paramref name="before"/> and is now committed, or null when they cannot be read (see the remarks).
     /// </summary>
     public static List<RowValues>? Read(Func<DbConnection> open, SqlTableName table, ulong before)
     {
@@ -56,33 +56,31 @@ internal static class CopiedRows
         {
             using var connection = open();
             connection.Open();
-            using var probe = connection.CreateCommand();
-            probe.CommandText = NextTransactionSql + ", pg_relation_size(to_regclass(@name))";
-            var parameter = probe.CreateParameter();
-            parameter.ParameterName = "name";
-            parameter.Value = name;
-            probe.Parameters.Add(parameter);
-            using (var reader = probe.ExecuteReader())
+            using (var size = connection.CreateCommand())
             {
-                if (!reader.Read() || reader.IsDBNull(1) || reader.GetInt64(1) > MaxTableBytes)
+                size.CommandText = "SELECT pg_relation_size(to_regclass(@name))";
+                var parameter = size.CreateParameter();
+                parameter.ParameterName = "name";
+                parameter.Value = name;
+                size.Parameters.Add(parameter);
+                if (size.ExecuteScalar() is not long bytes || bytes > MaxTableBytes)
                 {
                     return null;
                 }
-
-                var after = ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture);
-                if (after <= before || before >> 32 != (after - 1) >> 32)
-                {
-                    return null; // an empty range (nothing committed), or one across the wraparound of 32-bit ids
-                }
-
-                reader.Close();
-                using var scan = connection.CreateCommand();
-                scan.CommandText = string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"SELECT * FROM {name} WHERE xmin::text::bigint >= {before & uint.MaxValue} AND xmin::text::bigint < {after & uint.MaxValue} LIMIT {RowImageReader.MaxRows + 1}");
-                var (rows, _) = SyncPath.Result(RowImageReader.ExecuteAndReadAllAsync(scan, async: false, CancellationToken.None));
-                return rows;
             }
+
+            // No upper bound: a copied row that another transaction updated since has a later xmin, and must be found too.
+            using var scan = connection.CreateCommand();
+            scan.CommandText = string.Create(
+                CultureInfo.InvariantCulture, $"SELECT * FROM {name} WHERE xmin::text::bigint >= {before & uint.MaxValue} LIMIT {RowImageReader.MaxRows + 1}");
+            var (rows, _) = SyncPath.Result(RowImageReader.ExecuteAndReadAllAsync(scan, async: false, CancellationToken.None));
+
+            // Every version the scan saw was written before the next id read now: all in the 32-bit epoch of the first id,
+            // or the comparison above may have missed some (after a wraparound the ids start again from a small number).
+            using var next = connection.CreateCommand();
+            next.CommandText = NextTransactionSql;
+            var after = ulong.Parse((string)next.ExecuteScalar()!, CultureInfo.InvariantCulture);
+            return after > before && before >> 32 == (after - 1) >> 32 ? rows : null;
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or FormatException or InvalidCastException)
         {
