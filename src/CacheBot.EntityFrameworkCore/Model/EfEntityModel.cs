@@ -241,7 +241,11 @@ internal sealed partial class EfEntityModel : IEntityModel
             otherKeys[i] = o;
         }
 
-        return new AssociationModel(member, navigation.TargetEntityType.ClrType, navigation.IsCollection, thisKeys, otherKeys);
+        // EF Core includes a required reference navigation with an inner join; only a clearly optional one keeps its owners.
+        return new AssociationModel(member, navigation.TargetEntityType.ClrType, navigation.IsCollection, thisKeys, otherKeys)
+        {
+            IsOptional = navigation.IsOnDependent ? !foreignKey.IsRequired : !foreignKey.IsRequiredDependent,
+        };
     }
 
     /// <summary>The store object a query on <paramref name="type"/> reads: its view, its table, or (abstract TPC) a concrete table.</summary>

@@ -897,8 +897,10 @@ internal sealed class AnswerDependencies
     {
         if (load.Parameters is not [var row] || row.Type != root.EntityType
             || load.Body is not MemberExpression navigation || navigation.Expression != row
-            || root.FindAssociation(navigation.Member) is not { HasKeys: true, ThroughTables.Count: 0, ReadsUnnamedTables: false } association)
+            || root.FindAssociation(navigation.Member) is not { HasKeys: true, ThroughTables.Count: 0, ReadsUnnamedTables: false } association
+            || (!association.IsCollection && !association.IsOptional))
         {
+            // A required to-one load (an inner join) drops the rows without a target: their keys are not in the answer.
             return null;
         }
 

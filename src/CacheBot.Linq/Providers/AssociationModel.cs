@@ -57,6 +57,15 @@ public sealed class AssociationModel
     public IReadOnlyList<TableModel> ThroughTables { get; init; } = [];
 
     /// <summary>
+    /// Gets whether a to-one navigation is optional: a load of it (<c>LoadWith</c>, <c>Include</c>) keeps an owner row whose
+    /// target does not exist (an outer join). <see langword="false"/> (the default, the sound assumption) means a load may
+    /// drop such rows (linq2db's <c>CanBeNull = false</c>, EF Core's required navigations, followed with an inner join):
+    /// the answer then depends on arrivals in the target table beyond the targets of the rows it holds. Not used for
+    /// collections, whose loads never drop their owners.
+    /// </summary>
+    public bool IsOptional { get; init; }
+
+    /// <summary>
     /// Gets the condition the navigation applies beyond its keys, as <c>(owner, target) =&gt; bool</c> (linq2db's
     /// <c>ExpressionPredicate</c>, e.g. <c>(u, p) =&gt; !p.IsDeleted</c>), or <see langword="null"/> when it has none. The
     /// columns it reads, of either end, count as read by every query that follows the navigation, so an update of one of

@@ -329,7 +329,7 @@ internal sealed class Linq2DbEntityModel : IEntityModel
         var condition = association.Predicate as LambdaExpression ?? association.GetPredicate(owner.ObjectType, target) as LambdaExpression;
         return new AssociationModel(association.MemberInfo, target, association.IsList, thisKeys, otherKeys)
         {
-            ThroughTables = through, ReadsUnnamedTables = reads is null, Condition = condition,
+            ThroughTables = through, ReadsUnnamedTables = reads is null, Condition = condition, IsOptional = association.CanBeNull,
         };
     }
 
