@@ -12,7 +12,7 @@ namespace CacheBot.EntityFrameworkCore.Model;
 /// Reads <see cref="StoreFacts"/> from the catalog of SQLite (<c>sqlite_master</c>: views, triggers and the tables they
 /// write, the column collations and <c>ON CONFLICT REPLACE</c> of each <c>CREATE TABLE</c>, read by the core's
 /// <see cref="SqliteCatalogSql"/>; <c>pragma_table_xinfo</c> for declared types) and PostgreSQL (<c>pg_class</c> views and materialized views, user triggers in
-/// <c>pg_trigger</c>, rules in <c>pg_rewrite</c>, and the string columns that do not compare ordinally: <c>citext</c>,
+/// <c>pg_trigger</c>, rules in <c>pg_rewrite</c>, defaults and policies that call volatile user functions, and the string columns that do not compare ordinally: <c>citext</c>,
 /// <c>character(n)</c>, domains, non-deterministic collations), in the schemas the connection's search path sees and those
 /// the model names; and the foreign keys with actions (SQLite <c>pragma_foreign_key_list</c> per table, PostgreSQL
 /// <c>pg_constraint</c>).
@@ -43,7 +43,17 @@ internal static class StoreCatalog
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND " + VisibleSchema +
         " UNION ALL SELECT c.relname, CASE r.ev_type WHEN '2' THEN 2 WHEN '3' THEN 1 WHEN '4' THEN 4 ELSE 15 END " +
         "FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class " +
-        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND " + VisibleSchema;
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND " + VisibleSchema +
+        // A column default or generated column (inserts and updates), or a row-level security policy (every write), that
+        // calls a volatile function other than a built-in (built-ins are pinned: they have no pg_depend rows) may write
+        // any table, like a trigger whose body cannot be read. Stable and immutable functions cannot write.
+        " UNION ALL SELECT c.relname, CASE WHEN dep.classid = 'pg_catalog.pg_attrdef'::regclass THEN 3 ELSE 15 END " +
+        "FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_proc p ON p.oid = dep.refobjid AND p.provolatile = 'v' " +
+        "JOIN pg_catalog.pg_class c ON c.oid = CASE WHEN dep.classid = 'pg_catalog.pg_attrdef'::regclass " +
+        "THEN (SELECT d.adrelid FROM pg_catalog.pg_attrdef d WHERE d.oid = dep.objid) " +
+        "ELSE (SELECT po.polrelid FROM pg_catalog.pg_policy po WHERE po.oid = dep.objid) END " +
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE dep.refclassid = 'pg_catalog.pg_proc'::regclass " +
+        "AND dep.classid IN ('pg_catalog.pg_attrdef'::regclass, 'pg_catalog.pg_policy'::regclass) AND " + VisibleSchema;
 
     private const string SqliteColumns = "SELECT name, type FROM pragma_table_xinfo(@table)";
 

@@ -47,6 +47,22 @@ internal sealed partial class PostgresSchemaReader : ISchemaReader
     private const string TriggerSql =
         "SELECT t.tgtype::int FROM pg_catalog.pg_trigger t WHERE t.tgrelid = CAST(@oid AS bigint)::oid AND NOT t.tgisinternal";
 
+    /// <summary>
+    /// Whether the relation's column defaults and generated columns (in <c>pg_attrdef</c>), and its row-level security
+    /// policies, call a function that may write (<see cref="Writes.Sql.FunctionCatalog.ReadOnlyFunctionCondition"/>): such
+    /// a function runs with the write, like a trigger whose body cannot be read.
+    /// </summary>
+    private const string ExpressionCallsSql =
+        "SELECT COALESCE(bool_or(dep.classid = 'pg_catalog.pg_attrdef'::regclass), false), " +
+        "COALESCE(bool_or(dep.classid = 'pg_catalog.pg_policy'::regclass), false) FROM pg_catalog.pg_depend dep " +
+        "JOIN pg_catalog.pg_proc p ON p.oid = dep.refobjid JOIN pg_catalog.pg_language l ON l.oid = p.prolang " +
+        "WHERE dep.refclassid = 'pg_catalog.pg_proc'::regclass AND (" +
+        "(dep.classid = 'pg_catalog.pg_attrdef'::regclass AND dep.objid IN " +
+        "(SELECT d.oid FROM pg_catalog.pg_attrdef d WHERE d.adrelid = CAST(@oid AS bigint)::oid)) OR " +
+        "(dep.classid = 'pg_catalog.pg_policy'::regclass AND dep.objid IN " +
+        "(SELECT po.oid FROM pg_catalog.pg_policy po WHERE po.polrelid = CAST(@oid AS bigint)::oid))) " +
+        "AND NOT (" + Writes.Sql.FunctionCatalog.ReadOnlyFunctionCondition + ")";
+
     private const string RuleSql =
         "SELECT r.ev_type::text FROM pg_catalog.pg_rewrite r WHERE r.ev_class = CAST(@oid AS bigint)::oid AND r.rulename <> '_RETURN'";
 
@@ -149,6 +165,16 @@ internal sealed partial class PostgresSchemaReader : ISchemaReader
                 "4" => WriteEvents.Delete,
                 _ => WriteEvents.None,
             };
+            if (events != WriteEvents.None)
+            {
+                triggers.Add(new TriggerFacts(events, null));
+            }
+        }
+
+        foreach (var row in await session.QueryAsync(ExpressionCallsSql, ("oid", oid)).ConfigureAwait(false))
+        {
+            // Defaults run on inserts (and UPDATE ... SET c = DEFAULT), generated columns on both; policies on every write.
+            var events = (row[0] is true ? WriteEvents.Insert | WriteEvents.Update : WriteEvents.None) | (row[1] is true ? WriteEvents.All : WriteEvents.None);
             if (events != WriteEvents.None)
             {
                 triggers.Add(new TriggerFacts(events, null));

@@ -178,6 +178,30 @@ public sealed class CatalogFactsTests
         Assert.Equal(1, db.Set<CLog>().AsCacheBot().Cache().Count());
     }
 
+    [Fact]
+    public void PostgresDefaultCallingAWritingFunction_InsertInvalidatesWhatTheFunctionWrites()
+    {
+        // The model does not map the column: EF inserts without it, so the database fills it from its default.
+        using var f = new Fixture("postgres");
+        using (var w = f.Cached())
+        {
+            w.Database.ExecuteSqlRaw(
+                "CREATE FUNCTION caudit_default() RETURNS int LANGUAGE plpgsql AS $$ BEGIN INSERT INTO \"CLog\" (\"AuditId\") VALUES (0); RETURN 0; END $$; " +
+                "ALTER TABLE \"CAudit\" ADD COLUMN \"Extra\" int NOT NULL DEFAULT caudit_default()");
+        }
+
+        using var db = f.Cached();
+        Assert.Equal(0, db.Set<CLog>().AsCacheBot().Cache().Count());
+        Assert.Equal(0, db.Set<CLog>().AsCacheBot().Cache().Count());
+        using (var w = f.Cached())
+        {
+            w.Add(new CAudit { ItemId = 1 });
+            w.SaveChanges();
+        }
+
+        Assert.Equal(1, db.Set<CLog>().AsCacheBot().Cache().Count());
+    }
+
     [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
     public void TableWithoutCatalogFacts_KeepsRowPreciseInvalidation(string kind)
     {

@@ -16,15 +16,19 @@ namespace CacheBot.Linq2Db.Writes.Sql;
 /// function created after it was learnt), or a catalog it cannot read, may write: the statement is a database write.
 /// </summary>
 /// <remarks>
-/// Functions reached indirectly (views, operators, casts, defaults, triggers, policies) are not followed, like triggers.
+/// Functions a statement reaches indirectly are not followed here: views, defaults, generated columns and policies are
+/// the schema reader's (it uses <see cref="ReadOnlyFunctionCondition"/>), triggers are writes of the whole database, and
+/// operators and casts backed by user functions are not followed.
 /// Thread-safe: the set is replaced atomically; two loads racing only cost a query.
 /// </remarks>
 internal sealed class FunctionCatalog
 {
-    private const string Query = """
-        SELECT p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang
-        GROUP BY p.proname
-        HAVING bool_and(CASE
+    /// <summary>
+    /// Whether the function <c>p</c> (in <c>pg_proc</c>, with its language <c>l</c>) is provably read-only, by the rules
+    /// above: a condition over one function, shared with the schema reader (defaults and policies that call functions).
+    /// </summary>
+    internal const string ReadOnlyFunctionCondition = """
+        CASE
             WHEN p.pronamespace = 'pg_catalog'::regnamespace THEN
                 (p.provolatile <> 'v' OR p.proname IN ('random', 'random_normal', 'setseed', 'clock_timestamp', 'timeofday',
                     'gen_random_uuid', 'uuidv4', 'uuidv7', 'nextval', 'setval', 'currval', 'lastval', 'pg_sleep', 'pg_sleep_for',
@@ -39,8 +43,14 @@ internal sealed class FunctionCatalog
                 OR (p.prokind IN ('f', 'a', 'w') AND l.lanname IN ('internal', 'c') AND EXISTS (
                     SELECT 1 FROM pg_catalog.pg_depend d
                     WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')))
-        END)
+        END
         """;
+
+    private const string Query = """
+        SELECT p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+        GROUP BY p.proname
+        HAVING bool_and(
+        """ + ReadOnlyFunctionCondition + ")";
 
     private static readonly ConcurrentDictionary<string, FunctionCatalog> Catalogs = new(StringComparer.Ordinal);
 
