@@ -50,27 +50,24 @@ public sealed class SchemaFeatureSemanticsTests
 
     private static IEnumerable<(string Name, Func<DataConnection, bool, object?> Query)> Queries(bool postgres)
     {
-        yield return ("band 0", (db, c) => Ids(Q<FeatureItem>(db, c).Where(x => x.Band == 0).Select(x => x.Id)));
-        yield return ("band 3", (db, c) => Ids(Q<FeatureItem>(db, c).Where(x => x.Band == 3).Select(x => x.Id)));
-        yield return ("twice 60", (db, c) => Ids(Q<FeatureItem>(db, c).Where(x => x.Twice == 60).Select(x => x.Id)));
-        yield return ("tag new", (db, c) => Ids(Q<FeatureItem>(db, c).Where(x => x.Tag == "new").Select(x => x.Id)));
-        yield return ("parent 100", (db, c) => Ids(Q<FeatureItem>(db, c).Where(x => x.ParentCode == 100).Select(x => x.Id)));
-        yield return ("no parent", (db, c) => Ids(Q<FeatureItem>(db, c).Where(x => x.ParentCode == null).Select(x => x.Id)));
-        yield return ("item 1", (db, c) => Q<FeatureItem>(db, c).Where(x => x.Id == 1).Select(x => x.Qty + ":" + x.Band + ":" + x.Twice + ":" + x.Tag + ":" + x.ParentCode).FirstOrDefault());
-        yield return ("big view", (db, c) => Ids(Q<SBig>(db, c).Select(x => x.Id)));
-        yield return ("big view count", (db, c) => Q<SBig>(db, c).Count(x => x.Qty > 30));
+        yield return ("band 0", (db, c) => Ids(PlainComparison.Table<FeatureItem>(db, c).Where(x => x.Band == 0).Select(x => x.Id)));
+        yield return ("band 3", (db, c) => Ids(PlainComparison.Table<FeatureItem>(db, c).Where(x => x.Band == 3).Select(x => x.Id)));
+        yield return ("twice 60", (db, c) => Ids(PlainComparison.Table<FeatureItem>(db, c).Where(x => x.Twice == 60).Select(x => x.Id)));
+        yield return ("tag new", (db, c) => Ids(PlainComparison.Table<FeatureItem>(db, c).Where(x => x.Tag == "new").Select(x => x.Id)));
+        yield return ("parent 100", (db, c) => Ids(PlainComparison.Table<FeatureItem>(db, c).Where(x => x.ParentCode == 100).Select(x => x.Id)));
+        yield return ("no parent", (db, c) => Ids(PlainComparison.Table<FeatureItem>(db, c).Where(x => x.ParentCode == null).Select(x => x.Id)));
+        yield return ("item 1", (db, c) => PlainComparison.Table<FeatureItem>(db, c).Where(x => x.Id == 1).Select(x => x.Qty + ":" + x.Band + ":" + x.Twice + ":" + x.Tag + ":" + x.ParentCode).FirstOrDefault());
+        yield return ("big view", (db, c) => Ids(PlainComparison.Table<SBig>(db, c).Select(x => x.Id)));
+        yield return ("big view count", (db, c) => PlainComparison.Table<SBig>(db, c).Count(x => x.Qty > 30));
         if (postgres)
         {
-            yield return ("measures", (db, c) => string.Join(",", Q<SMeasure>(db, c).Select(x => x.Id + ":" + x.Value).ToList().Order(StringComparer.Ordinal)));
-            yield return ("measures 2025", (db, c) => Q<SMeasure>(db, c).Where(x => x.Year == 2025).Sum(x => x.Value));
-            yield return ("partition 2024", (db, c) => string.Join(",", Q<SMeasure2024>(db, c).Select(x => x.Id + ":" + x.Value).ToList().Order(StringComparer.Ordinal)));
-            yield return ("base", (db, c) => string.Join(",", Q<SBase>(db, c).Select(x => x.Id + ":" + x.Value).ToList().Order(StringComparer.Ordinal)));
-            yield return ("base value 2", (db, c) => Ids(Q<SBase>(db, c).Where(x => x.Value == 2).Select(x => x.Id)));
+            yield return ("measures", (db, c) => string.Join(",", PlainComparison.Table<SMeasure>(db, c).Select(x => x.Id + ":" + x.Value).ToList().Order(StringComparer.Ordinal)));
+            yield return ("measures 2025", (db, c) => PlainComparison.Table<SMeasure>(db, c).Where(x => x.Year == 2025).Sum(x => x.Value));
+            yield return ("partition 2024", (db, c) => string.Join(",", PlainComparison.Table<SMeasure2024>(db, c).Select(x => x.Id + ":" + x.Value).ToList().Order(StringComparer.Ordinal)));
+            yield return ("base", (db, c) => string.Join(",", PlainComparison.Table<SBase>(db, c).Select(x => x.Id + ":" + x.Value).ToList().Order(StringComparer.Ordinal)));
+            yield return ("base value 2", (db, c) => Ids(PlainComparison.Table<SBase>(db, c).Where(x => x.Value == 2).Select(x => x.Id)));
         }
     }
-
-    private static IQueryable<T> Q<T>(DataConnection db, bool cached)
-        where T : class => cached ? db.GetTable<T>().AsCacheBot().Cache() : db.GetTable<T>();
 
     private static string Ids(IQueryable<int> ids) => string.Join(",", ids.ToList().Order());
 
@@ -100,11 +97,7 @@ public sealed class SchemaFeatureSemanticsTests
     [InlineData("postgres")]
     public void EveryFeature_AnswersAsTheDatabase_AfterWritesItChanges(string provider)
     {
-        using var test = SchemaDb.Create(provider, SqliteDdl, PostgresDdl);
-        using var db = test.Open();
-        using var plain = test.OpenPlain();
-        new PlainComparison<(DataConnection Db, bool Cached)>(test.Cache, db, plain, (c, cached) => (c, cached))
-            .Run([.. Queries(test.IsPostgres).Select(q => (q.Name, (Func<(DataConnection Db, bool Cached), object?>)(r => q.Query(r.Db, r.Cached))))], Writes(test.IsPostgres));
+        PlainComparison.Run(provider, SqliteDdl, PostgresDdl, (c, cached) => (Db: c, Cached: cached), postgres => Queries(postgres).Select(q => (q.Name, (Func<(DataConnection Db, bool Cached), object?>)(r => q.Query(r.Db, r.Cached)))), Writes);
     }
 }
 

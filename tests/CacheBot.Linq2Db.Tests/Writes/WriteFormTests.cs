@@ -88,13 +88,7 @@ public sealed class WriteFormTests
     [InlineData("postgres")]
     public void EveryWriteForm_LeavesEveryAnswerAsTheDatabase(string provider)
     {
-        using var test = SchemaDb.Create(provider, SqliteDdl, PostgresDdl);
-        using var db = test.Open();
-        using var plain = test.OpenPlain();
-        new PlainComparison<(IQueryable<WItem> Items, IQueryable<WCat> Cats)>(test.Cache, db, plain, (c, cached) => cached
-                ? (c.GetTable<WItem>().AsCacheBot().Cache(), c.GetTable<WCat>().AsCacheBot().Cache())
-                : (c.GetTable<WItem>(), c.GetTable<WCat>()))
-            .Run([.. Queries()], Writes(test.IsPostgres));
+        PlainComparison.Run(provider, SqliteDdl, PostgresDdl, (c, cached) => (PlainComparison.Table<WItem>(c, cached), PlainComparison.Table<WCat>(c, cached)), _ => Queries(), Writes);
     }
 }
 

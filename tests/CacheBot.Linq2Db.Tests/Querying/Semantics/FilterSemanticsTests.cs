@@ -97,11 +97,7 @@ public sealed class FilterSemanticsTests
     [InlineData("postgres")]
     public void EveryFilter_AnswersAsTheDatabase_AfterWritesOnItsEdges(string provider)
     {
-        using var test = SchemaDb.Create(provider, SqliteDdl, PostgresDdl);
-        using var db = test.Open();
-        using var plain = test.OpenPlain();
-        new PlainComparison<IQueryable<FItem>>(test.Cache, db, plain, (c, cached) => cached ? c.GetTable<FItem>().AsCacheBot().Cache() : c.GetTable<FItem>())
-            .Run([.. Queries()], Writes());
+        PlainComparison.Run(provider, SqliteDdl, PostgresDdl, PlainComparison.Table<FItem>, _ => Queries(), _ => Writes());
     }
 }
 

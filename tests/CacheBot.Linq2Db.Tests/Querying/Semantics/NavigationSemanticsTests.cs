@@ -81,13 +81,7 @@ public sealed class NavigationSemanticsTests
     [InlineData("postgres")]
     public void EveryNavigation_AnswersAsTheDatabase_AfterWritesToItsTargets(string provider)
     {
-        using var test = SchemaDb.Create(provider, SqliteDdl, PostgresDdl);
-        using var db = test.Open();
-        using var plain = test.OpenPlain();
-        new PlainComparison<(IQueryable<GPhoto> Photos, IQueryable<GUser> Users)>(test.Cache, db, plain, (c, cached) => cached
-                ? (c.GetTable<GPhoto>().AsCacheBot().Cache(), c.GetTable<GUser>().AsCacheBot().Cache())
-                : (c.GetTable<GPhoto>(), c.GetTable<GUser>()))
-            .Run([.. Queries()], Writes());
+        PlainComparison.Run(provider, SqliteDdl, PostgresDdl, (c, cached) => (PlainComparison.Table<GPhoto>(c, cached), PlainComparison.Table<GUser>(c, cached)), _ => Queries(), _ => Writes());
     }
 }
 

@@ -89,11 +89,7 @@ public sealed class NullSemanticsTests
     [InlineData("postgres")]
     public void EveryNullableFilter_AnswersAsTheDatabase_AfterWritesIntoAndOutOfNull(string provider)
     {
-        using var test = SchemaDb.Create(provider, SqliteDdl, PostgresDdl);
-        using var db = test.Open();
-        using var plain = test.OpenPlain();
-        new PlainComparison<IQueryable<NRow>>(test.Cache, db, plain, (c, cached) => cached ? c.GetTable<NRow>().AsCacheBot().Cache() : c.GetTable<NRow>())
-            .Run([.. Queries()], Writes());
+        PlainComparison.Run(provider, SqliteDdl, PostgresDdl, PlainComparison.Table<NRow>, _ => Queries(), _ => Writes());
     }
 }
 

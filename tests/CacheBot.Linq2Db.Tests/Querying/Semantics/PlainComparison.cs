@@ -1,8 +1,29 @@
 using System.Globalization;
 using CacheBot.Linq;
+using CacheBot.Linq2Db.Tests.Schema;
+using LinqToDB;
 using LinqToDB.Data;
 
 namespace CacheBot.Linq2Db.Tests.Querying.Semantics;
+
+/// <summary>Runs a <see cref="PlainComparison{TRoots}"/> on a database of its own (<see cref="SchemaDb"/>).</summary>
+internal static class PlainComparison
+{
+    /// <summary>Creates the database from the DDL, then compares <paramref name="queries"/> after each of <paramref name="writes"/> (both told whether it is PostgreSQL).</summary>
+    public static void Run<TRoots>(
+        string provider, string sqliteDdl, string postgresDdl, Func<DataConnection, bool, TRoots> roots,
+        Func<bool, IEnumerable<(string Name, Func<TRoots, object?> Query)>> queries, Func<bool, IEnumerable<(string Name, Action<DataConnection> Write)>> writes)
+    {
+        using var test = SchemaDb.Create(provider, sqliteDdl, postgresDdl);
+        using var db = test.Open();
+        using var plain = test.OpenPlain();
+        new PlainComparison<TRoots>(test.Cache, db, plain, roots).Run([.. queries(test.IsPostgres)], writes(test.IsPostgres));
+    }
+
+    /// <summary>The table of <typeparamref name="T"/>, cached (<c>AsCacheBot().Cache()</c>) or plain.</summary>
+    public static IQueryable<T> Table<T>(DataConnection connection, bool cached)
+        where T : class => cached ? connection.GetTable<T>().AsCacheBot().Cache() : connection.GetTable<T>();
+}
 
 /// <summary>
 /// Runs a list of queries cached and on a plain connection (the database's truth): at the start, warm (every query must

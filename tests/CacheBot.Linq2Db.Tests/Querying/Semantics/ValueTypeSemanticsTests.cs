@@ -98,11 +98,7 @@ public sealed class ValueTypeSemanticsTests
     [InlineData("postgres")]
     public void EveryValueType_AnswersAsTheDatabase_AfterWritesOfEqualValues(string provider)
     {
-        using var test = SchemaDb.Create(provider, SqliteDdl, PostgresDdl);
-        using var db = test.Open();
-        using var plain = test.OpenPlain();
-        new PlainComparison<IQueryable<VRow>>(test.Cache, db, plain, (c, cached) => cached ? c.GetTable<VRow>().AsCacheBot().Cache() : c.GetTable<VRow>())
-            .Run([.. Queries()], Writes(test.IsPostgres));
+        PlainComparison.Run(provider, SqliteDdl, PostgresDdl, PlainComparison.Table<VRow>, _ => Queries(), Writes);
     }
 }
 
