@@ -10,7 +10,8 @@ namespace CacheBot.Linq2Db.Tests.Writes;
 /// <summary>
 /// Every form of write linq2db offers and the SQL text users write by hand (upserts, merges, INSERT ... SELECT, updates
 /// through joins and expressions, outputs, CTEs, multi-statement batches, truncation): after each, every cached answer
-/// over the two tables equals the database's, on SQLite and PostgreSQL.
+/// over the two tables equals the database's, on SQLite and PostgreSQL: in autocommit, inside a committed transaction,
+/// and with a savepoint rolled back after it.
 /// </summary>
 public sealed class WriteFormTests
 {
@@ -84,11 +85,39 @@ public sealed class WriteFormTests
     }
 
     [Theory]
-    [InlineData("sqlite")]
-    [InlineData("postgres")]
-    public void EveryWriteForm_LeavesEveryAnswerAsTheDatabase(string provider)
+    [InlineData("sqlite", "autocommit")]
+    [InlineData("sqlite", "transaction")]
+    [InlineData("sqlite", "rolled back savepoint")]
+    [InlineData("postgres", "autocommit")]
+    [InlineData("postgres", "transaction")]
+    [InlineData("postgres", "rolled back savepoint")]
+    public void EveryWriteForm_LeavesEveryAnswerAsTheDatabase(string provider, string scope)
     {
-        PlainComparison.Run(provider, SqliteDdl, PostgresDdl, (c, cached) => (PlainComparison.Table<WItem>(c, cached), PlainComparison.Table<WCat>(c, cached)), _ => Queries(), Writes);
+        // Each write alone; inside a transaction committed after it; or inside a transaction, followed by a savepoint, a
+        // DELETE of every item and a rollback to the savepoint (so only the write counts).
+        PlainComparison.Run(
+            provider, SqliteDdl, PostgresDdl, (c, cached) => (PlainComparison.Table<WItem>(c, cached), PlainComparison.Table<WCat>(c, cached)), _ => Queries(),
+            postgres => Writes(postgres).Select(w => (w.Name, (Action<DataConnection>)(db => InScope(db, scope, w.Write)))));
+    }
+
+    private static void InScope(DataConnection db, string scope, Action<DataConnection> write)
+    {
+        if (scope == "autocommit")
+        {
+            write(db);
+            return;
+        }
+
+        using var transaction = db.BeginTransaction();
+        write(db);
+        if (scope == "rolled back savepoint")
+        {
+            db.Execute("SAVEPOINT cb_probe");
+            db.Execute("DELETE FROM \"WItem\"");
+            db.Execute("ROLLBACK TO SAVEPOINT cb_probe");
+        }
+
+        transaction.Commit();
     }
 }
 
