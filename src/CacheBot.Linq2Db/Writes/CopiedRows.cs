@@ -3,6 +3,7 @@ using System.Globalization;
 using CacheBot.Linq.Model;
 using CacheBot.Linq.Providers;
 using CacheBot.Linq.Providers.Sql;
+using CacheBot.Linq2Db.Schema;
 
 namespace CacheBot.Linq2Db.Writes;
 
@@ -35,9 +36,7 @@ internal static class CopiedRows
         {
             using var connection = open();
             connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = NextTransactionSql;
-            return ulong.Parse((string)command.ExecuteScalar()!, CultureInfo.InvariantCulture);
+            return NextTransactionId(Session(connection));
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or FormatException or InvalidCastException)
         {
@@ -56,17 +55,11 @@ internal static class CopiedRows
         {
             using var connection = open();
             connection.Open();
-            using (var size = connection.CreateCommand())
+            var session = Session(connection);
+            if (SyncPath.Result(session.QueryAsync("SELECT pg_relation_size(to_regclass(@name))", ("name", name))) is not [[long bytes]]
+                || bytes > MaxTableBytes)
             {
-                size.CommandText = "SELECT pg_relation_size(to_regclass(@name))";
-                var parameter = size.CreateParameter();
-                parameter.ParameterName = "name";
-                parameter.Value = name;
-                size.Parameters.Add(parameter);
-                if (size.ExecuteScalar() is not long bytes || bytes > MaxTableBytes)
-                {
-                    return null;
-                }
+                return null;
             }
 
             // No upper bound: a copied row that another transaction updated since has a later xmin, and must be found too.
@@ -77,9 +70,7 @@ internal static class CopiedRows
 
             // Every version the scan saw was written before the next id read now: all in the 32-bit epoch of the first id,
             // or the comparison above may have missed some (after a wraparound the ids start again from a small number).
-            using var next = connection.CreateCommand();
-            next.CommandText = NextTransactionSql;
-            var after = ulong.Parse((string)next.ExecuteScalar()!, CultureInfo.InvariantCulture);
+            var after = NextTransactionId(session);
             return after > before && before >> 32 == (after - 1) >> 32 ? rows : null;
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or FormatException or InvalidCastException)
@@ -87,6 +78,11 @@ internal static class CopiedRows
             return null;
         }
     }
+
+    private static CatalogSession Session(DbConnection connection) => new(connection, null, async: false, CancellationToken.None);
+
+    private static ulong NextTransactionId(CatalogSession session) =>
+        ulong.Parse((string)SyncPath.Result(session.QueryAsync(NextTransactionSql))[0][0]!, CultureInfo.InvariantCulture);
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
