@@ -60,7 +60,8 @@ public sealed class QueryCacheOptions : IOptions<QueryCacheOptions>
 
     /// <summary>
     /// Gets or sets the base-2 logarithm of the number of version-stamp slots (default 20: 1,048,576 slots, 8 MiB).
-    /// Dependencies that share a slot invalidate each other: fewer slots cost precision, never correctness.
+    /// Each dependency key owns two slots and is invalidated by a write to another key only when both are shared with
+    /// written keys: fewer slots cost precision, never correctness.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside 10..28.</exception>
     public int StampSlotsLog2
