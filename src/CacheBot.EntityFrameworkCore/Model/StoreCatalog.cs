@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
@@ -36,7 +37,7 @@ internal static class StoreCatalog
 
     // The events as WriteEvents flags: tgtype bits INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32; a rule's ev_type 2 UPDATE,
     // 3 INSERT, 4 DELETE (anything else: every event).
-    private const string PostgresTriggered =
+    private static readonly string PostgresTriggered =
         "SELECT c.relname, (CASE WHEN t.tgtype::int & 4 <> 0 THEN 1 ELSE 0 END) | (CASE WHEN t.tgtype::int & 16 <> 0 THEN 2 ELSE 0 END) | " +
         "(CASE WHEN t.tgtype::int & 8 <> 0 THEN 4 ELSE 0 END) | (CASE WHEN t.tgtype::int & 32 <> 0 THEN 8 ELSE 0 END) " +
         "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid " +
@@ -44,16 +45,11 @@ internal static class StoreCatalog
         " UNION ALL SELECT c.relname, CASE r.ev_type WHEN '2' THEN 2 WHEN '3' THEN 1 WHEN '4' THEN 4 ELSE 15 END " +
         "FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class " +
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND " + VisibleSchema +
-        // A column default or generated column (inserts and updates), or a row-level security policy (every write), that
-        // calls a volatile function other than a built-in (built-ins are pinned: they have no pg_depend rows) may write
-        // any table, like a trigger whose body cannot be read. Stable and immutable functions cannot write.
-        " UNION ALL SELECT c.relname, CASE WHEN dep.classid = 'pg_catalog.pg_attrdef'::regclass THEN 3 ELSE 15 END " +
-        "FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_proc p ON p.oid = dep.refobjid AND p.provolatile = 'v' " +
-        "JOIN pg_catalog.pg_class c ON c.oid = CASE WHEN dep.classid = 'pg_catalog.pg_attrdef'::regclass " +
-        "THEN (SELECT d.adrelid FROM pg_catalog.pg_attrdef d WHERE d.oid = dep.objid) " +
-        "ELSE (SELECT po.polrelid FROM pg_catalog.pg_policy po WHERE po.oid = dep.objid) END " +
-        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE dep.refclassid = 'pg_catalog.pg_proc'::regclass " +
-        "AND dep.classid IN ('pg_catalog.pg_attrdef'::regclass, 'pg_catalog.pg_policy'::regclass) AND " + VisibleSchema;
+        // A write that may run a function not provably read-only (a default, generated column, CHECK constraint, domain or
+        // row-level security policy calling one, directly or through an operator) may write any table, like a trigger
+        // whose body cannot be read: the rule linq2db's catalog reader uses too.
+        " UNION ALL SELECT c.relname, w.events FROM (" + PostgresCatalogSql.WriteCallsSql + ") w " +
+        "JOIN pg_catalog.pg_class c ON c.oid = w.relid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " + VisibleSchema;
 
     private const string SqliteColumns = "SELECT name, type FROM pragma_table_xinfo(@table)";
 
@@ -236,7 +232,8 @@ internal static class StoreCatalog
         var actions = Query(connection, transaction, PostgresForeignKeys, schemas)
             .Select(r => new ForeignKeyAction((string)r[0]!, (string)r[1]!, (string[])r[4]!, ForeignKeyAction.Parse((string)r[2]!), ForeignKeyAction.Parse((string)r[3]!)))
             .ToList();
-        return new StoreFacts(views, triggers, columns, actions) { Opaque = ReadPostgresOpaque(connection, transaction, schemas) };
+        var readOnlyCalls = Query(connection, transaction, PostgresCatalogSql.ReadOnlyCallsSql, null).Select(r => (string)r[0]!).ToFrozenSet(StringComparer.Ordinal);
+        return new StoreFacts(views, triggers, columns, actions) { Opaque = ReadPostgresOpaque(connection, transaction, schemas), ReadOnlyCalls = readOnlyCalls };
     }
 
     /// <summary>

@@ -172,6 +172,13 @@ internal sealed class StoreFacts
         init => _opaque = new HashSet<string>(value, StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Gets the names of calls that are provably read-only (PostgreSQL: <see cref="PostgresCatalogSql.ReadOnlyCallsSql"/>,
+    /// functions, operators and cast targets as <see cref="SqlStatement.Calls"/> names them); null when not known, and
+    /// then every call in SQL text may write.
+    /// </summary>
+    public IReadOnlySet<string>? ReadOnlyCalls { get; init; }
+
     /// <summary>Returns whether queries reading <paramref name="relation"/> must not be cached (<see cref="Opaque"/>).</summary>
     public bool IsOpaque(string relation) => _opaque.Contains(relation);
 

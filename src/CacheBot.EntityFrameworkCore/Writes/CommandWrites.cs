@@ -177,11 +177,15 @@ internal static class CommandWrites
         return found;
     }
 
+    /// <summary>
+    /// Whether every call is provably read-only. SQL text: by the catalog's list (PostgreSQL), else none is. SQL EF
+    /// generated: every call but those of the model's user-defined functions (EF translates to built-ins).
+    /// </summary>
     private static bool CallsReadOnly(CacheBotContextState state, IReadOnlyList<string> calls, bool generated)
     {
         if (!generated)
         {
-            return false;
+            return state.Model.Facts.ReadOnlyCalls is { } readOnly && calls.All(readOnly.Contains);
         }
 
         foreach (var function in state.Model.EfModel.GetDbFunctions())

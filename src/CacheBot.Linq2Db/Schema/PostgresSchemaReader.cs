@@ -48,20 +48,12 @@ internal sealed partial class PostgresSchemaReader : ISchemaReader
         "SELECT t.tgtype::int FROM pg_catalog.pg_trigger t WHERE t.tgrelid = CAST(@oid AS bigint)::oid AND NOT t.tgisinternal";
 
     /// <summary>
-    /// Whether the relation's column defaults and generated columns (in <c>pg_attrdef</c>), and its row-level security
-    /// policies, call a function that may write (<see cref="Writes.Sql.FunctionCatalog.ReadOnlyFunctionCondition"/>): such
-    /// a function runs with the write, like a trigger whose body cannot be read.
+    /// The write events of the relation that may run a function that is not provably read-only (defaults, generated
+    /// columns, CHECK constraints, domains, policies: <see cref="PostgresCatalogSql.WriteCallsSql"/>): such a function runs
+    /// with the write, like a trigger whose body cannot be read.
     /// </summary>
-    private const string ExpressionCallsSql =
-        "SELECT COALESCE(bool_or(dep.classid = 'pg_catalog.pg_attrdef'::regclass), false), " +
-        "COALESCE(bool_or(dep.classid = 'pg_catalog.pg_policy'::regclass), false) FROM pg_catalog.pg_depend dep " +
-        "JOIN pg_catalog.pg_proc p ON p.oid = dep.refobjid JOIN pg_catalog.pg_language l ON l.oid = p.prolang " +
-        "WHERE dep.refclassid = 'pg_catalog.pg_proc'::regclass AND (" +
-        "(dep.classid = 'pg_catalog.pg_attrdef'::regclass AND dep.objid IN " +
-        "(SELECT d.oid FROM pg_catalog.pg_attrdef d WHERE d.adrelid = CAST(@oid AS bigint)::oid)) OR " +
-        "(dep.classid = 'pg_catalog.pg_policy'::regclass AND dep.objid IN " +
-        "(SELECT po.oid FROM pg_catalog.pg_policy po WHERE po.polrelid = CAST(@oid AS bigint)::oid))) " +
-        "AND NOT (" + Writes.Sql.FunctionCatalog.ReadOnlyFunctionCondition + ")";
+    private static readonly string WriteCallsSql =
+        "SELECT COALESCE(bit_or(w.events), 0)::int FROM (" + PostgresCatalogSql.WriteCallsSql + ") w WHERE w.relid = CAST(@oid AS bigint)::oid";
 
     private const string RuleSql =
         "SELECT r.ev_type::text FROM pg_catalog.pg_rewrite r WHERE r.ev_class = CAST(@oid AS bigint)::oid AND r.rulename <> '_RETURN'";
@@ -171,14 +163,9 @@ internal sealed partial class PostgresSchemaReader : ISchemaReader
             }
         }
 
-        foreach (var row in await session.QueryAsync(ExpressionCallsSql, ("oid", oid)).ConfigureAwait(false))
+        if (await session.QueryAsync(WriteCallsSql, ("oid", oid)).ConfigureAwait(false) is [[int callEvents]] && callEvents != 0)
         {
-            // Defaults run on inserts (and UPDATE ... SET c = DEFAULT), generated columns on both; policies on every write.
-            var events = (row[0] is true ? WriteEvents.Insert | WriteEvents.Update : WriteEvents.None) | (row[1] is true ? WriteEvents.All : WriteEvents.None);
-            if (events != WriteEvents.None)
-            {
-                triggers.Add(new TriggerFacts(events, null));
-            }
+            triggers.Add(new TriggerFacts((WriteEvents)callEvents, null));
         }
 
         var dependents = new List<RelationRef>();

@@ -149,6 +149,44 @@ public sealed class BulkAndRawWriteTests
         Assert.Equal(before + 1, shop.Counter.Readers);
     }
 
+    [Theory]
+    [InlineData("SELECT 1 ==> 2")]
+    [InlineData("SELECT 5::cb_loud")]
+    [InlineData("SELECT lower('X') || 'y', 5 ==> 6")]
+    public void PostgresRawStatement_ReachingAWritingFunctionThroughAnOperatorOrCast_InvalidatesWhatItWrites(string sql)
+    {
+        using var shop = new ShopFixture("postgres");
+        using var db = shop.Cached();
+        db.Database.ExecuteSqlRaw(
+            "CREATE FUNCTION cb_touch(a integer, b integer) RETURNS integer LANGUAGE plpgsql AS $$ " +
+            "BEGIN UPDATE \"Photos\" SET \"Title\" = 'touched' WHERE \"Id\" = 1; RETURN a; END $$; " +
+            "CREATE OPERATOR ==> (LEFTARG = integer, RIGHTARG = integer, FUNCTION = cb_touch); " +
+            "CREATE TYPE cb_loud AS (v integer); " +
+            "CREATE FUNCTION cb_to_loud(v integer) RETURNS cb_loud LANGUAGE plpgsql AS $$ " +
+            "BEGIN UPDATE \"Photos\" SET \"Title\" = 'touched' WHERE \"Id\" = 1; RETURN ROW(v); END $$; " +
+            "CREATE CAST (integer AS cb_loud) WITH FUNCTION cb_to_loud(integer)");
+        Assert.Equal("p1_0", db.Photos.AsCacheBot().First(p => p.Id == 1).Title);
+
+        db.Database.ExecuteSqlRaw(sql);
+
+        Assert.Equal("touched", db.Photos.AsCacheBot().First(p => p.Id == 1).Title);
+    }
+
+    [Fact]
+    public void PostgresRawStatement_CallingOnlyReadOnlyBuiltIns_KeepsEntriesCached()
+    {
+        // The catalog lists the calls that are provably read-only: built-in functions, operators and casts.
+        using var shop = new ShopFixture("postgres");
+        using var db = shop.Cached();
+        Assert.Equal("p1_0", db.Photos.AsCacheBot().First(p => p.Id == 1).Title);
+
+        db.Database.ExecuteSqlRaw("SELECT lower('X'), ARRAY[1, 2] @> ARRAY[1], '[1]'::jsonb ->> 0, 5::text");
+
+        var before = shop.Counter.Readers;
+        Assert.Equal("p1_0", db.Photos.AsCacheBot().First(p => p.Id == 1).Title);
+        Assert.Equal(before, shop.Counter.Readers);
+    }
+
     [Theory, MemberData(nameof(EfDatabase.Kinds), MemberType = typeof(EfDatabase))]
     public void ExecuteUpdate_OfAConvertedColumn_ReportsModelValues(string kind)
     {

@@ -235,6 +235,19 @@ public sealed class SqlClassifierTests
         { "G", "SELECT ISNULL(a, 0), DATEADD(day, 1, d) FROM t", "read" },
         { "G", "SELECT dbo.fn(1)", "read calls=fn" },
 
+        // PostgreSQL operators and explicit casts run functions: other than standard spellings and types, the catalog decides.
+        { "P", "SELECT 1 ==> 2", "read calls=operator ==>" },
+        { "P", "SELECT a FROM t WHERE a@>b AND j->>'k' = 'v'", "read calls=operator @>,operator ->>" },
+        { "P", "SELECT a FROM t WHERE a<=-1 AND b<>+2 AND c=-3 AND d*-4 > 0 AND e || 'x' = 'y' AND f != 1 AND g % 2 ^ 3 / 4 = 0", "read" },
+        { "P", "SELECT a FROM t WHERE a @- 1", "read calls=operator @-" },
+        { "P", "SELECT a FROM t WHERE a ~=- 1", "read calls=operator ~=-" },
+        { "P", "SELECT a FROM t WHERE a +- 1", "read" },
+        { "P", "SELECT 5::fn_loud, 6::public.Other, 7::\"Quoted\"", "read calls=::fn_loud,::other,::Quoted" },
+        { "P", "SELECT CAST(5 AS fn_loud), CAST(f(1) AS text), CAST(6 AS double precision)", "read calls=f,::fn_loud" },
+        { "P", "SELECT a::int[], b::timestamptz, c::character varying(3), d::jsonb FROM t", "read" },
+        { "P", "UPDATE t SET a = b ==> c WHERE id = 1", "update t calls=operator ==>" },
+        { "S", "SELECT a FROM t WHERE a == 1 AND b <> 2 AND c >> 1 = 0", "read" },
+
         // Upserts: row-precise when the conflict key is named and the values are parameters or literals.
         {
             "S",

@@ -33,6 +33,11 @@ public static partial class SqlClassifier
                 continue;
             }
 
+            if (sql.IsWord(k, "VARYING") && sql.IsAnyWord(k - 1, ["CHARACTER", "CHAR", "BIT"]))
+            {
+                continue; // the type character varying(n), not a call
+            }
+
             var qualified = k >= 2 && sql[k - 1].Kind == SqlTokenKind.Dot && sql.IsName(k - 2);
             var before = qualified ? k - 3 : k - 1;
             while (qualified && before >= 1 && sql[before].Kind == SqlTokenKind.Dot && sql.IsName(before - 1))
@@ -66,6 +71,11 @@ public static partial class SqlClassifier
             {
                 (calls ??= []).Add(name);
             }
+        }
+
+        if (sql.Dialect == SqlDialect.PostgreSql)
+        {
+            PostgresOperatorCalls.Add(sql, start, end, ref calls);
         }
 
         return calls is null && sets == SessionEffect.None

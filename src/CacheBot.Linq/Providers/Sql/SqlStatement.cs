@@ -55,7 +55,11 @@ public sealed record SqlStatement(SqlStatementKind Kind)
     /// <summary>Gets the savepoint name of SAVEPOINT / RELEASE / ROLLBACK TO (unquoted names folded to lower case).</summary>
     public string? Savepoint { get; init; }
 
-    /// <summary>Gets the functions the statement calls that are not provably read-only by the dialect's static knowledge (lower case unless quoted).</summary>
+    /// <summary>
+    /// Gets the functions the statement calls that are not provably read-only by the dialect's static knowledge (lower case
+    /// unless quoted); in PostgreSQL also its operators of other than standard spelling (<c>operator ===</c>) and its
+    /// explicit casts to other than standard types (<c>::mytype</c>), which run functions too.
+    /// </summary>
     public IReadOnlyList<string> Calls { get; init; } = [];
 
     /// <summary>Gets the session state the statement changes (reads bypass, writes become database writes while set).</summary>

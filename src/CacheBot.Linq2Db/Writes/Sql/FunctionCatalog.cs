@@ -6,52 +6,20 @@ using CacheBot.Linq.Providers.Sql;
 namespace CacheBot.Linq2Db.Writes.Sql;
 
 /// <summary>
-/// Which PostgreSQL functions are provably read-only, learnt from <c>pg_proc</c> once per database and kept for at most
-/// the cache's default time to live (DDL through a tracked connection drops it at once). A name is read-only when every
-/// function of that name, in every schema, is: built-ins that are not volatile (plus volatile built-ins that change no
-/// table: <c>random</c>, <c>nextval</c>, <c>pg_advisory_lock</c>, ...), user functions marked STABLE or IMMUTABLE in
-/// SQL or PL/pgSQL, which PostgreSQL itself forbids to modify the database, and non-volatile C or internal functions,
-/// aggregates and window functions that belong to an installed extension (such as citext's <c>max(citext)</c>, which
-/// would otherwise make every <c>MAX</c> a database write). Anything else, a name it does not know (a
-/// function created after it was learnt), or a catalog it cannot read, may write: the statement is a database write.
+/// Which PostgreSQL calls are provably read-only (<see cref="PostgresCatalogSql.ReadOnlyCallsSql"/>: functions, operators
+/// and cast targets by name), learnt once per database and kept for at most the cache's default time to live (DDL through
+/// a tracked connection drops it at once). A name it does not know (created after it was learnt), or a catalog it cannot
+/// read, may write: the statement is a database write.
 /// </summary>
 /// <remarks>
-/// Functions a statement reaches indirectly are not followed here: views, defaults, generated columns and policies are
-/// the schema reader's (it uses <see cref="ReadOnlyFunctionCondition"/>), triggers are writes of the whole database, and
-/// operators and casts backed by user functions are not followed.
+/// Operators and explicit casts count as calls of their functions (<see cref="SqlClassifier"/> names them). Functions a
+/// statement reaches through its tables are not followed here: views, defaults, generated columns, CHECK constraints,
+/// domains and policies are the schema reader's (<see cref="PostgresCatalogSql"/>), triggers are writes of the whole
+/// database.
 /// Thread-safe: the set is replaced atomically; two loads racing only cost a query.
 /// </remarks>
 internal sealed class FunctionCatalog
 {
-    /// <summary>
-    /// Whether the function <c>p</c> (in <c>pg_proc</c>, with its language <c>l</c>) is provably read-only, by the rules
-    /// above: a condition over one function, shared with the schema reader (defaults and policies that call functions).
-    /// </summary>
-    internal const string ReadOnlyFunctionCondition = """
-        CASE
-            WHEN p.pronamespace = 'pg_catalog'::regnamespace THEN
-                (p.provolatile <> 'v' OR p.proname IN ('random', 'random_normal', 'setseed', 'clock_timestamp', 'timeofday',
-                    'gen_random_uuid', 'uuidv4', 'uuidv7', 'nextval', 'setval', 'currval', 'lastval', 'pg_sleep', 'pg_sleep_for',
-                    'pg_sleep_until', 'txid_current', 'pg_current_xact_id', 'pg_notify', 'pg_advisory_lock', 'pg_advisory_unlock',
-                    'pg_advisory_xact_lock', 'pg_try_advisory_lock', 'pg_try_advisory_xact_lock', 'pg_advisory_lock_shared',
-                    'pg_advisory_unlock_shared', 'pg_advisory_xact_lock_shared', 'pg_try_advisory_lock_shared',
-                    'pg_try_advisory_xact_lock_shared', 'pg_advisory_unlock_all'))
-                AND p.proname NOT IN ('set_config', 'query_to_xml', 'query_to_xmlschema', 'query_to_xml_and_xmlschema',
-                    'cursor_to_xml', 'cursor_to_xmlschema', 'ts_stat')
-            ELSE p.provolatile <> 'v' AND (
-                (p.prokind = 'f' AND l.lanname IN ('sql', 'plpgsql'))
-                OR (p.prokind IN ('f', 'a', 'w') AND l.lanname IN ('internal', 'c') AND EXISTS (
-                    SELECT 1 FROM pg_catalog.pg_depend d
-                    WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')))
-        END
-        """;
-
-    private const string Query = """
-        SELECT p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang
-        GROUP BY p.proname
-        HAVING bool_and(
-        """ + ReadOnlyFunctionCondition + ")";
-
     private static readonly ConcurrentDictionary<string, FunctionCatalog> Catalogs = new(StringComparer.Ordinal);
 
     private volatile Snapshot? _snapshot;
@@ -111,7 +79,7 @@ internal sealed class FunctionCatalog
         }
 
         HashSet<string>? names = null;
-        var query = RowImageReader.CreateSibling(command, Query);
+        var query = RowImageReader.CreateSibling(command, PostgresCatalogSql.ReadOnlyCallsSql);
         try
         {
             var reader = async ? await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : query.ExecuteReader();
