@@ -141,10 +141,24 @@ internal sealed partial class QueryAnalyzer
                 return TryEvaluate(conditional.Test, out var test) && test is bool branch
                     && TryEvaluate(branch ? conditional.IfTrue : conditional.IfFalse, out value);
 
+            case BinaryExpression binary:
+                // a * 3 + b, b % 2 == 0, "p" + a: built-in operators over values the key holds (concatenation boxes its
+                // operands: the text of the value is what counts, which ClientArithmetic decides).
+                return TryEvaluate(Unboxed(binary, binary.Left), out var leftOperand) && TryEvaluate(Unboxed(binary, binary.Right), out var rightOperand)
+                    && ClientArithmetic.TryApply(binary, leftOperand, rightOperand, out value);
+
+            case UnaryExpression { NodeType: ExpressionType.Negate or ExpressionType.NegateChecked or ExpressionType.Not or ExpressionType.UnaryPlus } unary:
+                return TryEvaluate(unary.Operand, out var unaryOperand) && ClientArithmetic.TryApply(unary, unaryOperand, out value);
+
             default:
                 return false;
         }
     }
+
+    /// <summary>The operand of a string concatenation without its boxing conversion; any other operand as it is.</summary>
+    private static Expression Unboxed(BinaryExpression binary, Expression operand) =>
+        binary.Method?.DeclaringType == typeof(string) && operand is UnaryExpression { NodeType: ExpressionType.Convert, Method: null } box
+            && box.Type == typeof(object) ? box.Operand : operand;
 
     /// <summary>
     /// Returns whether a client-side call (one that reads no row) gives a result determined by what the key holds: the method
