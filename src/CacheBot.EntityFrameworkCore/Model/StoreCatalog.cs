@@ -13,7 +13,9 @@ namespace CacheBot.EntityFrameworkCore.Model;
 /// Reads <see cref="StoreFacts"/> from the catalog of SQLite (<c>sqlite_master</c>: views, triggers and the tables they
 /// write, the column collations and <c>ON CONFLICT REPLACE</c> of each <c>CREATE TABLE</c>, read by the core's
 /// <see cref="SqliteCatalogSql"/>; <c>pragma_table_xinfo</c> for declared types) and PostgreSQL (<c>pg_class</c> views and materialized views, user triggers in
-/// <c>pg_trigger</c>, rules in <c>pg_rewrite</c>, defaults and policies that call volatile user functions, and the string columns that do not compare ordinally: <c>citext</c>,
+/// <c>pg_trigger</c>, rules in <c>pg_rewrite</c>, defaults, generated columns, CHECK constraints, domains and policies that call
+/// functions that may write (<see cref="PostgresCatalogSql.WriteCallsSql"/>), the calls that are provably read-only
+/// (<see cref="PostgresCatalogSql.ReadOnlyCallsSql"/>), and the string columns that do not compare ordinally: <c>citext</c>,
 /// <c>character(n)</c>, domains, non-deterministic collations), in the schemas the connection's search path sees and those
 /// the model names; and the foreign keys with actions (SQLite <c>pragma_foreign_key_list</c> per table, PostgreSQL
 /// <c>pg_constraint</c>).

@@ -114,7 +114,6 @@ internal static class ClientArithmetic
         var r = (T)right;
         return op switch
         {
-            ExpressionType.Modulo => left % r,
             ExpressionType.And => left & r,
             ExpressionType.Or => left | r,
             ExpressionType.ExclusiveOr => left ^ r,
